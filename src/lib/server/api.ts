@@ -1,0 +1,111 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { AppError } from './errors.js';
+import { pendingMigrations } from './db/database.js';
+import type { AppEnv } from './http/env.js';
+import { handleError, validationHook } from './http/errors.js';
+import { errorResponses, jsonResponse } from './http/openapi.js';
+import { docsRoutes } from './http/docs.js';
+import type { Services } from './services.js';
+
+/** A sub-app for one module; every module's routes are built with this so errors share one hook. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['system'],
+  summary: 'Process is up',
+  responses: { 200: jsonResponse(z.object({ status: z.literal('ok') }), 'The process answers') }
+});
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/ready',
+  tags: ['system'],
+  summary: 'Database reachable and migrations applied',
+  responses: {
+    200: jsonResponse(z.object({ status: z.literal('ready'), database: z.enum(['sqlite', 'postgres']) }), 'Ready to serve'),
+    ...errorResponses(503)
+  }
+});
+
+/**
+ * The API app, mounted at /api by the root app. `/api/v1/*` is the versioned contract;
+ * `/api/health`, `/api/ready`, `/api/docs` sit beside it.
+ */
+export function buildApi(services: Services) {
+  const api = createRouter();
+  const { config } = services;
+
+  if (config.CORS_ORIGINS.length > 0) {
+    api.use('*', cors({ origin: config.CORS_ORIGINS, credentials: false, maxAge: 600 }));
+  }
+
+  api.use('*', async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    await next();
+  });
+
+  // Writes carry JSON only, within the size limit.
+  api.use('/v1/*', async (c, next) => {
+    const method = c.req.method;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const type = c.req.header('content-type') ?? '';
+      const length = Number(c.req.header('content-length') ?? '0');
+      const hasBody = length > 0 || c.req.header('transfer-encoding') !== undefined;
+      if (hasBody && !/^application\/json\b/i.test(type)) {
+        throw new AppError('unsupported_media_type', 'Content-Type must be application/json', {
+          fields: [{ path: '(body)', message: `got ${type || 'no Content-Type'}` }]
+        });
+      }
+    }
+    await next();
+  });
+  api.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: config.BODY_LIMIT_KB * 1024,
+      onError: () => {
+        throw new AppError('payload_too_large', `Request body larger than ${config.BODY_LIMIT_KB} KB`);
+      }
+    })
+  );
+
+  api.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
+  api.openapi(readyRoute, async (c) => {
+    try {
+      const pending = await pendingMigrations(services.db);
+      if (pending.length > 0) throw new AppError('unavailable', `Migrations pending: ${pending.join(', ')}`);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('unavailable', 'Database unreachable');
+    }
+    return c.json({ status: 'ready' as const, database: services.database.kind }, 200);
+  });
+
+  const v1 = createRouter();
+  // Module routers are mounted here: v1.route('/auth', accountsRoutes(services)) …
+  api.route('/v1', v1);
+
+  api.doc31('/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Glane API',
+      version: '1.0.0',
+      description:
+        "API de Glane, logiciel libre pour l'aide alimentaire locale. / API of Glane, open-source software for local food aid.\n\n" +
+        'Errors: `{ error: { code, message, details?, requestId } }`. Cookie-authenticated writes need the `X-CSRF-Token` header.',
+      license: { name: 'AGPL-3.0-or-later', url: 'https://www.gnu.org/licenses/agpl-3.0.html' }
+    },
+    servers: [{ url: `${config.PUBLIC_URL}/api` }]
+  });
+  api.route('/docs', docsRoutes());
+
+  api.notFound((c) => handleError(new AppError('not_found', `No route ${c.req.method} ${c.req.path}`), c));
+  api.onError(handleError);
+  return api;
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { buildApi } from './api.js';
+import { AppError } from './errors.js';
+import type { AppEnv } from './http/env.js';
+import { handleError } from './http/errors.js';
+import type { Services } from './services.js';
+
+/** What the root app needs from SvelteKit's built server (see sveltekit.ts). */
+export interface PageRenderer {
+  respond(request: Request, options: { platform: App.Platform; getClientAddress(): string }): Promise<Response>;
+  /** Directory of the built client assets (`build/client`). */
+  clientDir: string;
+  /** Directory of prerendered pages (`build/prerendered`). */
+  prerenderedDir: string;
+}
+
+export interface AppOptions {
+  /** SvelteKit's built server; absent in API-only tests. */
+  pages?: PageRenderer;
+  /** Reads the caller's address (from the socket); tests pass a fixed one. */
+  clientAddress?: (c: import('hono').Context) => string;
+}
+
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * The one HTTP app: request id and logger for everything, the API under /api answered by Hono,
+ * static assets with immutable caching, and every other request handed to SvelteKit with the
+ * services as `platform`.
+ */
+export function buildApp(services: Services, options: AppOptions = {}) {
+  const app = new Hono<AppEnv>();
+  const clientAddress = options.clientAddress ?? (() => '127.0.0.1');
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.set('services', services);
+    c.set('auth', null);
+    c.set('logger', services.logger.child({ requestId }));
+    c.header('X-Request-Id', requestId);
+    const started = performance.now();
+    await next();
+    c.get('logger').debug(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request'
+    );
+  });
+
+  // Security headers for every answer; pages get their CSP from SvelteKit (kit.csp, with nonces).
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: undefined,
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: 'same-origin',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      strictTransportSecurity: services.config.isHttps ? 'max-age=31536000; includeSubDomains' : false,
+      xFrameOptions: 'DENY',
+      permissionsPolicy: { camera: [], microphone: [], geolocation: ['self'] }
+    })
+  );
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', API_CSP);
+  });
+
+  app.route('/api', buildApi(services));
+  app.onError(handleError);
+  const apiNotFound = (c: import('hono').Context<AppEnv>) =>
+    handleError(new AppError('not_found', `No route ${c.req.method} ${c.req.path}`), c);
+  app.all('/api/*', apiNotFound);
+  app.notFound(apiNotFound);
+
+  const pages = options.pages;
+  if (pages) {
+    app.use(
+      '/_app/immutable/*',
+      serveStatic({
+        root: pages.clientDir,
+        onFound: (_path, c) => {
+          c.header('Cache-Control', 'public, max-age=31536000, immutable');
+        }
+      })
+    );
+    for (const root of [pages.clientDir, pages.prerenderedDir]) {
+    app.use(
+      '*',
+      serveStatic({
+        root,
+        onFound: (path, c) => {
+          const noCache = /service-worker\.js$|manifest\.webmanifest$/.test(path);
+          c.header('Cache-Control', noCache ? 'no-cache' : 'public, max-age=3600');
+        }
+      })
+    );
+    }
+    app.all('*', (c) =>
+      pages.respond(c.req.raw, {
+        platform: { services, requestId: c.get('requestId') },
+        getClientAddress: () => clientAddress(c)
+      })
+    );
+  }
+  return app;
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every variable is parsed by zod; a bad configuration stops the
+ * start with one line per bad variable (see `ConfigError`). The result is frozen.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine(
+      (v) => {
+        if (v === undefined) return true;
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a URL starting with ${protocols.join(' or ')}` }
+    );
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  SQLITE_PATH: z.string().min(1).default('./data/glane.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_DATA: bool.default(true),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(100),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    )
+    .refine((list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)), {
+      message: 'must be a comma-separated list of origins like https://ville.example'
+    }),
+  TRUST_PROXY: bool.default(false),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  MAIL_FROM: z.string().min(3).default('Glane <no-reply@glane.localhost>'),
+  SMS_PROVIDER: z.enum(['none', 'log']).default('none'),
+  DEV_MAILBOX: bool.optional(),
+  TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png')
+});
+
+export type Config = Readonly<
+  Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'DEV_MAILBOX'> & {
+    PUBLIC_URL: string;
+    /** True when messages are kept in the database and shown at /dev/boite-mail instead of sent. */
+    DEV_MAILBOX: boolean;
+    /** True when PUBLIC_URL is https: cookies get the Secure flag. */
+    isHttps: boolean;
+    databaseKind: 'sqlite' | 'postgres';
+  }
+>;
+
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`Invalid configuration:\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default). Throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?');
+      const shown = key === 'DATABASE_URL' || key === 'SMTP_URL' ? '(hidden)' : JSON.stringify(input[key]);
+      return `${key}=${shown}: ${issue.message}`;
+    });
+    throw new ConfigError(lines);
+  }
+  const c = parsed.data;
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
+  return Object.freeze({
+    ...c,
+    PUBLIC_URL: publicUrl,
+    DEV_MAILBOX: c.DEV_MAILBOX ?? !c.SMTP_URL,
+    isHttps: publicUrl.startsWith('https:'),
+    databaseKind: c.DATABASE_URL ? 'postgres' : 'sqlite'
+  });
+}

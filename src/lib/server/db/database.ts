@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+/** Opens a SQLite file (or ':memory:') with WAL, foreign keys and a busy timeout. */
+export function openSqlite(path: string): Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return fromDialect(new SqliteDialect({ database: sqlite }), 'sqlite');
+}
+
+/** Opens a PostgreSQL pool. `options.schema` puts every table in that schema (used by tests). */
+export function openPostgres(url: string, options: { schema?: string; max?: number } = {}): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {})
+  });
+  return fromDialect(new PostgresDialect({ pool }), 'postgres');
+}
+
+/** Wraps any Kysely dialect (the tests use it for PGlite). */
+export function fromDialect(dialect: Dialect, kind: DatabaseKind): Database {
+  const db = new Kysely<DB>({ dialect });
+  return { db, kind, close: () => db.destroy() };
+}
+
+/** Chooses the database from the configuration: PostgreSQL when DATABASE_URL is set, else SQLite. */
+export function openDatabase(config: { DATABASE_URL?: string; SQLITE_PATH: string }): Database {
+  return config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openSqlite(config.SQLITE_PATH);
+}
+
+function migrator(db: Kysely<DB>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'kysely_migration',
+    migrationLockTableName: 'kysely_migration_lock'
+  });
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Reverts the last applied migration. */
+export async function migrateDown(db: Kysely<DB>): Promise<string | undefined> {
+  const { error, results } = await migrator(db).migrateDown();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results?.[0]?.migrationName;
+}
+
+/** Names of migrations not applied yet (empty when the database is up to date). */
+export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
+  const list = await migrator(db).getMigrations();
+  return list.filter((m) => !m.executedAt).map((m) => m.name);
+}

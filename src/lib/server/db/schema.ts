@@ -1,0 +1,144 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Hand-kept table types, one interface per table, columns in snake_case as stored
+ * (repositories map them to camelCase). Times are ISO 8601 UTC strings; booleans are 0/1.
+ * Keep in step with migrations/.
+ */
+
+export interface UserTable {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  password_hash: string | null;
+  display_name: string;
+  locale: string;
+  email_verified_at: string | null;
+  phone_verified_at: string | null;
+  is_platform_admin: number;
+  failed_sign_in_count: number;
+  locked_until: string | null;
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  rotated_at: string;
+  expires_at: string;
+  user_agent: string | null;
+}
+
+export interface OneTimeCodeTable {
+  id: string;
+  purpose: 'sign_in' | 'verify_email' | 'reset_password';
+  channel: 'email' | 'sms';
+  destination: string;
+  user_id: string | null;
+  code_hash: string;
+  attempts: number;
+  expires_at: string;
+  consumed_at: string | null;
+  created_at: string;
+}
+
+export interface OrganisationTable {
+  id: string;
+  slug: string;
+  name: string;
+  kind: 'ccas' | 'association' | 'donor' | 'platform';
+  donor_kind: 'commerce' | 'restaurant' | 'ehpad' | 'cantine' | 'producteur' | 'autre' | null;
+  network: string | null;
+  siret: string | null;
+  email: string | null;
+  phone: string | null;
+  address_line: string | null;
+  postal_code: string | null;
+  city: string | null;
+  insee_code: string | null;
+  lat: number | null;
+  lng: number | null;
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipTable {
+  id: string;
+  organisation_id: string;
+  user_id: string;
+  role: 'owner' | 'manager' | 'member';
+  created_at: string;
+}
+
+export interface InvitationTable {
+  id: string;
+  organisation_id: string;
+  email: string | null;
+  role: 'owner' | 'manager' | 'member';
+  token_hash: string;
+  invited_by_user_id: string | null;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by_user_id: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_user_id: string | null;
+  organisation_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  request_id: string | null;
+  details: string | null;
+}
+
+export interface NotificationTable {
+  id: string;
+  channel: 'email' | 'sms';
+  recipient: string;
+  subject: string;
+  body: string;
+  status: 'captured' | 'pending' | 'sent' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface GeoPointTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: string;
+  lat: number;
+  lng: number;
+}
+
+export interface SearchDocumentTable {
+  entity_type: string;
+  entity_id: string;
+  body: string;
+}
+
+export interface DB {
+  user: UserTable;
+  session: SessionTable;
+  one_time_code: OneTimeCodeTable;
+  organisation: OrganisationTable;
+  membership: MembershipTable;
+  invitation: InvitationTable;
+  audit_log: AuditLogTable;
+  notification: NotificationTable;
+  geo_point: GeoPointTable;
+  search_document: SearchDocumentTable;
+}

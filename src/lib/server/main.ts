@@ -1,0 +1,77 @@
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { loadDemoIfEmpty } from './demo/demo.js';
+import { createLogger } from './logger.js';
+import { createServices } from './services.js';
+import { loadPages } from './sveltekit.js';
+
+/** The caller's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+function clientAddress(config: Config) {
+  return (c: Context) => {
+    if (config.TRUST_PROXY) {
+      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    return getConnInfo(c).remote.address ?? 'unknown';
+  };
+}
+
+/** Start: config → database → migrations → demo data → services → Hono app (API + SvelteKit) → listen. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Glane cannot start, bad configuration:\n${err.lines.map((l) => `  ${l}`).join('\n')}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = openDatabase(config);
+  const applied = await migrateToLatest(database.db);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const services = createServices(config, database, logger);
+  if (config.DEMO_DATA && (await loadDemoIfEmpty(services))) logger.info('demo territory loaded');
+
+  const pages = await loadPages();
+  if (!pages) logger.warn('web app not built (run `npm run build`): serving the API only');
+  const app = buildApp(services, { pages, clientAddress: clientAddress(config) });
+
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.info(
+      { port: info.port, database: database.kind, url: config.PUBLIC_URL },
+      `Glane listening on ${config.PUBLIC_URL}`
+    );
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in 10 s: closing anyway');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(async (err) => {
+      await database.close().catch((e: unknown) => logger.error({ err: e }, 'database close failed'));
+      logger.info('stopped');
+      process.exit(err ? 1 : 0);
+    });
+    if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Glane failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
