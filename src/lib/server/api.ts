@@ -19,7 +19,7 @@ const healthRoute = createRoute({
   path: '/health',
   tags: ['system'],
   summary: 'Process is up',
-  responses: { 200: jsonResponse(z.object({ status: z.literal('ok') }), 'The process answers') }
+  responses: { 200: jsonResponse(z.object({ status: z.literal('ok') }), 'The process answers'), ...errorResponses() }
 });
 
 const readyRoute = createRoute({

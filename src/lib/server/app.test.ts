@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
+import { createTestServices, type TestServices } from '../../../tests/helpers/services.js';
+
+describe('the HTTP app (API only, SQLite)', () => {
+  let t: TestServices;
+  let app: ReturnType<typeof buildApp>;
+  beforeAll(async () => {
+    t = await createTestServices('sqlite', { BODY_LIMIT_KB: '1' });
+    app = buildApp(t.services);
+  });
+  afterAll(async () => t.destroy());
+
+  it('answers /api/health and /api/ready', async () => {
+    expect(await (await app.request('/api/health')).json()).toEqual({ status: 'ok' });
+    const ready = await app.request('/api/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'sqlite' });
+  });
+
+  it('gives every answer a request id, echoing a well-formed incoming one', async () => {
+    const res = await app.request('/api/health', { headers: { 'X-Request-Id': 'abcdef123456' } });
+    expect(res.headers.get('x-request-id')).toBe('abcdef123456');
+    const bad = await app.request('/api/health', { headers: { 'X-Request-Id': '<script>' } });
+    expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sets security headers and a strict CSP on API answers, and no CORS by default', async () => {
+    const res = await app.request('/api/health', { headers: { Origin: 'https://evil.example' } });
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers unknown API routes with the JSON error model', async () => {
+    const res = await app.request('/api/v1/nothing-here');
+    expect(res.status).toBe(404);
+    const body = await res.json();
+    expect(body.error.code).toBe('not_found');
+    expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('refuses writes that are not JSON with 415', async () => {
+    const res = await app.request('/api/v1/anything', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', 'Content-Length': '5' },
+      body: 'hello'
+    });
+    expect(res.status).toBe(415);
+    expect((await res.json()).error.code).toBe('unsupported_media_type');
+  });
+
+  it('refuses bodies over the configured limit with 413', async () => {
+    const body = JSON.stringify({ text: 'x'.repeat(2048) });
+    const res = await app.request('/api/v1/anything', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length) },
+      body
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('payload_too_large');
+  });
+
+  it('serves an OpenAPI 3.1 document whose every operation documents its errors', async () => {
+    const res = await app.request('/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/health']).toBeDefined();
+    expect(doc.paths['/ready'].get.responses['503']).toBeDefined();
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: object }>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        expect(Object.keys(op.responses), `${method} ${path}`).toContain('500');
+      }
+    }
+    expect(doc.components.schemas.Error).toBeDefined();
+  });
+
+  it('serves the API docs page with its assets from this process (no CDN)', async () => {
+    const page = await app.request('/api/docs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain('/api/docs/assets/swagger-ui-bundle.js');
+    const js = await app.request('/api/docs/assets/swagger-ui-bundle.js');
+    expect(js.status).toBe(200);
+    expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    expect((await app.request('/api/docs/assets/..%2Fpackage.json')).status).toBe(404);
+  });
+
+  it('answers /api/ready with 503 when the database is gone', async () => {
+    const other = await createTestServices('sqlite');
+    const otherApp = buildApp(other.services);
+    await other.destroy();
+    const res = await otherApp.request('/api/ready');
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe('unavailable');
+  });
+});
