@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -46,18 +46,28 @@ export function openDatabase(config: { DATABASE_URL?: string; SQLITE_PATH: strin
   return config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openSqlite(config.SQLITE_PATH);
 }
 
-function migrator(db: Kysely<DB>): Migrator {
+/**
+ * The migrator. On PostgreSQL the bookkeeping tables are pinned to the current schema: Kysely's
+ * existence check otherwise sees a `kysely_migration` table of any schema (tests use one schema each).
+ */
+async function migrator(db: Kysely<DB>): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+    migrationTableSchema = rows[0]?.schema;
+  }
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'kysely_migration',
-    migrationLockTableName: 'kysely_migration_lock'
+    migrationLockTableName: 'kysely_migration_lock',
+    migrationTableSchema
   });
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+  const { error, results } = await (await migrator(db)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
@@ -69,13 +79,13 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
 
 /** Reverts the last applied migration. */
 export async function migrateDown(db: Kysely<DB>): Promise<string | undefined> {
-  const { error, results } = await migrator(db).migrateDown();
+  const { error, results } = await (await migrator(db)).migrateDown();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return results?.[0]?.migrationName;
 }
 
 /** Names of migrations not applied yet (empty when the database is up to date). */
 export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
-  const list = await migrator(db).getMigrations();
+  const list = await (await migrator(db)).getMigrations();
   return list.filter((m) => !m.executedAt).map((m) => m.name);
 }
