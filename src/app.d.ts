@@ -7,9 +7,20 @@ declare global {
       message: string;
       requestId?: string;
     }
+    /** The signed-in user as pages see it (never a hash, never a token). */
+    interface User {
+      id: string;
+      displayName: string;
+      email: string | null;
+      emailVerified: boolean;
+      locale: 'fr' | 'en';
+      isPlatformAdmin: boolean;
+    }
     interface Locals {
       locale: 'fr' | 'en';
       requestId: string;
+      user: User | null;
+      sessionId: string | null;
     }
     interface Platform {
       /** The application's services, built once at start (see src/lib/server/main.ts). */

@@ -1,12 +1,68 @@
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { LOCALE_COOKIE, resolveLocale } from '$lib/i18n/locale';
+import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/modules/accounts/accounts.rules';
 
-/** Reads the locale (and, once accounts land, the session) for every page request. */
+/**
+ * Every page request: the signed-in user from the session cookie (through the accounts service
+ * handed over by Hono as `platform.services`), re-setting the cookie when the token was rotated;
+ * then the interface language; then `<html lang>` and a no-store cache rule for signed-in pages
+ * (the service worker must never keep a page that shows someone's data).
+ */
 export const handle: Handle = async ({ event, resolve }) => {
-  const cookie = event.cookies.get('glane_locale');
-  const accept = event.request.headers.get('accept-language') ?? '';
-  event.locals.locale = cookie === 'en' || cookie === 'fr' ? cookie : /^en\b/i.test(accept) ? 'en' : 'fr';
   event.locals.requestId = event.platform?.requestId ?? 'none';
-  return resolve(event, {
+  event.locals.user = null;
+  event.locals.sessionId = null;
+
+  const services = event.platform?.services;
+  const token = event.cookies.get(SESSION_COOKIE);
+  if (services && token) {
+    const auth = await services.accounts.authenticate(token);
+    if (auth) {
+      const { user } = auth;
+      event.locals.user = {
+        id: user.id,
+        displayName: user.displayName,
+        email: user.email,
+        emailVerified: user.emailVerified,
+        locale: user.locale,
+        isPlatformAdmin: user.isPlatformAdmin
+      };
+      event.locals.sessionId = auth.session.id;
+      if (auth.rotatedToken) {
+        event.cookies.set(SESSION_COOKIE, auth.rotatedToken, sessionCookieOptions(services.config));
+      }
+    } else {
+      event.cookies.delete(SESSION_COOKIE, { path: '/' });
+    }
+  }
+
+  event.locals.locale = resolveLocale({
+    cookie: event.cookies.get(LOCALE_COOKIE),
+    userLocale: event.locals.user?.locale,
+    acceptLanguage: event.request.headers.get('accept-language')
+  });
+
+  const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale)
   });
+  try {
+    if (event.locals.user && !response.headers.has('cache-control')) {
+      response.headers.set('cache-control', 'private, no-store');
+    }
+    response.headers.set('vary', 'Cookie, Accept-Language');
+  } catch {
+    // Some responses (a fetch passed through) have immutable headers: they are not pages.
+  }
+  return response;
+};
+
+/** Unexpected errors: logged with the request id (shown on the error page for support), never the stack. */
+export const handleError: HandleServerError = ({ error, event, status }) => {
+  const requestId = event.platform?.requestId ?? 'none';
+  if (status >= 500) {
+    const logger = event.platform?.services.logger;
+    if (logger) logger.error({ err: error, requestId, path: event.url.pathname }, 'page error');
+    else console.error(error); // prerendering and `vite dev` without services
+  }
+  return { message: status === 404 ? 'Not found' : 'Internal error', requestId };
 };

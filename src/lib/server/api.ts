@@ -7,6 +7,10 @@ import type { AppEnv } from './http/env.js';
 import { handleError, validationHook } from './http/errors.js';
 import { errorResponses, jsonResponse } from './http/openapi.js';
 import { docsRoutes } from './http/docs.js';
+import { sessionMiddleware } from './http/auth.js';
+import { accountRoutes, authRoutes } from './modules/accounts/accounts.routes.js';
+import { adminRoutes } from './modules/audit/audit.routes.js';
+import { invitationsRoutes, organisationsRoutes } from './modules/organisations/organisations.routes.js';
 import type { Services } from './services.js';
 
 /** A sub-app for one module; every module's routes are built with this so errors share one hook. */
@@ -87,8 +91,16 @@ export function buildApi(services: Services) {
     return c.json({ status: 'ready' as const, database: services.database.kind }, 200);
   });
 
+  // Who is calling (session cookie) and CSRF on cookie-authenticated writes.
+  api.use('/v1/*', sessionMiddleware());
+
   const v1 = createRouter();
   // Module routers are mounted here: v1.route('/auth', accountsRoutes(services)) …
+  v1.route('/auth', authRoutes());
+  v1.route('/account', accountRoutes());
+  v1.route('/organisations', organisationsRoutes());
+  v1.route('/invitations', invitationsRoutes());
+  v1.route('/admin', adminRoutes());
   api.route('/v1', v1);
 
   api.doc31('/v1/openapi.json', {

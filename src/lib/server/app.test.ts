@@ -98,3 +98,28 @@ describe('the HTTP app (API only, SQLite)', () => {
     expect((await res.json()).error.code).toBe('unavailable');
   });
 });
+
+describe('handing pages to SvelteKit', () => {
+  it('passes requests with their body and the services as platform; behind a trusted proxy, with the public origin', async () => {
+    const t = await createTestServices('sqlite', { TRUST_PROXY: 'true', PUBLIC_URL: 'https://glane.ville.fr' });
+    const seen: { url: string; body: string; hasServices: boolean }[] = [];
+    const app = buildApp(t.services, {
+      pages: {
+        clientDir: '/nonexistent',
+        prerenderedDir: '/nonexistent',
+        respond: async (request, { platform }) => {
+          seen.push({ url: request.url, body: await request.text(), hasServices: platform.services === t.services });
+          return new Response('page');
+        }
+      }
+    });
+    const res = await app.request('http://10.0.0.5:3000/connexion?/password', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'email=a%40b.fr'
+    });
+    expect(await res.text()).toBe('page');
+    expect(seen).toEqual([{ url: 'https://glane.ville.fr/connexion?/password', body: 'email=a%40b.fr', hasServices: true }]);
+    await t.destroy();
+  });
+});

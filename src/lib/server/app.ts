@@ -42,6 +42,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
     c.set('requestId', requestId);
     c.set('services', services);
     c.set('auth', null);
+    c.set('clientIp', clientAddress(c));
     c.set('logger', services.logger.child({ requestId }));
     c.header('X-Request-Id', requestId);
     const started = performance.now();
@@ -100,12 +101,23 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       })
     );
     }
+    // Behind a trusted reverse proxy the socket speaks plain HTTP on an inner host: SvelteKit must see
+    // the public origin, or its CSRF origin check refuses every form post.
+    const publicOrigin = services.config.TRUST_PROXY ? new URL(services.config.PUBLIC_URL).origin : undefined;
     app.all('*', (c) =>
-      pages.respond(c.req.raw, {
+      pages.respond(publicOrigin ? withOrigin(c.req.raw, publicOrigin) : c.req.raw, {
         platform: { services, requestId: c.get('requestId') },
         getClientAddress: () => clientAddress(c)
       })
     );
   }
   return app;
+}
+
+/** The same request as seen at `origin` (scheme, host and port replaced). */
+function withOrigin(request: Request, origin: string): Request {
+  const url = new URL(request.url);
+  const target = new URL(url.pathname + url.search, origin);
+  if (target.href === url.href) return request;
+  return new Request(target, request);
 }

@@ -27,8 +27,11 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`Glane cannot start, bad configuration:\n${err.lines.map((l) => `  ${l}`).join('\n')}\n`);
-      process.exit(1);
+      // Exit only once the message is flushed (stderr is asynchronous on pipes).
+      process.stderr.write(`Glane cannot start, bad configuration:\n${err.lines.map((l) => `  ${l}`).join('\n')}\n`, () =>
+        process.exit(1)
+      );
+      return;
     }
     throw err;
   }
@@ -72,6 +75,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Glane failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  process.stderr.write(`Glane failed to start: ${err instanceof Error ? err.message : String(err)}\n`, () => process.exit(1));
 });

@@ -3,6 +3,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { DB } from './db/schema.js';
+import { createAccountsService, type AccountsService } from './modules/accounts/accounts.service.js';
+import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
+import {
+  createOrganisationsService,
+  type OrganisationsService
+} from './modules/organisations/organisations.service.js';
+import { createNotify, type EmailTransport, type Notify, type SmsProvider } from './notify/notify.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /**
  * Everything built once at start and shared by the API and the pages (as `event.platform.services`).
@@ -15,10 +23,24 @@ export interface Services {
   db: Kysely<DB>;
   /** The current time; tests replace it to move through expiries. */
   now: () => Date;
+  /** Email and SMS out (or into the dev mailbox). */
+  notify: Notify;
+  /** In-memory rate limits shared by API and pages. */
+  limiter: RateLimiter;
+  /** Sign-up, sign-in, sessions, codes, password reset, account settings. */
+  accounts: AccountsService;
+  /** Organisations, memberships, invitations. */
+  organisations: OrganisationsService;
+  /** The audit log: record outside a transaction, list for platform admins. */
+  audit: AuditService;
 }
 
 export interface ServiceOptions {
   now?: () => Date;
+  /** Replaces the SMTP transport built from SMTP_URL (tests). */
+  emailTransport?: EmailTransport;
+  /** Replaces the SMS provider chosen by SMS_PROVIDER (tests). */
+  smsProvider?: SmsProvider;
 }
 
 /** Builds every module's service over one database and one configuration. */
@@ -29,11 +51,29 @@ export function createServices(
   options: ServiceOptions = {}
 ): Services {
   const now = options.now ?? (() => new Date());
+  const db = database.db;
+  const notify = createNotify({
+    db,
+    config,
+    logger,
+    now,
+    emailTransport: options.emailTransport,
+    smsProvider: options.smsProvider
+  });
+  const limiter = new RateLimiter(now);
+  const accounts = createAccountsService({ db, config, now, notify, limiter, logger });
+  const organisations = createOrganisationsService({ db, kind: database.kind, config, now, notify });
+  const audit = createAuditService({ db });
   return {
     config,
     logger,
     database,
-    db: database.db,
-    now
+    db,
+    now,
+    notify,
+    limiter,
+    accounts,
+    organisations,
+    audit
   };
 }

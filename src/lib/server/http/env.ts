@@ -16,5 +16,7 @@ export interface AppEnv {
     logger: Logger;
     services: Services;
     auth: AuthContext | null;
+    /** The caller's address (socket, or X-Forwarded-For behind a trusted proxy): for rate limits. */
+    clientIp: string;
   };
 }

@@ -174,10 +174,28 @@ export async function up(db: AnyDb): Promise<void> {
       WHERE id = new.id; END`.execute(db);
     await sql`CREATE TRIGGER geo_point_ad AFTER DELETE ON geo_point BEGIN
       DELETE FROM geo_point_rtree WHERE id = old.id; END`.execute(db);
-    // Text search: FTS5, diacritics removed by the tokenizer; ligatures (œ, æ) folded by the app.
-    await sql`CREATE VIRTUAL TABLE search_document USING fts5(
-      entity_type UNINDEXED, entity_id UNINDEXED, body,
+    // Text search: a plain table (unique per entity, so upserts and deletes are index lookups) and an
+    // external-content FTS5 index over its body, kept in sync by triggers. The app stores the body
+    // already folded (text-search.rules.ts: accents, case, ligatures œ/æ); the tokenizer also removes
+    // diacritics, as a second guard.
+    await db.schema
+      .createTable('search_document')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('entity_type', 'text', (c) => c.notNull())
+      .addColumn('entity_id', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addUniqueConstraint('search_document_entity_unique', ['entity_type', 'entity_id'])
+      .execute();
+    await sql`CREATE VIRTUAL TABLE search_document_fts USING fts5(
+      body, content = 'search_document', content_rowid = 'id',
       tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+    await sql`CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN
+      INSERT INTO search_document_fts (rowid, body) VALUES (new.id, new.body); END`.execute(db);
+    await sql`CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN
+      INSERT INTO search_document_fts (search_document_fts, rowid, body) VALUES ('delete', old.id, old.body); END`.execute(db);
+    await sql`CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN
+      INSERT INTO search_document_fts (search_document_fts, rowid, body) VALUES ('delete', old.id, old.body);
+      INSERT INTO search_document_fts (rowid, body) VALUES (new.id, new.body); END`.execute(db);
   } else {
     await db.schema
       .createTable('geo_point')
@@ -204,15 +222,19 @@ export async function up(db: AnyDb): Promise<void> {
       .addColumn('entity_type', 'text', (c) => c.notNull())
       .addColumn('entity_id', 'text', (c) => c.notNull())
       .addColumn('body', 'text', (c) => c.notNull())
+      // Stored, so ranking reads the vector instead of re-running unaccent on every matching row.
+      .addColumn('search_vector', sql`tsvector`, (c) =>
+        c.generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, glane_fold(body))`).stored().notNull()
+      )
       .addPrimaryKeyConstraint('search_document_pk', ['entity_type', 'entity_id'])
       .execute();
-    await sql`CREATE INDEX search_document_tsv_idx ON search_document
-      USING gin (to_tsvector('simple'::regconfig, glane_fold(body)))`.execute(db);
+    await sql`CREATE INDEX search_document_tsv_idx ON search_document USING gin (search_vector)`.execute(db);
   }
 }
 
 export async function down(db: AnyDb): Promise<void> {
   const sqlite = isSqlite(db);
+  if (sqlite) await sql`DROP TABLE IF EXISTS search_document_fts`.execute(db);
   await db.schema.dropTable('search_document').ifExists().execute();
   if (sqlite) {
     await sql`DROP TABLE IF EXISTS geo_point_rtree`.execute(db);

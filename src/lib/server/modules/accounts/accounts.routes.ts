@@ -1,0 +1,287 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import {
+  accountUpdateInput,
+  accountUserSchema,
+  codeRequestInput,
+  codeVerifyInput,
+  emailVerificationInput,
+  passwordResetCompleteInput,
+  passwordResetRequestInput,
+  sessionView,
+  signInInput,
+  signUpInput
+} from '../../../schemas/accounts.js';
+import { createRouter } from '../../api.js';
+import { clearSessionCookie, requireAuth, setSessionCookie } from '../../http/auth.js';
+import type { AppEnv } from '../../http/env.js';
+import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';
+import type { RequestContext, SignedIn } from './accounts.service.js';
+
+/**
+ * HTTP for accounts: `/api/v1/auth/*` (sign-up, sign-in, codes, sessions, password reset, email
+ * verification) and `/api/v1/account` (the signed-in user's settings). Thin: validate, call one
+ * service function, set or clear the cookie, present.
+ */
+
+const SessionView = sessionView.openapi('Session');
+const AccountUser = accountUserSchema.openapi('AccountUser');
+const Accepted = z
+  .object({ status: z.literal('accepted'), message: z.string() })
+  .openapi('Accepted', { description: 'Same answer whether an account matches or not' });
+
+const ACCEPTED = {
+  status: 'accepted' as const,
+  message: 'If an account matches, a message has been sent. / Si un compte correspond, un message a été envoyé.'
+};
+
+const tags = ['auth'];
+
+function requestContext(c: Context<AppEnv>): RequestContext {
+  return { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, requestId: c.get('requestId') };
+}
+
+function signedIn(c: Context<AppEnv>, result: SignedIn) {
+  setSessionCookie(c, result.token);
+  return { user: result.user, csrfToken: result.session.csrfToken };
+}
+
+const signUpRoute = createRoute({
+  method: 'post',
+  path: '/sign-up',
+  tags,
+  summary: 'Create an account with email and password; signs in and sends an email-verification code',
+  request: jsonBody(signUpInput.openapi('SignUpInput')),
+  responses: {
+    201: jsonResponse(SessionView, 'Account created and signed in (sets the glane_session cookie)'),
+    ...errorResponses(400, 403, 409, 413, 415, 429)
+  }
+});
+
+const signInRoute = createRoute({
+  method: 'post',
+  path: '/sign-in',
+  tags,
+  summary: 'Sign in with email and password',
+  description: 'Wrong email or wrong password give the same 401. Five consecutive failures lock the account for 15 minutes.',
+  request: jsonBody(signInInput.openapi('SignInInput')),
+  responses: {
+    200: jsonResponse(SessionView, 'Signed in (sets the glane_session cookie)'),
+    ...errorResponses(400, 401, 403, 413, 415, 423, 429)
+  }
+});
+
+const codeRequestRoute = createRoute({
+  method: 'post',
+  path: '/sign-in/code',
+  tags,
+  summary: 'Ask for a 6-digit sign-in code by email or SMS',
+  description: 'Answers 202 with the same body whether an account has this email or phone number or not.',
+  request: jsonBody(codeRequestInput.openapi('CodeRequestInput')),
+  responses: {
+    202: jsonResponse(Accepted, 'Accepted'),
+    ...errorResponses(400, 403, 413, 415, 429, 503)
+  }
+});
+
+const codeVerifyRoute = createRoute({
+  method: 'post',
+  path: '/sign-in/code/verify',
+  tags,
+  summary: 'Sign in with a code received by email or SMS',
+  request: jsonBody(codeVerifyInput.openapi('CodeVerifyInput')),
+  responses: {
+    200: jsonResponse(SessionView, 'Signed in (sets the glane_session cookie)'),
+    ...errorResponses(400, 401, 403, 413, 415, 429)
+  }
+});
+
+const signOutRoute = createRoute({
+  method: 'post',
+  path: '/sign-out',
+  tags,
+  summary: 'End this session (no-op when signed out)',
+  responses: { 204: { description: 'Signed out; the cookie is cleared' }, ...errorResponses(403, 415) }
+});
+
+const signOutEverywhereRoute = createRoute({
+  method: 'post',
+  path: '/sign-out-everywhere',
+  tags,
+  summary: 'End every session of the signed-in user, on every device',
+  responses: {
+    200: jsonResponse(z.object({ revoked: z.number().int() }), 'Number of sessions ended'),
+    ...errorResponses(401, 403, 415)
+  }
+});
+
+const sessionRoute = createRoute({
+  method: 'get',
+  path: '/session',
+  tags,
+  summary: 'The signed-in user and the CSRF token to send as X-CSRF-Token',
+  responses: { 200: jsonResponse(SessionView, 'Signed in'), ...errorResponses(401) }
+});
+
+const resetRequestRoute = createRoute({
+  method: 'post',
+  path: '/password-reset',
+  tags,
+  summary: 'Ask for a password-reset code and link by email',
+  description: 'Answers 202 with the same body whether an account has this email or not.',
+  request: jsonBody(passwordResetRequestInput.openapi('PasswordResetRequestInput')),
+  responses: { 202: jsonResponse(Accepted, 'Accepted'), ...errorResponses(400, 403, 413, 415, 429) }
+});
+
+const resetCompleteRoute = createRoute({
+  method: 'post',
+  path: '/password-reset/complete',
+  tags,
+  summary: 'Choose a new password with the reset code; ends every session of the account',
+  request: jsonBody(passwordResetCompleteInput.openapi('PasswordResetCompleteInput')),
+  responses: {
+    204: { description: 'Password changed; sign in again' },
+    ...errorResponses(400, 403, 413, 415, 429)
+  }
+});
+
+const verificationRequestRoute = createRoute({
+  method: 'post',
+  path: '/email-verification',
+  tags,
+  summary: "Send a new verification code to the signed-in user's email",
+  responses: { 202: jsonResponse(Accepted, 'Accepted'), ...errorResponses(400, 401, 403, 415, 429) }
+});
+
+const verificationRoute = createRoute({
+  method: 'post',
+  path: '/email-verification/verify',
+  tags,
+  summary: 'Confirm an email address with its code',
+  request: jsonBody(emailVerificationInput.openapi('EmailVerificationInput')),
+  responses: {
+    200: jsonResponse(z.object({ user: AccountUser }), 'Email confirmed'),
+    ...errorResponses(400, 403, 413, 415, 429)
+  }
+});
+
+/** `/api/v1/auth/*` */
+export function authRoutes() {
+  const router = createRouter();
+
+  router.openapi(signUpRoute, async (c) => {
+    const result = await c.get('services').accounts.signUp(c.req.valid('json'), requestContext(c));
+    return c.json(signedIn(c, result), 201);
+  });
+
+  router.openapi(signInRoute, async (c) => {
+    const result = await c.get('services').accounts.signIn(c.req.valid('json'), requestContext(c));
+    return c.json(signedIn(c, result), 200);
+  });
+
+  router.openapi(codeRequestRoute, async (c) => {
+    await c.get('services').accounts.requestSignInCode(c.req.valid('json'), requestContext(c));
+    return c.json(ACCEPTED, 202);
+  });
+
+  router.openapi(codeVerifyRoute, async (c) => {
+    const result = await c.get('services').accounts.verifySignInCode(c.req.valid('json'), requestContext(c));
+    return c.json(signedIn(c, result), 200);
+  });
+
+  router.openapi(signOutRoute, async (c) => {
+    const auth = c.get('auth');
+    if (auth) await c.get('services').accounts.signOut(auth.sessionId);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+
+  router.openapi(signOutEverywhereRoute, async (c) => {
+    const auth = requireAuth(c);
+    const revoked = await c.get('services').accounts.signOutEverywhere(auth.userId, requestContext(c));
+    clearSessionCookie(c);
+    return c.json({ revoked }, 200);
+  });
+
+  router.openapi(sessionRoute, async (c) => {
+    const auth = requireAuth(c);
+    const user = await c.get('services').accounts.getAccount(auth.userId);
+    return c.json({ user, csrfToken: auth.csrfToken }, 200);
+  });
+
+  router.openapi(resetRequestRoute, async (c) => {
+    await c.get('services').accounts.requestPasswordReset(c.req.valid('json'), requestContext(c));
+    return c.json(ACCEPTED, 202);
+  });
+
+  router.openapi(resetCompleteRoute, async (c) => {
+    await c.get('services').accounts.completePasswordReset(c.req.valid('json'), requestContext(c));
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+
+  router.openapi(verificationRequestRoute, async (c) => {
+    const auth = requireAuth(c);
+    await c.get('services').accounts.requestEmailVerification(auth.userId, requestContext(c));
+    return c.json(ACCEPTED, 202);
+  });
+
+  router.openapi(verificationRoute, async (c) => {
+    const user = await c.get('services').accounts.verifyEmail(c.req.valid('json'), requestContext(c));
+    return c.json({ user }, 200);
+  });
+
+  return router;
+}
+
+const getAccountRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['account'],
+  summary: 'The signed-in user',
+  responses: { 200: jsonResponse(z.object({ user: AccountUser }), 'The account'), ...errorResponses(401) }
+});
+
+const patchAccountRoute = createRoute({
+  method: 'patch',
+  path: '/',
+  tags: ['account'],
+  summary: 'Change display name or language',
+  request: jsonBody(accountUpdateInput.openapi('AccountUpdateInput')),
+  responses: {
+    200: jsonResponse(z.object({ user: AccountUser }), 'The updated account'),
+    ...errorResponses(400, 401, 403, 413, 415)
+  }
+});
+
+const deleteAccountRoute = createRoute({
+  method: 'delete',
+  path: '/',
+  tags: ['account'],
+  summary: 'Delete the signed-in account and every session of it',
+  responses: { 204: { description: 'Deleted; the cookie is cleared' }, ...errorResponses(401, 403, 409) }
+});
+
+/** `/api/v1/account` */
+export function accountRoutes() {
+  const router = createRouter();
+
+  router.openapi(getAccountRoute, async (c) => {
+    const auth = requireAuth(c);
+    return c.json({ user: await c.get('services').accounts.getAccount(auth.userId) }, 200);
+  });
+
+  router.openapi(patchAccountRoute, async (c) => {
+    const auth = requireAuth(c);
+    return c.json({ user: await c.get('services').accounts.updateAccount(auth.userId, c.req.valid('json')) }, 200);
+  });
+
+  router.openapi(deleteAccountRoute, async (c) => {
+    const auth = requireAuth(c);
+    await c.get('services').accounts.deleteAccount(auth.userId, requestContext(c));
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+
+  return router;
+}

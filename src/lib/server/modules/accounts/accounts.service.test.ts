@@ -1,0 +1,317 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.js';
+import { AppError } from '../../errors.js';
+import { createLogger } from '../../logger.js';
+import { LogSmsProvider } from '../../notify/notify.js';
+import { createServices, type Services } from '../../services.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
+import { createTestUser } from '../../../../../tests/helpers/session.js';
+
+const START = Date.parse('2026-11-29T10:00:00.000Z');
+const MIN = 60 * 1000;
+
+async function caught(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe.each(DIALECTS)('accounts service on %s', (kind) => {
+  let database: TestDatabase;
+  let services: Services;
+  let t = START;
+  const ctx = { ip: '192.0.2.1', userAgent: 'vitest' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://glane.test' });
+    services = createServices(config, database, createLogger('silent'), {
+      now: () => new Date(t),
+      smsProvider: new LogSmsProvider()
+    });
+  });
+  afterAll(async () => database?.destroy());
+  beforeEach(() => {
+    t = START;
+    services.limiter.clear();
+  });
+
+  async function codeSentTo(to: string): Promise<string | undefined> {
+    const message = (await services.notify.listCaptured({ limit: 200 })).find((m) => m.recipient === to);
+    return message ? /\b(\d{6})\b/.exec(message.body)?.[1] : undefined;
+  }
+
+  describe('sign-up', () => {
+    it('stores an argon2id hash, never the password, and sends a verification code', async () => {
+      const result = await services.accounts.signUp(
+        { email: 'new@example.org', password: 'a long enough secret', displayName: 'New', locale: 'fr' },
+        ctx
+      );
+      const row = await services.db.selectFrom('user').selectAll().where('id', '=', result.user.id).executeTakeFirstOrThrow();
+      expect(row.password_hash).toMatch(/^\$argon2id\$/);
+      expect(row.password_hash).not.toContain('a long enough secret');
+      expect(result.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const session = await services.db.selectFrom('session').selectAll().where('id', '=', result.session.id).executeTakeFirstOrThrow();
+      expect(session.token_hash).not.toBe(result.token);
+      expect(session.token_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(await codeSentTo('new@example.org')).toMatch(/^\d{6}$/);
+      const code = await services.db.selectFrom('one_time_code').selectAll().where('destination', '=', 'new@example.org').executeTakeFirstOrThrow();
+      expect(code.purpose).toBe('verify_email');
+      expect(code.code_hash).not.toBe(await codeSentTo('new@example.org'));
+    });
+
+    it('refuses a duplicate email or phone with a conflict naming the field', async () => {
+      await createTestUser(services, { email: 'dup@example.org', phone: '+33611111111' });
+      const input = { email: 'dup@example.org', password: 'a long enough secret', displayName: 'D', locale: 'fr' as const };
+      let error = await caught(services.accounts.signUp(input, ctx));
+      expect(error.code).toBe('conflict');
+      expect(error.details?.fields?.[0]?.path).toBe('email');
+      error = await caught(services.accounts.signUp({ ...input, email: 'other@example.org', phone: '+33611111111' }, ctx));
+      expect(error.details?.fields?.[0]?.path).toBe('phone');
+    });
+  });
+
+  describe('sign-in by password', () => {
+    it('gives the same error for a wrong password and an unknown email', async () => {
+      const user = await createTestUser(services);
+      const wrong = await caught(services.accounts.signIn({ email: user.email, password: 'not the password' }, ctx));
+      const unknown = await caught(services.accounts.signIn({ email: 'nobody@example.org', password: 'whatever it is' }, ctx));
+      expect(wrong.code).toBe('invalid_credentials');
+      expect(unknown.code).toBe('invalid_credentials');
+      expect(wrong.message).toBe(unknown.message);
+    });
+
+    it('locks the account for 15 minutes on the fifth consecutive failure, then lets the right password in', async () => {
+      const user = await createTestUser(services);
+      for (let i = 0; i < 4; i++) {
+        expect((await caught(services.accounts.signIn({ email: user.email, password: 'wrong password' }, ctx))).code).toBe(
+          'invalid_credentials'
+        );
+      }
+      const locked = await caught(services.accounts.signIn({ email: user.email, password: 'wrong password' }, ctx));
+      expect(locked.code).toBe('account_locked');
+      expect(locked.details?.lockedUntil).toBe(new Date(START + 15 * MIN).toISOString());
+      // Even the right password waits for the lock to pass.
+      t += 14 * MIN;
+      expect((await caught(services.accounts.signIn({ email: user.email, password: user.password }, ctx))).code).toBe('account_locked');
+      t += MIN;
+      const ok = await services.accounts.signIn({ email: user.email, password: user.password }, ctx);
+      expect(ok.user.id).toBe(user.userId);
+      const row = await services.db.selectFrom('user').selectAll().where('id', '=', user.userId).executeTakeFirstOrThrow();
+      expect(Number(row.failed_sign_in_count)).toBe(0);
+      expect(row.locked_until).toBeNull();
+    });
+
+    it('resets the failure count on success, so failures must be consecutive', async () => {
+      const user = await createTestUser(services);
+      for (let i = 0; i < 4; i++) await caught(services.accounts.signIn({ email: user.email, password: 'wrong password' }, ctx));
+      await services.accounts.signIn({ email: user.email, password: user.password }, ctx);
+      for (let i = 0; i < 4; i++) {
+        expect((await caught(services.accounts.signIn({ email: user.email, password: 'wrong password' }, ctx))).code).toBe(
+          'invalid_credentials'
+        );
+      }
+    });
+
+    it('limits failed sign-ins to 10 a minute per address; successes do not count', async () => {
+      const user = await createTestUser(services);
+      for (let i = 0; i < 12; i++) await services.accounts.signIn({ email: user.email, password: user.password }, ctx);
+      for (let i = 0; i < 10; i++) {
+        const email = `unknown-${i}@example.org`;
+        expect((await caught(services.accounts.signIn({ email, password: 'wrong password' }, ctx))).code).toBe('invalid_credentials');
+      }
+      const error = await caught(services.accounts.signIn({ email: user.email, password: user.password }, ctx));
+      expect(error.code).toBe('rate_limited');
+      expect(error.details?.retryAfter).toBe(60);
+      // Another address is not held back.
+      await services.accounts.signIn({ email: user.email, password: user.password }, { ip: '192.0.2.2' });
+    });
+
+    it('limits failed sign-ins to 20 an hour per account, from any address', async () => {
+      const email = 'target@example.org';
+      for (let i = 0; i < 20; i++) {
+        await caught(services.accounts.signIn({ email, password: 'wrong password' }, { ip: `198.51.100.${i}` }));
+      }
+      const error = await caught(services.accounts.signIn({ email, password: 'wrong password' }, { ip: '198.51.100.99' }));
+      expect(error.code).toBe('rate_limited');
+      expect(error.details?.retryAfter).toBe(3600);
+    });
+  });
+
+  describe('sign-in by one-time code', () => {
+    it('sends nothing for an unknown address, yet answers the same', async () => {
+      await expect(
+        services.accounts.requestSignInCode({ channel: 'email', destination: 'ghost@example.org' }, ctx)
+      ).resolves.toBeUndefined();
+      expect(await codeSentTo('ghost@example.org')).toBeUndefined();
+    });
+
+    it('signs in with the emailed code once, and marks the email verified', async () => {
+      const user = await createTestUser(services, { emailVerified: false });
+      await services.accounts.requestSignInCode({ channel: 'email', destination: user.email }, ctx);
+      const code = (await codeSentTo(user.email))!;
+      const result = await services.accounts.verifySignInCode({ channel: 'email', destination: user.email, code }, ctx);
+      expect(result.user).toMatchObject({ id: user.userId, emailVerified: true });
+      const again = await caught(services.accounts.verifySignInCode({ channel: 'email', destination: user.email, code }, ctx));
+      expect(again.code).toBe('invalid_credentials');
+    });
+
+    it('signs in by SMS to a French number', async () => {
+      const user = await createTestUser(services, { phone: '+33622334455' });
+      await services.accounts.requestSignInCode({ channel: 'sms', destination: '+33622334455' }, ctx);
+      const code = (await codeSentTo('+33622334455'))!;
+      expect(code).toMatch(/^\d{6}$/);
+      const result = await services.accounts.verifySignInCode({ channel: 'sms', destination: '+33622334455', code }, ctx);
+      expect(result.user.id).toBe(user.userId);
+    });
+
+    it('delivers a code by a real SMS provider when there is no dev mailbox', async () => {
+      const sms = new LogSmsProvider();
+      const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEV_MAILBOX: 'false', SMS_PROVIDER: 'log' });
+      const live = createServices(config, database, createLogger('silent'), { now: () => new Date(t), smsProvider: sms });
+      const user = await createTestUser(live, { phone: '+33633445566' });
+      await live.accounts.requestSignInCode({ channel: 'sms', destination: '+33633445566' }, ctx);
+      await live.accounts.requestSignInCode({ channel: 'sms', destination: '+33699999999' }, ctx);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(sms.sent.map((m) => m.to)).toEqual(['+33633445566']);
+      const code = /\b(\d{6})\b/.exec(sms.sent[0]!.text)![1]!;
+      const result = await live.accounts.verifySignInCode({ channel: 'sms', destination: '+33633445566', code }, ctx);
+      expect(result.user.id).toBe(user.userId);
+      expect((await caught(live.accounts.requestSignInCode({ channel: 'email', destination: user.email }, ctx))).code).toBe(
+        'unavailable'
+      );
+    });
+
+    it('kills a code after five wrong attempts', async () => {
+      const user = await createTestUser(services);
+      await services.accounts.requestSignInCode({ channel: 'email', destination: user.email }, ctx);
+      const code = (await codeSentTo(user.email))!;
+      const wrong = code === '000000' ? '111111' : '000000';
+      for (let i = 0; i < 5; i++) {
+        await caught(services.accounts.verifySignInCode({ channel: 'email', destination: user.email, code: wrong }, { ip: `203.0.113.${i}` }));
+      }
+      const error = await caught(services.accounts.verifySignInCode({ channel: 'email', destination: user.email, code }, ctx));
+      expect(error.code).toBe('invalid_credentials');
+    });
+
+    it('expires a code after 10 minutes', async () => {
+      const user = await createTestUser(services);
+      await services.accounts.requestSignInCode({ channel: 'email', destination: user.email }, ctx);
+      const code = (await codeSentTo(user.email))!;
+      t += 10 * MIN;
+      const error = await caught(services.accounts.verifySignInCode({ channel: 'email', destination: user.email, code }, ctx));
+      expect(error.code).toBe('invalid_credentials');
+    });
+
+    it('purges expired sessions and codes expired over a day ago', async () => {
+      const user = await createTestUser(services);
+      await services.accounts.signIn({ email: user.email, password: user.password }, ctx);
+      await services.accounts.requestSignInCode({ channel: 'email', destination: user.email }, ctx);
+      t += 2 * MIN;
+      expect(await services.accounts.purgeExpired()).toMatchObject({ sessions: 0 });
+      expect(await services.accounts.countSessions(user.userId)).toBe(1);
+      t += 31 * 24 * 60 * MIN;
+      const purged = await services.accounts.purgeExpired();
+      expect(purged.sessions).toBeGreaterThanOrEqual(1);
+      expect(purged.codes).toBeGreaterThanOrEqual(1);
+      expect(await services.accounts.countSessions(user.userId)).toBe(0);
+      const left = await services.db.selectFrom('one_time_code').select('id').where('destination', '=', user.email).execute();
+      expect(left).toEqual([]);
+    });
+
+    it('limits code requests to 5 per destination in 15 minutes', async () => {
+      const destination = 'limited@example.org';
+      for (let i = 0; i < 5; i++) await services.accounts.requestSignInCode({ channel: 'email', destination }, { ip: `203.0.113.${i}` });
+      const error = await caught(services.accounts.requestSignInCode({ channel: 'email', destination }, { ip: '203.0.113.50' }));
+      expect(error.code).toBe('rate_limited');
+      expect(error.details?.retryAfter).toBe(15 * 60);
+    });
+  });
+
+  describe('password reset', () => {
+    it('sets the new password, ends every session and lifts a lock', async () => {
+      const user = await createTestUser(services);
+      const a = await services.accounts.signIn({ email: user.email, password: user.password }, ctx);
+      await services.accounts.signIn({ email: user.email, password: user.password }, ctx);
+      for (let i = 0; i < 5; i++) await caught(services.accounts.signIn({ email: user.email, password: 'wrong password' }, ctx));
+      services.limiter.clear();
+
+      await services.accounts.requestPasswordReset({ email: user.email }, ctx);
+      const code = (await codeSentTo(user.email))!;
+      await services.accounts.completePasswordReset({ email: user.email, code, password: 'a brand new secret' }, ctx);
+
+      expect(await services.accounts.authenticate(a.token)).toBeNull();
+      expect(await services.accounts.countSessions(user.userId)).toBe(0);
+      expect((await caught(services.accounts.signIn({ email: user.email, password: user.password }, ctx))).code).toBe(
+        'invalid_credentials'
+      );
+      const ok = await services.accounts.signIn({ email: user.email, password: 'a brand new secret' }, ctx);
+      expect(ok.user.id).toBe(user.userId);
+
+      const entries = await services.db
+        .selectFrom('audit_log')
+        .select(['action', 'actor_user_id', 'details'])
+        .where('subject_id', '=', user.userId)
+        .orderBy('action')
+        .execute();
+      expect(entries.map((e) => e.action)).toEqual(['account.lock', 'account.password_reset']);
+      expect(JSON.parse(entries[1]!.details!)).toEqual({ sessionsEnded: 2 });
+      expect(JSON.stringify(entries)).not.toContain(user.email);
+    });
+
+    it('refuses a wrong code naming the field, and changes nothing', async () => {
+      const user = await createTestUser(services);
+      await services.accounts.requestPasswordReset({ email: user.email }, ctx);
+      const wrong = (await codeSentTo(user.email)) === '999999' ? '888888' : '999999';
+      const error = await caught(
+        services.accounts.completePasswordReset({ email: user.email, code: wrong, password: 'a brand new secret' }, ctx)
+      );
+      expect(error.code).toBe('validation_failed');
+      expect(error.details?.fields?.[0]?.path).toBe('code');
+      await services.accounts.signIn({ email: user.email, password: user.password }, ctx);
+    });
+
+    it('limits reset requests to 5 per email in 15 minutes, known or not', async () => {
+      const user = await createTestUser(services);
+      for (const email of [user.email, 'nobody3@example.org']) {
+        for (let i = 0; i < 5; i++) await services.accounts.requestPasswordReset({ email }, { ip: `203.0.113.${i}` });
+        const error = await caught(services.accounts.requestPasswordReset({ email }, { ip: '203.0.113.99' }));
+        expect(error.code).toBe('rate_limited');
+        expect(error.details?.retryAfter).toBe(900);
+      }
+    });
+
+    it('answers the same for an unknown email, sending nothing', async () => {
+      await expect(services.accounts.requestPasswordReset({ email: 'nobody2@example.org' }, ctx)).resolves.toBeUndefined();
+      expect(await codeSentTo('nobody2@example.org')).toBeUndefined();
+    });
+  });
+
+  describe('email verification and account', () => {
+    it('verifies an email with the code sent on request', async () => {
+      const user = await createTestUser(services, { emailVerified: false });
+      await services.accounts.requestEmailVerification(user.userId, ctx);
+      const code = (await codeSentTo(user.email))!;
+      const verified = await services.accounts.verifyEmail({ email: user.email, code }, ctx);
+      expect(verified.emailVerified).toBe(true);
+      const row = await services.db.selectFrom('user').select('email_verified_at').where('id', '=', user.userId).executeTakeFirstOrThrow();
+      expect(row.email_verified_at).toBe(new Date(START).toISOString());
+    });
+
+    it('updates display name and locale, and deletes the account with its sessions', async () => {
+      const user = await createTestUser(services);
+      const signedIn = await services.accounts.signIn({ email: user.email, password: user.password }, ctx);
+      expect(await services.accounts.updateAccount(user.userId, { displayName: 'Renamed', locale: 'en' })).toMatchObject({
+        displayName: 'Renamed',
+        locale: 'en'
+      });
+      await services.accounts.deleteAccount(user.userId);
+      expect(await services.accounts.authenticate(signedIn.token)).toBeNull();
+      expect((await caught(services.accounts.getAccount(user.userId))).code).toBe('unauthenticated');
+    });
+  });
+});

@@ -1,0 +1,515 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type {
+  AccountUpdateInput,
+  AccountUser,
+  CodeChannel,
+  CodeRequestInput,
+  CodeVerifyInput,
+  EmailVerificationInput,
+  Locale,
+  PasswordResetCompleteInput,
+  PasswordResetRequestInput,
+  SignInInput,
+  SignUpInput
+} from '../../../schemas/accounts.js';
+import type { Config } from '../../config.js';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import type { Notify } from '../../notify/notify.js';
+import type { RateLimiter } from '../../rate-limiter.js';
+import { recordAudit, type AuditDetails } from '../audit/audit.repository.js';
+import {
+  CODE_TTL_MS,
+  LIMITS,
+  activeLock,
+  hashCode,
+  isCodeUsable,
+  lockAfterFailures,
+  passwordHashOptions,
+  safeEqual
+} from './accounts.rules.js';
+import { createAccountsRepository, type CodeRecord, type UserRecord } from './accounts.repository.js';
+import { createSessionsService, type SessionsService } from './sessions.service.js';
+import type { SessionRecord } from './sessions.repository.js';
+
+export interface AccountsDeps {
+  db: Kysely<DB>;
+  config: Pick<Config, 'NODE_ENV' | 'SESSION_TTL_DAYS' | 'PUBLIC_URL'>;
+  now: () => Date;
+  notify: Notify;
+  limiter: RateLimiter;
+  logger: Logger;
+}
+
+/** Where a request comes from: the client address for rate limits, the user agent for the session list. */
+export interface RequestContext {
+  ip?: string;
+  userAgent?: string | null;
+  /** For the audit log entries of security events. */
+  requestId?: string;
+}
+
+/** A signed-in result: the session's token goes into the cookie, never into a response body. */
+export interface SignedIn {
+  user: AccountUser;
+  session: SessionRecord;
+  token: string;
+}
+
+/** The public shape of a user (no hash, no counters). */
+export function presentUser(user: UserRecord): AccountUser {
+  return {
+    id: user.id,
+    displayName: user.displayName,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    phone: user.phone,
+    locale: user.locale,
+    isPlatformAdmin: user.isPlatformAdmin
+  };
+}
+
+const invalidCredentials = () => new AppError('invalid_credentials', 'Wrong email or password');
+const invalidCode = (field = 'code') =>
+  new AppError('validation_failed', 'Invalid or expired code', { fields: [{ path: field, message: 'invalid or expired code' }] });
+
+type Purpose = CodeRecord['purpose'];
+
+const MESSAGES: Record<Purpose, Record<Locale, (code: string, link?: string) => { subject: string; text: string }>> = {
+  sign_in: {
+    fr: (code) => ({
+      subject: `Glane : votre code de connexion ${code}`,
+      text: `Votre code de connexion à Glane : ${code}\nIl est valable 10 minutes. Si vous n'avez rien demandé, ignorez ce message.`
+    }),
+    en: (code) => ({
+      subject: `Glane: your sign-in code ${code}`,
+      text: `Your Glane sign-in code: ${code}\nIt is valid for 10 minutes. If you did not ask for it, ignore this message.`
+    })
+  },
+  reset_password: {
+    fr: (code, link) => ({
+      subject: 'Glane : réinitialiser votre mot de passe',
+      text: `Votre code pour choisir un nouveau mot de passe : ${code}\nOu ouvrez ce lien : ${link}\nIl est valable 10 minutes. Si vous n'avez rien demandé, ignorez ce message.`
+    }),
+    en: (code, link) => ({
+      subject: 'Glane: reset your password',
+      text: `Your code to choose a new password: ${code}\nOr open this link: ${link}\nIt is valid for 10 minutes. If you did not ask for it, ignore this message.`
+    })
+  },
+  verify_email: {
+    fr: (code, link) => ({
+      subject: 'Glane : confirmez votre adresse e-mail',
+      text: `Votre code de confirmation : ${code}\nOu ouvrez ce lien : ${link}\nIl est valable 10 minutes.`
+    }),
+    en: (code, link) => ({
+      subject: 'Glane: confirm your email address',
+      text: `Your confirmation code: ${code}\nOr open this link: ${link}\nIt is valid for 10 minutes.`
+    })
+  }
+};
+
+/** Page paths the links in messages point to (the pages read `email` and `code` from the query). */
+export const LINK_PATHS = {
+  reset_password: '/mot-de-passe/nouveau',
+  verify_email: '/compte/verifier-email'
+} as const;
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /unique/i.test(e?.message ?? '');
+}
+
+/**
+ * The accounts use cases: sign-up, sign-in (password or one-time code), sessions, password reset,
+ * email verification, account settings. Pages and API routes both call these; routes only add HTTP.
+ */
+export function createAccountsService(deps: AccountsDeps) {
+  const { db, config, now, notify, limiter, logger } = deps;
+  const repo = createAccountsRepository(db);
+  const sessions: SessionsService = createSessionsService({ db, config, now });
+  const argon = passwordHashOptions(config.NODE_ENV);
+  let dummyHash: Promise<string> | undefined;
+
+  /** Hashes a password with argon2id (the library's default algorithm). */
+  function hashPassword(password: string): Promise<string> {
+    return hash(password, argon);
+  }
+
+  async function checkPassword(passwordHash: string | null, password: string): Promise<boolean> {
+    // Without an account, verify against a dummy hash anyway so both answers take as long.
+    dummyHash ??= hashPassword(randomUUID());
+    try {
+      return await verify(passwordHash ?? (await dummyHash), password);
+    } catch {
+      return false;
+    }
+  }
+
+  function limit(key: string, [max, windowMs]: readonly [number, number]) {
+    limiter.consume(key, max, windowMs);
+  }
+
+  async function send(purpose: Purpose, channel: CodeChannel, to: string, locale: Locale, code: string) {
+    const path = purpose === 'sign_in' ? undefined : LINK_PATHS[purpose];
+    const link = path
+      ? `${config.PUBLIC_URL}${path}?${new URLSearchParams({ email: to, code }).toString()}`
+      : undefined;
+    const { subject, text } = MESSAGES[purpose][locale](code, link);
+    try {
+      await notify.send({ channel, to, subject, text });
+    } catch (err) {
+      // The answer must not depend on delivery (it would tell whether the account exists).
+      logger.warn({ purpose, channel, code: (err as AppError)?.code }, 'code not delivered');
+    }
+  }
+
+  /**
+   * Creates a fresh code (voiding older ones of the same purpose) and sends it. For requests whose
+   * answer must not tell whether the account exists, real delivery (SMTP, SMS: slow network calls)
+   * runs after the answer, so both answers take about as long.
+   */
+  async function issueCode(purpose: Purpose, channel: CodeChannel, destination: string, user: UserRecord, secret = false) {
+    const at = now();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const id = randomUUID();
+    await db.transaction().execute(async (trx) => {
+      const r = createAccountsRepository(trx);
+      await r.voidCodes(destination, purpose, at.toISOString());
+      await r.insertCode({
+        id,
+        purpose,
+        channel,
+        destination,
+        userId: user.id,
+        codeHash: hashCode(id, code),
+        expiresAt: new Date(at.getTime() + CODE_TTL_MS).toISOString(),
+        createdAt: at.toISOString()
+      });
+    });
+    const delivery = send(purpose, channel, destination, user.locale, code);
+    if (!secret || notify.captures) await delivery;
+  }
+
+  /**
+   * Checks a code for a destination and consumes it (single use). A wrong code counts an attempt;
+   * after five the code is dead. Returns the code's row, or null when nothing matched.
+   */
+  async function consumeCode(destination: string, purpose: Purpose, code: string): Promise<CodeRecord | null> {
+    const at = now();
+    const row = await repo.findLatestCode(destination, purpose);
+    if (!row || !isCodeUsable(row, at)) return null;
+    if (!safeEqual(hashCode(row.id, code), row.codeHash)) {
+      await repo.incrementCodeAttempts(row.id);
+      return null;
+    }
+    return (await repo.consumeCode(row.id, at.toISOString())) ? row : null;
+  }
+
+  async function openSession(user: UserRecord, ctx: RequestContext): Promise<SignedIn> {
+    const { token, session } = await sessions.createSession(user.id, ctx.userAgent ?? null);
+    return { user: presentUser(user), session, token };
+  }
+
+  /** Records a security event of an account in the audit log (ids only, never the email). */
+  function audit(
+    executor: Kysely<DB>,
+    action: string,
+    userId: string,
+    actorUserId: string | null,
+    ctx: RequestContext,
+    details?: AuditDetails
+  ) {
+    return recordAudit(executor, {
+      at: now(),
+      actorUserId,
+      action,
+      subjectType: 'user',
+      subjectId: userId,
+      requestId: ctx.requestId ?? null,
+      details
+    });
+  }
+
+  async function requireUser(userId: string): Promise<UserRecord> {
+    const user = await repo.findUserById(userId);
+    if (!user) throw new AppError('unauthenticated', 'Sign in first');
+    return user;
+  }
+
+  return {
+    hashPassword,
+
+    /**
+     * Creates an account without a session or a message: for seeds, scripts and tests.
+     * Throws `conflict` naming `email` (or `phone`) when taken.
+     */
+    async createUser(input: {
+      email: string;
+      password?: string | null;
+      displayName: string;
+      locale?: Locale;
+      phone?: string | null;
+      isPlatformAdmin?: boolean;
+      isDemo?: boolean;
+      emailVerified?: boolean;
+    }): Promise<AccountUser> {
+      const passwordHash = input.password ? await hashPassword(input.password) : null;
+      const at = now().toISOString();
+      const email = input.email.trim().toLowerCase();
+      if (await repo.findUserByEmail(email)) {
+        throw new AppError('conflict', 'An account already uses this email', { fields: [{ path: 'email', message: 'already used' }] });
+      }
+      const user = await repo.insertUser({
+        id: randomUUID(),
+        email,
+        phone: input.phone ?? null,
+        passwordHash,
+        displayName: input.displayName,
+        locale: input.locale ?? 'fr',
+        isPlatformAdmin: input.isPlatformAdmin,
+        isDemo: input.isDemo,
+        emailVerifiedAt: input.emailVerified ? at : null,
+        at
+      });
+      return presentUser(user);
+    },
+
+    /**
+     * Sign-up by email and password: creates the account and its first session, and sends an
+     * email-verification code. Duplicate email or phone → `conflict` naming the field.
+     */
+    async signUp(input: SignUpInput, ctx: RequestContext = {}): Promise<SignedIn> {
+      limit(`sign-up:ip:${ctx.ip ?? '?'}`, LIMITS.signUpPerIp);
+      const taken = (path: string) =>
+        new AppError('conflict', `An account already uses this ${path}`, { fields: [{ path, message: 'already used' }] });
+      if (await repo.findUserByEmail(input.email)) throw taken('email');
+      if (input.phone && (await repo.findUserByPhone(input.phone))) throw taken('phone');
+      const passwordHash = await hashPassword(input.password);
+      const at = now().toISOString();
+      let result: SignedIn;
+      try {
+        result = await db.transaction().execute(async (trx) => {
+          const user = await createAccountsRepository(trx).insertUser({
+            id: randomUUID(),
+            email: input.email,
+            phone: input.phone ?? null,
+            passwordHash,
+            displayName: input.displayName,
+            locale: input.locale,
+            at
+          });
+          const { token, session } = await createSessionsService({ db: trx, config, now }).createSession(
+            user.id,
+            ctx.userAgent ?? null
+          );
+          await audit(trx, 'account.sign_up', user.id, user.id, ctx);
+          return { user: presentUser(user), session, token };
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw taken('email'); // lost a race with the same email
+        throw err;
+      }
+      const user = await repo.findUserById(result.user.id);
+      if (user) await issueCode('verify_email', 'email', input.email, user);
+      return result;
+    },
+
+    /**
+     * Sign-in by email and password. Wrong email or wrong password give the same 401; five
+     * consecutive failures lock the account for 15 minutes (423 with `lockedUntil`).
+     */
+    async signIn(input: SignInInput, ctx: RequestContext = {}): Promise<SignedIn> {
+      const ipKey = `sign-in:ip:${ctx.ip ?? '?'}`;
+      const accountKey = `sign-in:account:${input.email}`;
+      limit(ipKey, LIMITS.signInPerIp);
+      limit(accountKey, LIMITS.signInPerAccount);
+      const at = now();
+      const user = await repo.findUserByEmail(input.email);
+      if (!user || !user.passwordHash) {
+        await checkPassword(null, input.password);
+        throw invalidCredentials();
+      }
+      const lock = activeLock(user.lockedUntil, at);
+      if (lock) throw new AppError('account_locked', 'Account locked after repeated failures', { lockedUntil: lock });
+      if (!(await checkPassword(user.passwordHash, input.password))) {
+        const count = await repo.incrementFailedSignIns(user.id, at.toISOString());
+        const lockedUntil = lockAfterFailures(count, at);
+        if (lockedUntil) {
+          await db.transaction().execute(async (trx) => {
+            await createAccountsRepository(trx).setLock(user.id, 0, lockedUntil, at.toISOString());
+            await audit(trx, 'account.lock', user.id, null, ctx, { lockedUntil });
+          });
+          throw new AppError('account_locked', 'Account locked after repeated failures', { lockedUntil });
+        }
+        throw invalidCredentials();
+      }
+      if (user.failedSignInCount > 0 || user.lockedUntil) await repo.setLock(user.id, 0, null, at.toISOString());
+      // Limits are against guessing: a successful sign-in gives its hits back.
+      limiter.release(ipKey);
+      limiter.release(accountKey);
+      return openSession(user, ctx);
+    },
+
+    /**
+     * Sends a 6-digit sign-in code to an email or phone number when an account has it. The
+     * caller gets the same answer either way.
+     */
+    async requestSignInCode(input: CodeRequestInput, ctx: RequestContext = {}): Promise<void> {
+      if (!notify.canSend(input.channel)) {
+        throw new AppError('unavailable', `Codes by ${input.channel} are not available on this server`);
+      }
+      limit(`code:ip:${ctx.ip ?? '?'}`, LIMITS.codePerIp);
+      limit(`code:dest:${input.destination}`, LIMITS.codePerDestination);
+      const user =
+        input.channel === 'email' ? await repo.findUserByEmail(input.destination) : await repo.findUserByPhone(input.destination);
+      if (user) await issueCode('sign_in', input.channel, input.destination, user, true);
+    },
+
+    /** Signs in with a code received by email or SMS; proves the destination, so marks it verified. */
+    async verifySignInCode(input: CodeVerifyInput, ctx: RequestContext = {}): Promise<SignedIn> {
+      const ipKey = `sign-in:ip:${ctx.ip ?? '?'}`;
+      limit(ipKey, LIMITS.signInPerIp);
+      const row = await consumeCode(input.destination, 'sign_in', input.code);
+      const user = row?.userId ? await repo.findUserById(row.userId) : undefined;
+      if (!row || !user) throw new AppError('invalid_credentials', 'Invalid or expired code');
+      limiter.release(ipKey);
+      const at = now().toISOString();
+      const verified =
+        row.channel === 'email' && !user.emailVerifiedAt && user.email === row.destination
+          ? await repo.updateUser(user.id, { emailVerifiedAt: at }, at)
+          : row.channel === 'sms' && !user.phoneVerifiedAt && user.phone === row.destination
+            ? await repo.updateUser(user.id, { phoneVerifiedAt: at }, at)
+            : user;
+      return openSession(verified ?? user, ctx);
+    },
+
+    /** Sends a password-reset code and link when the email has an account; same answer either way. */
+    async requestPasswordReset(input: PasswordResetRequestInput, ctx: RequestContext = {}): Promise<void> {
+      limit(`reset:ip:${ctx.ip ?? '?'}`, LIMITS.codePerIp);
+      limit(`reset:dest:${input.email}`, LIMITS.codePerDestination);
+      const user = await repo.findUserByEmail(input.email);
+      if (user) await issueCode('reset_password', 'email', input.email, user, true);
+    },
+
+    /**
+     * Sets a new password with a reset code; ends every session of the account and lifts a lock.
+     * A wrong or expired code → `validation_failed` naming `code`.
+     */
+    async completePasswordReset(input: PasswordResetCompleteInput, ctx: RequestContext = {}): Promise<void> {
+      const ipKey = `reset-complete:ip:${ctx.ip ?? '?'}`;
+      limit(ipKey, LIMITS.signInPerIp);
+      const passwordHash = await hashPassword(input.password);
+      const at = now().toISOString();
+      const row = await consumeCode(input.email, 'reset_password', input.code);
+      if (!row?.userId) throw invalidCode();
+      const userId = row.userId;
+      await db.transaction().execute(async (trx) => {
+        const r = createAccountsRepository(trx);
+        await r.updateUser(userId, { passwordHash, emailVerifiedAt: at }, at);
+        await r.setLock(userId, 0, null, at);
+        const sessionsEnded = await createSessionsService({ db: trx, config, now }).revokeAllSessions(userId);
+        await audit(trx, 'account.password_reset', userId, userId, ctx, { sessionsEnded });
+      });
+      limiter.release(ipKey);
+    },
+
+    /** Sends a new email-verification code to the signed-in user's address. */
+    async requestEmailVerification(userId: string, ctx: RequestContext = {}): Promise<void> {
+      const user = await requireUser(userId);
+      if (!user.email) throw new AppError('bad_request', 'This account has no email address');
+      if (user.emailVerifiedAt) return;
+      limit(`verify:ip:${ctx.ip ?? '?'}`, LIMITS.codePerIp);
+      limit(`verify:dest:${user.email}`, LIMITS.codePerDestination);
+      await issueCode('verify_email', 'email', user.email, user);
+    },
+
+    /** Confirms an email address with its code (from the form or the link). */
+    async verifyEmail(input: EmailVerificationInput, ctx: RequestContext = {}): Promise<AccountUser> {
+      const ipKey = `verify-complete:ip:${ctx.ip ?? '?'}`;
+      limit(ipKey, LIMITS.signInPerIp);
+      const row = await consumeCode(input.email, 'verify_email', input.code);
+      const user = row?.userId ? await repo.findUserById(row.userId) : undefined;
+      if (!user || user.email !== input.email) throw invalidCode();
+      limiter.release(ipKey);
+      const at = now().toISOString();
+      const updated = await db.transaction().execute(async (trx) => {
+        await audit(trx, 'account.email_verify', user.id, user.id, ctx);
+        return createAccountsRepository(trx).updateUser(user.id, { emailVerifiedAt: at }, at);
+      });
+      return presentUser(updated ?? user);
+    },
+
+    /**
+     * The user and session of a cookie token, or null. `rotatedToken`, when present, must be set
+     * in the cookie (the old token no longer works). Used by the API middleware and hooks.server.ts.
+     */
+    async authenticate(
+      token: string
+    ): Promise<{ user: AccountUser; session: SessionRecord; rotatedToken?: string } | null> {
+      const found = await sessions.authenticateToken(token);
+      if (!found) return null;
+      const user = await repo.findUserById(found.session.userId);
+      if (!user) return null;
+      return { user: presentUser(user), session: found.session, rotatedToken: found.rotatedToken };
+    },
+
+    /** Ends one session. */
+    signOut: (sessionId: string) => sessions.revokeSession(sessionId),
+
+    /** Ends every session of the user; returns how many. */
+    async signOutEverywhere(userId: string, ctx: RequestContext = {}): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const sessionsEnded = await createSessionsService({ db: trx, config, now }).revokeAllSessions(userId);
+        await audit(trx, 'account.sign_out_everywhere', userId, userId, ctx, { sessionsEnded });
+        return sessionsEnded;
+      });
+    },
+
+    /**
+     * Housekeeping for a periodic job: deletes expired sessions, and codes expired over a day ago
+     * (kept a day so a late attempt still reads as "expired", not as "never sent").
+     */
+    async purgeExpired(): Promise<{ sessions: number; codes: number }> {
+      const dayAgo = new Date(now().getTime() - 24 * 60 * 60 * 1000).toISOString();
+      return { sessions: await sessions.purgeExpiredSessions(), codes: await repo.deleteCodesExpiredBefore(dayAgo) };
+    },
+
+    /** How many sessions a user has open. */
+    countSessions: (userId: string) => sessions.countSessions(userId),
+
+    /** The signed-in user's account. */
+    async getAccount(userId: string): Promise<AccountUser> {
+      return presentUser(await requireUser(userId));
+    },
+
+    /** Changes the display name or locale. */
+    async updateAccount(userId: string, input: AccountUpdateInput): Promise<AccountUser> {
+      await requireUser(userId);
+      const at = now().toISOString();
+      const user = await repo.updateUser(userId, input, at);
+      if (!user) throw new AppError('unauthenticated', 'Sign in first');
+      return presentUser(user);
+    },
+
+    /** Deletes the account and, through foreign keys, its sessions, codes and memberships. */
+    async deleteAccount(userId: string, ctx: RequestContext = {}): Promise<void> {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await createAccountsRepository(trx).deleteUser(userId);
+          await audit(trx, 'account.delete', userId, userId, ctx);
+        });
+      } catch (err) {
+        const code = (err as { code?: string })?.code;
+        if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+          throw new AppError('conflict', 'The account is still referenced and cannot be deleted yet');
+        }
+        throw err;
+      }
+    }
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
