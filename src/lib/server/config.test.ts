@@ -38,6 +38,11 @@ describe('loadConfig', () => {
     expect(config.DEV_MAILBOX).toBe(false);
   });
 
+  it('never turns the dev mailbox on by default for a public https deployment, even without SMTP', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://glane.example.fr' }).DEV_MAILBOX).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'https://glane.example.fr', DEV_MAILBOX: 'true' }).DEV_MAILBOX).toBe(true);
+  });
+
   it('parses CORS origins as a list', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.fr, https://b.fr' }).CORS_ORIGINS).toEqual(['https://a.fr', 'https://b.fr']);
   });

@@ -97,7 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     ...c,
     PUBLIC_URL: publicUrl,
-    DEV_MAILBOX: c.DEV_MAILBOX ?? !c.SMTP_URL,
+    // Captured messages hold sign-in codes: never a default on a public (https) deployment.
+    DEV_MAILBOX: c.DEV_MAILBOX ?? (!c.SMTP_URL && !publicUrl.startsWith('https:')),
     isHttps: publicUrl.startsWith('https:'),
     databaseKind: c.DATABASE_URL ? 'postgres' : 'sqlite'
   });

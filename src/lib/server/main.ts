@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { loadDemoIfEmpty } from './demo/demo.js';
+import { startJobs } from './jobs/jobs.js';
 import { createLogger } from './logger.js';
 import { createServices } from './services.js';
 import { loadPages } from './sveltekit.js';
@@ -53,11 +54,14 @@ async function main(): Promise<void> {
     );
   });
 
+  const stopJobs = startJobs(services);
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing in-flight requests');
+    stopJobs();
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s: closing anyway');
       process.exit(1);

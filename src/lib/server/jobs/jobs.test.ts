@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestServices, type TestServices } from '../../../../tests/helpers/services.js';
+import { startJobs, type Job } from './jobs.js';
+
+describe('startJobs', () => {
+  let t: TestServices;
+  beforeAll(async () => {
+    t = await createTestServices('sqlite');
+  });
+  afterAll(async () => t.destroy());
+
+  it('runs each job after start and at its interval, survives a failing run, and stops', async () => {
+    vi.useFakeTimers();
+    try {
+      const ok = vi.fn(async () => 'done');
+      const failing = vi.fn(async () => {
+        throw new Error('boom');
+      });
+      const jobs: Job[] = [
+        { name: 'ok', everyMs: 60_000, run: ok },
+        { name: 'failing', everyMs: 60_000, run: failing }
+      ];
+      const stop = startJobs(t.services, jobs);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(ok).toHaveBeenCalledTimes(1);
+      expect(failing).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(ok).toHaveBeenCalledTimes(2);
+      expect(failing).toHaveBeenCalledTimes(2);
+      stop();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(ok).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('purges expired sessions through the default job', async () => {
+    const { JOBS } = await import('./jobs.js');
+    const purge = JOBS.find((j) => j.name === 'purge-expired-sessions-and-codes');
+    expect(await purge?.run(t.services)).toEqual({ sessions: 0, codes: 0 });
+  });
+});

@@ -1,0 +1,38 @@
+import type { Services } from '../services.js';
+
+export interface Job {
+  name: string;
+  everyMs: number;
+  run(services: Services): Promise<unknown>;
+}
+
+/** Scheduled housekeeping. Each job runs once shortly after start, then at its interval. */
+export const JOBS: Job[] = [
+  {
+    name: 'purge-expired-sessions-and-codes',
+    everyMs: 60 * 60 * 1000,
+    run: (services) => services.accounts.purgeExpired()
+  }
+];
+
+/**
+ * Starts the jobs in this process (one process serves Glane, so no lock is needed). A failing run is
+ * logged and retried at the next tick. Returns a function that stops every timer.
+ */
+export function startJobs(services: Services, jobs: Job[] = JOBS): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  for (const job of jobs) {
+    const tick = () => {
+      job
+        .run(services)
+        .then((result) => services.logger.debug({ job: job.name, result }, 'job done'))
+        .catch((err: unknown) => services.logger.error({ err, job: job.name }, 'job failed'));
+    };
+    const first = setTimeout(tick, 5_000);
+    const every = setInterval(tick, job.everyMs);
+    first.unref();
+    every.unref();
+    timers.push(first, every);
+  }
+  return () => timers.forEach((t) => clearTimeout(t));
+}
