@@ -123,3 +123,27 @@ describe('handing pages to SvelteKit', () => {
     await t.destroy();
   });
 });
+
+describe('static assets', () => {
+  it('serves hashed build assets as immutable, other files briefly cached, the service worker uncached', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'glane-static-'));
+    mkdirSync(join(dir, '_app', 'immutable', 'chunks'), { recursive: true });
+    writeFileSync(join(dir, '_app', 'immutable', 'chunks', 'a1b2.js'), 'export {};');
+    writeFileSync(join(dir, 'favicon.svg'), '<svg/>');
+    writeFileSync(join(dir, 'service-worker.js'), '//sw');
+    const t = await createTestServices('sqlite');
+    const app = buildApp(t.services, {
+      pages: { clientDir: dir, prerenderedDir: join(dir, 'none'), respond: async () => new Response('page') }
+    });
+    const hashed = await app.request('/_app/immutable/chunks/a1b2.js');
+    expect(hashed.status).toBe(200);
+    expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await app.request('/favicon.svg')).headers.get('cache-control')).toBe('public, max-age=3600');
+    expect((await app.request('/service-worker.js')).headers.get('cache-control')).toBe('no-cache');
+    expect(await (await app.request('/_app/immutable/chunks/missing.js')).text()).toBe('page');
+    await t.destroy();
+  });
+});

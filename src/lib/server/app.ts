@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { buildApi } from './api.js';
 import { AppError } from './errors.js';
@@ -80,26 +80,14 @@ export function buildApp(services: Services, options: AppOptions = {}) {
 
   const pages = options.pages;
   if (pages) {
-    app.use(
-      '/_app/immutable/*',
-      serveStatic({
-        root: pages.clientDir,
-        onFound: (_path, c) => {
-          c.header('Cache-Control', 'public, max-age=31536000, immutable');
-        }
-      })
-    );
+    app.use('/_app/immutable/*', staticFiles(pages.clientDir, () => 'public, max-age=31536000, immutable'));
     for (const root of [pages.clientDir, pages.prerenderedDir]) {
-    app.use(
-      '*',
-      serveStatic({
-        root,
-        onFound: (path, c) => {
-          const noCache = /service-worker\.js$|manifest\.webmanifest$/.test(path);
-          c.header('Cache-Control', noCache ? 'no-cache' : 'public, max-age=3600');
-        }
-      })
-    );
+      app.use(
+        '*',
+        staticFiles(root, (path) =>
+          /service-worker\.js$|manifest\.webmanifest$/.test(path) ? 'no-cache' : 'public, max-age=3600'
+        )
+      );
     }
     // Behind a trusted reverse proxy the socket speaks plain HTTP on an inner host: SvelteKit must see
     // the public origin, or its CSRF origin check refuses every form post.
@@ -112,6 +100,26 @@ export function buildApp(services: Services, options: AppOptions = {}) {
     );
   }
   return app;
+}
+
+/**
+ * Files under `root` with a Cache-Control chosen by path. (serveStatic's onFound runs after the
+ * response is built, so the header is set on the returned response instead.)
+ */
+function staticFiles(root: string, cacheFor: (path: string) => string): MiddlewareHandler<AppEnv> {
+  const found = new WeakMap<Context, string>();
+  const serve = serveStatic<AppEnv>({
+    root,
+    onFound: (path, c) => {
+      found.set(c, cacheFor(path));
+    }
+  });
+  return async (c, next) => {
+    const res = await serve(c, next);
+    const cache = found.get(c);
+    if (res && cache) res.headers.set('Cache-Control', cache);
+    return res;
+  };
 }
 
 /** The same request as seen at `origin` (scheme, host and port replaced). */
