@@ -5,12 +5,9 @@ import { z } from 'zod';
  * phone number and password are, so a form and the API refuse the same things with the same field names.
  */
 
-export const LOCALES = ['fr', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { EMAIL_MAX, LOCALES, PASSWORD_MAX, PASSWORD_MIN } from './vocabulary.js';
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 256;
-export const EMAIL_MAX = 254;
+export { EMAIL_MAX, LOCALES, PASSWORD_MAX, PASSWORD_MIN, type Locale } from './vocabulary.js';
 
 /** Trims and lower-cases an email address: the one spelling stored and compared. */
 export function normaliseEmail(email: string): string {

@@ -7,17 +7,23 @@ import { RESEAU_PORTEUR_VALUES } from './reseaux-porteurs.js';
  * refuses to ship server modules to a browser, so the SIRET check lives here, not in a rules file.
  */
 
-/** ccas: town social-action centre; association: food-aid association; donor; platform: the operator. */
-export const ORGANISATION_KINDS = ['ccas', 'association', 'donor', 'platform'] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+import {
+  DONOR_KINDS,
+  MEMBERSHIP_ROLES,
+  ORGANISATION_KINDS,
+  type DonorKind,
+  type MembershipRole,
+  type OrganisationKind
+} from './vocabulary.js';
 
-/** What kind of donor (required when kind is `donor`, forbidden otherwise). */
-export const DONOR_KINDS = ['commerce', 'restaurant', 'ehpad', 'cantine', 'producteur', 'autre'] as const;
-export type DonorKind = (typeof DONOR_KINDS)[number];
-
-/** Roles of a membership, strongest first. */
-export const MEMBERSHIP_ROLES = ['owner', 'manager', 'member'] as const;
-export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+export {
+  DONOR_KINDS,
+  MEMBERSHIP_ROLES,
+  ORGANISATION_KINDS,
+  type DonorKind,
+  type MembershipRole,
+  type OrganisationKind
+} from './vocabulary.js';
 
 /** La Poste's SIREN: its establishments' SIRETs follow "sum of digits divisible by 5", not Luhn. */
 export const LA_POSTE_SIREN = '356000000';
