@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const require = createRequire(import.meta.url);
 
@@ -114,4 +115,103 @@ export function describeViolations(violations: AxeViolation[]): string {
 /** True when the page scrolls horizontally (content wider than the viewport). */
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+}
+
+/** Demo accounts' shared password (README "Demo accounts"). */
+export const DEMO_PASSWORD = 'glane-demo-2026';
+
+let counter = 0;
+/** A fresh, unique email address (the `.test` TLD never delivers). */
+export function uniqueEmail(prefix = 'e2e'): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}@example.test`;
+}
+
+/** One message captured by the dev mailbox, read from `/dev/boite-mail` as a person would. */
+export interface CapturedMessage {
+  subject: string;
+  /** The "À" line: recipient and channel, e.g. `a@example.test (E-mail)`. */
+  to: string;
+  body: string;
+}
+
+/** Reads the dev mailbox page (newest first) in a new tab of the given context, then closes the tab. */
+export async function readMailbox(context: BrowserContext, baseUrl: string): Promise<CapturedMessage[]> {
+  const page = await context.newPage();
+  try {
+    await page.goto(`${baseUrl}/dev/boite-mail`);
+    return await page.locator('ol.mailbox > li').evaluateAll((items) =>
+      items.map((li) => ({
+        subject: li.querySelector('h2')?.textContent?.trim() ?? '',
+        to: li.querySelector('dd')?.textContent?.trim() ?? '',
+        body: li.querySelector('pre')?.textContent ?? ''
+      }))
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+/** The newest captured message to `recipient` whose subject contains `subjectPart`; throws when none. */
+export async function latestMessageTo(
+  context: BrowserContext,
+  baseUrl: string,
+  recipient: string,
+  subjectPart = ''
+): Promise<CapturedMessage> {
+  const messages = await readMailbox(context, baseUrl);
+  const found = messages.find((m) => m.to.startsWith(recipient) && m.subject.includes(subjectPart));
+  if (!found) throw new Error(`no message to ${recipient} (${subjectPart}) in ${JSON.stringify(messages.map((m) => [m.to, m.subject]))}`);
+  return found;
+}
+
+/** The 6-digit code in a message's body. */
+export function codeIn(message: CapturedMessage): string {
+  const match = /\b(\d{6})\b/.exec(message.body);
+  if (!match) throw new Error(`no code in: ${message.body}`);
+  return match[1] ?? '';
+}
+
+/** Fills and submits `/inscription` (French labels) from the current page; waits for the page after. */
+export async function fillSignUp(page: Page, person: { name: string; email: string; password: string }): Promise<void> {
+  await page.getByLabel('Votre nom ou prénom').fill(person.name);
+  await page.getByLabel('Adresse e-mail').fill(person.email);
+  await page.getByLabel('Mot de passe').fill(person.password);
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+}
+
+/** Signs in with a password on `/connexion` (French labels) and waits to leave the sign-in page. */
+export async function signInWithPassword(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/connexion`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
+}
+
+/** Asserts (with vitest) that axe finds no serious or critical violation; `where` names the state. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const violations = await seriousViolations(page);
+  expect(violations, `${where} (${page.url()}):\n${describeViolations(violations)}`).toEqual([]);
+}
+
+/**
+ * axe for a page of a context without JavaScript (where axe itself cannot run): its server-rendered
+ * HTML, scripts removed, is loaded into a scripted page at the same address (so styles apply), then checked.
+ */
+export async function expectAccessibleWithoutScripts(browser: Browser, page: Page, where: string): Promise<void> {
+  const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: page.viewportSize() ?? undefined });
+  try {
+    const copy = await context.newPage();
+    const target = page.url();
+    await copy.route((url) => url.href === target, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await copy.goto(page.url());
+    await copy.waitForLoadState('load');
+    expect(await copy.locator('main').textContent(), 'the copy shows the same page').toBe(await page.locator('main').textContent());
+    const violations = await seriousViolations(copy);
+    expect(violations, `${where} (${page.url()}, no JavaScript):\n${describeViolations(violations)}`).toEqual([]);
+  } finally {
+    await context.close();
+  }
 }
