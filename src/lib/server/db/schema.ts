@@ -130,6 +130,141 @@ export interface SearchDocumentTable {
   body: string;
 }
 
+/** A place (lieu) of an organisation in the public directory. List fields are JSON text. */
+export interface PlaceTable {
+  id: string;
+  organisation_id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  address_line: string | null;
+  address_complement: string | null;
+  postal_code: string | null;
+  city: string | null;
+  insee_code: string | null;
+  lat: number | null;
+  lng: number | null;
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  accessibility_url: string | null;
+  is_accessible: number | null;
+  languages: string;
+  opening_hours: string | null;
+  saturation: 'low' | 'medium' | 'high' | null;
+  is_mobile: number;
+  source: string;
+  source_id: string | null;
+  verified_at: string | null;
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A service offered at a place (data·inclusion v1 service + food details). List fields are JSON text. */
+export interface ServiceTable {
+  id: string;
+  place_id: string;
+  organisation_id: string;
+  name: string;
+  description: string;
+  type: string | null;
+  thematiques: string;
+  categories: string;
+  frais: 'gratuit' | 'payant' | null;
+  frais_details: string | null;
+  publics: string;
+  publics_details: string | null;
+  access: 'unconditional' | 'preferential' | 'exclusive';
+  conditions: string;
+  modalities: string;
+  modalities_details: string | null;
+  modes_accueil: string;
+  modes_mobilisation: string;
+  mobilisable_par: string;
+  mobilisation_details: string | null;
+  mobilisation_url: string | null;
+  zone_eligibilite: string;
+  food: string;
+  opening_hours: string | null;
+  contact_name: string | null;
+  phone: string | null;
+  email: string | null;
+  source: string;
+  source_id: string | null;
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One value of one list of a service, for indexed filtering (kind: category, public, modality…). */
+export interface ServiceTagTable {
+  service_id: string;
+  place_id: string;
+  kind: string;
+  value: string;
+}
+
+export interface PlaceNoticeTable {
+  id: string;
+  place_id: string;
+  service_id: string | null;
+  kind: 'closure' | 'hours';
+  starts_on: string;
+  ends_on: string;
+  opening_hours: string | null;
+  message: string | null;
+  created_at: string;
+}
+
+export interface PlaceStopTable {
+  id: string;
+  place_id: string;
+  position: number;
+  name: string;
+  address_line: string | null;
+  postal_code: string | null;
+  city: string | null;
+  lat: number | null;
+  lng: number | null;
+  opening_hours: string | null;
+}
+
+export interface PlacePhotoTable {
+  id: string;
+  place_id: string;
+  position: number;
+  alt: string;
+  content_type: string;
+  width: number;
+  height: number;
+  data: Uint8Array;
+  created_at: string;
+}
+
+export interface DirectoryRevisionTable {
+  id: string;
+  place_id: string;
+  service_id: string | null;
+  actor_user_id: string | null;
+  actor_label: string | null;
+  at: string;
+  action: 'create' | 'update' | 'delete' | 'verify' | 'import';
+  section: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+export interface FreshnessLinkTable {
+  id: string;
+  organisation_id: string;
+  campaign: string;
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
 export interface DB {
   user: UserTable;
   session: SessionTable;
@@ -141,4 +276,12 @@ export interface DB {
   notification: NotificationTable;
   geo_point: GeoPointTable;
   search_document: SearchDocumentTable;
+  place: PlaceTable;
+  service: ServiceTable;
+  service_tag: ServiceTagTable;
+  place_notice: PlaceNoticeTable;
+  place_stop: PlaceStopTable;
+  place_photo: PlacePhotoTable;
+  directory_revision: DirectoryRevisionTable;
+  freshness_link: FreshnessLinkTable;
 }
