@@ -7,14 +7,7 @@ import { RESEAU_PORTEUR_VALUES } from './reseaux-porteurs.js';
  * refuses to ship server modules to a browser, so the SIRET check lives here, not in a rules file.
  */
 
-import {
-  DONOR_KINDS,
-  MEMBERSHIP_ROLES,
-  ORGANISATION_KINDS,
-  type DonorKind,
-  type MembershipRole,
-  type OrganisationKind
-} from './vocabulary.js';
+import { DONOR_KINDS, MEMBERSHIP_ROLES, ORGANISATION_KINDS, type DonorKind, type OrganisationKind } from './vocabulary.js';
 
 export {
   DONOR_KINDS,
