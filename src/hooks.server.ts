@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { LOCALE_COOKIE, resolveLocale } from '$lib/i18n/locale';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/modules/accounts/accounts.rules';
+import { isWidgetPath } from '$lib/server/http/frame-ancestors';
 
 /**
  * Every page request: the signed-in user from the session cookie (through the accounts service
@@ -13,8 +14,10 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.user = null;
   event.locals.sessionId = null;
 
+  // The embeddable widget works without cookies (a third-party frame): no session, no language cookie.
+  const embedded = isWidgetPath(event.url.pathname);
   const services = event.platform?.services;
-  const token = event.cookies.get(SESSION_COOKIE);
+  const token = embedded ? undefined : event.cookies.get(SESSION_COOKIE);
   if (services && token) {
     const auth = await services.accounts.authenticate(token);
     if (auth) {
@@ -37,7 +40,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   }
 
   event.locals.locale = resolveLocale({
-    cookie: event.cookies.get(LOCALE_COOKIE),
+    cookie: embedded ? event.url.searchParams.get('langue') : event.cookies.get(LOCALE_COOKIE),
     userLocale: event.locals.user?.locale,
     acceptLanguage: event.request.headers.get('accept-language')
   });
@@ -49,7 +52,7 @@ export const handle: Handle = async ({ event, resolve }) => {
     if (event.locals.user && !response.headers.has('cache-control')) {
       response.headers.set('cache-control', 'private, no-store');
     }
-    response.headers.set('vary', 'Cookie, Accept-Language');
+    response.headers.set('vary', embedded ? 'Accept-Language' : 'Cookie, Accept-Language');
   } catch {
     // Some responses (a fetch passed through) have immutable headers: they are not pages.
   }

@@ -1,22 +1,22 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { AppError } from './errors.js';
 import { pendingMigrations } from './db/database.js';
-import type { AppEnv } from './http/env.js';
-import { handleError, validationHook } from './http/errors.js';
+import { handleError } from './http/errors.js';
+import { createRouter } from './http/router.js';
 import { errorResponses, jsonResponse } from './http/openapi.js';
 import { docsRoutes } from './http/docs.js';
 import { sessionMiddleware } from './http/auth.js';
 import { accountRoutes, authRoutes } from './modules/accounts/accounts.routes.js';
 import { adminRoutes } from './modules/audit/audit.routes.js';
+import { noticesRoutes, placesRoutes, servicesRoutes } from './modules/directory/directory.routes.js';
+import { directorySearchRoutes } from './modules/directory/search.routes.js';
+import { exportsRoutes, hsdsRoutes, importRoutes } from './modules/opendata/opendata.routes.js';
 import { invitationsRoutes, organisationsRoutes } from './modules/organisations/organisations.routes.js';
 import type { Services } from './services.js';
 
-/** A sub-app for one module; every module's routes are built with this so errors share one hook. */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-}
+export { createRouter } from './http/router.js';
 
 const healthRoute = createRoute({
   method: 'get',
@@ -101,7 +101,15 @@ export function buildApi(services: Services) {
   v1.route('/organisations', organisationsRoutes());
   v1.route('/invitations', invitationsRoutes());
   v1.route('/admin', adminRoutes());
+  v1.route('/admin/imports', importRoutes());
+  v1.route('/exports', exportsRoutes());
+  v1.route('/directory', directorySearchRoutes());
+  v1.route('/places', placesRoutes());
+  v1.route('/services', servicesRoutes());
+  v1.route('/notices', noticesRoutes());
   api.route('/v1', v1);
+  // Open Referral HSDS 3.0 (public, read-only), beside /v1 as the standard names its paths.
+  api.route('/hsds', hsdsRoutes());
 
   api.doc31('/v1/openapi.json', {
     openapi: '3.1.0',

@@ -4,6 +4,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { buildApi } from './api.js';
 import { AppError } from './errors.js';
+import { isWidgetPath, widgetFrameSources, withFrameAncestors } from './http/frame-ancestors.js';
 import type { AppEnv } from './http/env.js';
 import { handleError } from './http/errors.js';
 import type { Services } from './services.js';
@@ -51,6 +52,18 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
       'request'
     );
+  });
+
+  // The embeddable widget may be framed by the configured origins (registered before secureHeaders,
+  // so this runs after it): no X-Frame-Options, and SvelteKit's CSP with its frame-ancestors replaced.
+  const widgetFrames = widgetFrameSources(services.config.WIDGET_FRAME_ORIGINS);
+  app.use('/widget/*', async (c, next) => {
+    await next();
+    if (!isWidgetPath(c.req.path)) return;
+    c.res.headers.delete('X-Frame-Options');
+    c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    const csp = c.res.headers.get('Content-Security-Policy');
+    if (csp) c.res.headers.set('Content-Security-Policy', withFrameAncestors(csp, widgetFrames));
   });
 
   // Security headers for every answer; pages get their CSP from SvelteKit (kit.csp, with nonces).

@@ -46,4 +46,10 @@ describe('loadConfig', () => {
   it('parses CORS origins as a list', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.fr, https://b.fr' }).CORS_ORIGINS).toEqual(['https://a.fr', 'https://b.fr']);
   });
+
+  it('defaults the address API to the national one, accepts another http(s) base without its trailing slash, refuses the rest', () => {
+    expect(loadConfig({}).ADDRESS_API_URL).toBe('https://api-adresse.data.gouv.fr');
+    expect(loadConfig({ ADDRESS_API_URL: 'http://127.0.0.1:7878/' }).ADDRESS_API_URL).toBe('http://127.0.0.1:7878');
+    expect(() => loadConfig({ ADDRESS_API_URL: 'ftp://adresse.example' })).toThrow(ConfigError);
+  });
 });

@@ -55,7 +55,36 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Glane <no-reply@glane.localhost>'),
   SMS_PROVIDER: z.enum(['none', 'log']).default('none'),
   DEV_MAILBOX: bool.optional(),
-  TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png')
+  TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  /** National address API (api-adresse.data.gouv.fr format), called by the server only. */
+  ADDRESS_API_URL: z
+    .string()
+    .trim()
+    .default('https://api-adresse.data.gouv.fr')
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: 'must be a URL starting with http: or https:' })
+    .transform((v) => v.replace(/\/+$/, '')),
+  /** Months after which a place not verified is shown as "information à vérifier". */
+  DIRECTORY_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(6),
+  /**
+   * Origins allowed to show the directory widget (`/widget`) in a frame: `*` (default: any city or
+   * association website, without configuring anything), `none` (only Glane itself), or a
+   * comma-separated list of origins. Every other page refuses to be framed.
+   */
+  WIDGET_FRAME_ORIGINS: z
+    .string()
+    .trim()
+    .default('*')
+    .transform((v) =>
+      v.toLowerCase() === 'none'
+        ? []
+        : v
+            .split(',')
+            .map((s) => s.trim().replace(/\/+$/, ''))
+            .filter(Boolean)
+    )
+    .refine((list) => list.every((o) => o === '*' || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(o)), {
+      message: 'must be *, none, or a comma-separated list of origins like https://ville.example'
+    })
 });
 
 export type Config = Readonly<

@@ -5,6 +5,12 @@ import type { Database } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { createAccountsService, type AccountsService } from './modules/accounts/accounts.service.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
+import { createDirectoryService, type DirectoryService } from './modules/directory/directory.service.js';
+import {
+  createDirectorySearch,
+  type DirectorySearchService
+} from './modules/directory/search.service.js';
+import { createOpenDataService, type OpenDataService } from './modules/opendata/opendata.service.js';
 import {
   createOrganisationsService,
   type OrganisationsService
@@ -33,6 +39,12 @@ export interface Services {
   organisations: OrganisationsService;
   /** The audit log: record outside a transaction, list for platform admins. */
   audit: AuditService;
+  /** The directory core: places, services, notices, stops, revisions, public place pages. */
+  directory: DirectoryService;
+  /** Open data: data·inclusion exports and import, the HSDS 3.0 API, CSV. */
+  openData: OpenDataService;
+  /** The public directory search (no account needed). */
+  directorySearch: DirectorySearchService;
 }
 
 export interface ServiceOptions {
@@ -64,6 +76,9 @@ export function createServices(
   const accounts = createAccountsService({ db, config, now, notify, limiter, logger });
   const organisations = createOrganisationsService({ db, kind: database.kind, config, now, notify });
   const audit = createAuditService({ db });
+  const directory = createDirectoryService({ db, kind: database.kind, config, now });
+  const openData = createOpenDataService({ db, kind: database.kind, publicUrl: config.PUBLIC_URL, now });
+  const directorySearch = createDirectorySearch({ db, kind: database.kind, now });
   return {
     config,
     logger,
@@ -74,6 +89,9 @@ export function createServices(
     limiter,
     accounts,
     organisations,
-    audit
+    audit,
+    directory,
+    openData,
+    directorySearch
   };
 }

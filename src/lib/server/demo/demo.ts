@@ -5,10 +5,20 @@ import { upsertGeoPoint } from '../db/geosearch.js';
 import type { DB } from '../db/schema.js';
 import { upsertSearchDocument } from '../db/text-search.js';
 import { AppError } from '../errors.js';
+import {
+  indexPlace,
+  insertNotice,
+  insertPlace,
+  insertService,
+  PLACE_ENTITY,
+  replaceStops,
+  syncServiceTags
+} from '../modules/directory/directory.repository.js';
 import { passwordHashOptions } from '../modules/accounts/accounts.rules.js';
 import { searchBody } from '../modules/organisations/organisations.rules.js';
 import { ORGANISATION_ENTITY } from '../modules/organisations/organisations.service.js';
 import type { Services } from '../services.js';
+import { buildDemoDirectory, type DemoDirectory } from './directory-territory.js';
 import { buildDemoTerritory, DEMO_PASSWORD, DEMO_SEED, type DemoTerritory } from './territory.js';
 
 /**
@@ -24,6 +34,9 @@ export interface DemoCounts {
   users: number;
   memberships: number;
   invitations: number;
+  /** Directory places (lieux) and their services. */
+  places: number;
+  services: number;
 }
 
 export interface LoadDemoOptions {
@@ -78,6 +91,22 @@ async function insertTerritory(db: Kysely<DB>, database: Database, t: DemoTerrit
 }
 
 /**
+ * Writes the demo directory through the directory repository (the only writer of tags and of the
+ * places' geo points and search documents): places, services, their tags, notices, stops, then the
+ * index of each place once its services are in.
+ */
+async function insertDirectory(db: Kysely<DB>, database: Database, d: DemoDirectory) {
+  for (const place of d.places) await insertPlace(db, place);
+  for (const service of d.services) {
+    await insertService(db, service);
+    await syncServiceTags(db, service.id);
+  }
+  for (const notice of d.notices) await insertNotice(db, notice);
+  for (const s of d.stops) await replaceStops(db, s.placeId, s.stops);
+  for (const place of d.places) await indexPlace(db, database.kind, place.id);
+}
+
+/**
  * Loads the demo territory in one transaction (all or nothing) and returns what was written, or
  * null when skipped: `onlyIfEmpty` (default) and the database already holds an organisation or a
  * user, or demo data is already present. The shared password is hashed once and the hash reused for
@@ -86,6 +115,7 @@ async function insertTerritory(db: Kysely<DB>, database: Database, t: DemoTerrit
 export async function loadDemo(database: Database, options: LoadDemoOptions = {}): Promise<DemoCounts | null> {
   const onlyIfEmpty = options.onlyIfEmpty ?? true;
   const territory = buildDemoTerritory(options.seed ?? DEMO_SEED);
+  const directory = buildDemoDirectory(territory);
   const skip = async (db: Kysely<DB>) => (onlyIfEmpty ? !(await isDatabaseEmpty(db)) : await hasDemoData(db));
   if (await skip(database.db)) return null;
   const passwordHash = await hash(DEMO_PASSWORD, passwordHashOptions(options.nodeEnv ?? 'production'));
@@ -94,11 +124,14 @@ export async function loadDemo(database: Database, options: LoadDemoOptions = {}
       // Checked again inside the transaction: another process may have loaded it meanwhile.
       if (await skip(trx)) return null;
       await insertTerritory(trx, database, territory, passwordHash);
+      await insertDirectory(trx, database, directory);
       return {
         organisations: territory.organisations.length,
         users: territory.users.length,
         memberships: territory.memberships.length,
-        invitations: territory.invitations.length
+        invitations: territory.invitations.length,
+        places: directory.places.length,
+        services: directory.services.length
       };
     });
   } catch (err) {
@@ -120,6 +153,9 @@ export async function loadDemoIfEmpty(services: Services): Promise<boolean> {
 /** Demo organisations / users, as subqueries (no bound id list, whatever their number). */
 const demoOrganisationIds = (db: Kysely<DB>) => db.selectFrom('organisation').select('id').where('is_demo', '=', 1);
 const demoUserIds = (db: Kysely<DB>) => db.selectFrom('user').select('id').where('is_demo', '=', 1);
+/** Places of demo organisations (they go with them). */
+const demoPlaceIds = (db: Kysely<DB>) =>
+  db.selectFrom('place').select('id').where('organisation_id', 'in', demoOrganisationIds(db));
 
 /**
  * Real (non-demo) rows that removing the demo would change: memberships joining a real user to a
@@ -152,7 +188,8 @@ export async function demoEntanglements(db: Kysely<DB>): Promise<string[]> {
 
 /**
  * Deletes every demo row (is_demo = 1) with what hangs from it (memberships, invitations, sessions,
- * codes, index entries), in one transaction. Refuses with a `conflict` AppError, deleting nothing,
+ * codes, the demo organisations' directory places with their services, notices, stops, history and
+ * index entries), in one transaction. Refuses with a `conflict` AppError, deleting nothing,
  * when real data is tied to demo data (see demoEntanglements). Returns how many rows went.
  */
 export async function deleteDemo(database: Database): Promise<DemoCounts> {
@@ -171,6 +208,25 @@ export async function deleteDemo(database: Database): Promise<DemoCounts> {
       .where('entity_type', '=', ORGANISATION_ENTITY)
       .where('entity_id', 'in', demoOrganisationIds(trx))
       .execute();
+    // Places of demo organisations: their index entries and history (no foreign key) go first; the
+    // rows themselves (services, tags, notices, stops, photos) are deleted explicitly, as the
+    // directory repository does, rather than relying on each engine's cascade settings.
+    for (const table of ['geo_point', 'search_document'] as const) {
+      await trx
+        .deleteFrom(table)
+        .where('entity_type', '=', PLACE_ENTITY)
+        .where('entity_id', 'in', demoPlaceIds(trx))
+        .execute();
+    }
+    await trx.deleteFrom('directory_revision').where('place_id', 'in', demoPlaceIds(trx)).execute();
+    for (const table of ['service_tag', 'place_notice', 'place_stop', 'place_photo'] as const) {
+      await trx.deleteFrom(table).where('place_id', 'in', demoPlaceIds(trx)).execute();
+    }
+    const services = await trx.deleteFrom('service').where('place_id', 'in', demoPlaceIds(trx)).executeTakeFirst();
+    const places = await trx
+      .deleteFrom('place')
+      .where('organisation_id', 'in', demoOrganisationIds(trx))
+      .executeTakeFirst();
     const invitations = await trx
       .deleteFrom('invitation')
       .where((eb) =>
@@ -194,7 +250,9 @@ export async function deleteDemo(database: Database): Promise<DemoCounts> {
       organisations: Number(organisations.numDeletedRows),
       users: Number(users.numDeletedRows),
       memberships: Number(memberships.numDeletedRows),
-      invitations: Number(invitations.numDeletedRows)
+      invitations: Number(invitations.numDeletedRows),
+      places: Number(places.numDeletedRows),
+      services: Number(services.numDeletedRows)
     };
   });
 }

@@ -12,7 +12,7 @@ import {
   signInInput,
   signUpInput
 } from '../../../schemas/accounts.js';
-import { createRouter } from '../../api.js';
+import { createRouter } from '../../http/router.js';
 import { clearSessionCookie, requireAuth, setSessionCookie } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';

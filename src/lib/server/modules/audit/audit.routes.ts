@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../../api.js';
+import { createRouter } from '../../http/router.js';
 import { requireActor } from '../../http/auth.js';
 import { errorResponses, jsonResponse } from '../../http/openapi.js';
 

@@ -9,7 +9,7 @@ import {
   ORGANISATION_KINDS,
   updateOrganisationSchema
 } from '../../../schemas/organisations.js';
-import { createRouter } from '../../api.js';
+import { createRouter } from '../../http/router.js';
 import { requireActor, type Actor } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';

@@ -1,0 +1,109 @@
+import type { Locale } from '../../../i18n/locale.js';
+import type { PlacePermissions } from './directory.policy.js';
+import type {
+  NoticeRecord,
+  OrganisationSummary,
+  PlaceAggregate,
+  PlaceFields,
+  PlaceRecord,
+  ServiceRecord,
+  StopRecord
+} from './directory.repository.js';
+import { currentNotices, isStale, overridesFor } from './directory.rules.js';
+import { describeOpening, openingState, parisDateKey, type OpeningState, type TemporaryOverride } from './hours.rules.js';
+
+/**
+ * Shapes directory records for the API and the pages: dates as ISO strings, the opening state of
+ * the place and of each service at a given instant (with a sentence in French and English),
+ * the notices still relevant, staleness, and the caller's permissions.
+ */
+
+export interface OpeningView {
+  isOpen: boolean;
+  unknown: boolean;
+  nextChange: string | null;
+  closesAt: string | null;
+  opensAt: string | null;
+  /** The temporary notice in force, else the next one starting soon. */
+  notice: TemporaryOverride | null;
+  comment: string | null;
+  /** "Ouvert · ferme à 17:00" / "Open · closes at 17:00". */
+  text: Record<Locale, string>;
+}
+
+export type ServiceView = Omit<ServiceRecord, 'source' | 'sourceId'> & {
+  source: string;
+  /** The hours that apply: the service's own, else the place's. */
+  effectiveOpeningHours: string | null;
+  opening: OpeningView;
+};
+
+export type PlaceView = PlaceRecord & {
+  isStale: boolean;
+  opening: OpeningView;
+};
+
+export interface PlaceDetail extends PlaceView {
+  organisation: OrganisationSummary;
+  services: ServiceView[];
+  /** Temporary notices in effect or upcoming, by start date. */
+  notices: NoticeRecord[];
+  stops: StopRecord[];
+  /** What the caller may do; null when signed out. */
+  permissions: PlacePermissions | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The opening state of some hours at `at` with their overrides, ready to send. */
+export function presentOpening(hours: string | null, at: Date, overrides: TemporaryOverride[]): OpeningView {
+  const state: OpeningState = openingState(hours ?? '', at, overrides);
+  return {
+    isOpen: state.isOpen,
+    unknown: state.unknown,
+    nextChange: iso(state.nextChange),
+    closesAt: iso(state.closesAt),
+    opensAt: iso(state.opensAt),
+    notice: state.notice,
+    comment: state.comment ?? null,
+    text: { fr: describeOpening(state, 'fr', at), en: describeOpening(state, 'en', at) }
+  };
+}
+
+/** A place alone (lists): its fields, staleness and opening state. */
+export function presentPlace(place: PlaceRecord, notices: NoticeRecord[], at: Date, staleMonths: number): PlaceView {
+  return {
+    ...place,
+    isStale: isStale(place.verifiedAt, at, staleMonths),
+    opening: presentOpening(place.openingHours, at, overridesFor(notices, null))
+  };
+}
+
+/** A service with the hours that apply to it and its opening state. */
+export function presentService(service: ServiceRecord, place: PlaceFields, notices: NoticeRecord[], at: Date): ServiceView {
+  const hours = service.openingHours ?? place.openingHours;
+  return {
+    ...service,
+    effectiveOpeningHours: hours,
+    opening: presentOpening(hours, at, overridesFor(notices, service.id))
+  };
+}
+
+/** A place page: the place, its organisation, services, current notices, stops, permissions. */
+export function presentPlaceDetail(
+  agg: PlaceAggregate,
+  at: Date,
+  staleMonths: number,
+  permissions: PlacePermissions | null
+): PlaceDetail {
+  const today = parisDateKey(at);
+  const notices = currentNotices(agg.notices, today);
+  return {
+    ...presentPlace(agg.place, notices, at, staleMonths),
+    organisation: agg.organisation,
+    services: agg.services.map((s) => presentService(s, agg.place, notices, at)),
+    notices,
+    stops: agg.stops,
+    permissions
+  };
+}

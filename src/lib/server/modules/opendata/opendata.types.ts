@@ -1,0 +1,91 @@
+/**
+ * What the open-data mappings read: the directory as plain camelCase objects with real arrays
+ * (built by `opendata.repository.ts`), so the pure rules (data·inclusion, HSDS, CSV) need no database.
+ */
+
+export interface OdOrganisation {
+  id: string;
+  name: string;
+  kind: string;
+  siret: string | null;
+  network: string | null;
+  email: string | null;
+  phone: string | null;
+  updatedAt: string;
+}
+
+export interface OdPlace {
+  id: string;
+  organisationId: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  addressLine: string | null;
+  addressComplement: string | null;
+  postalCode: string | null;
+  city: string | null;
+  inseeCode: string | null;
+  lat: number | null;
+  lng: number | null;
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  accessibilityUrl: string | null;
+  isAccessible: boolean | null;
+  languages: string[];
+  openingHours: string | null;
+  isMobile: boolean;
+  source: string;
+  sourceId: string | null;
+  updatedAt: string;
+}
+
+export interface OdService {
+  id: string;
+  placeId: string;
+  organisationId: string;
+  name: string;
+  description: string;
+  type: string | null;
+  thematiques: string[];
+  categories: string[];
+  frais: string | null;
+  fraisDetails: string | null;
+  publics: string[];
+  publicsDetails: string | null;
+  access: string;
+  conditions: Record<string, unknown>;
+  modalities: string[];
+  modalitiesDetails: string | null;
+  modesAccueil: string[];
+  modesMobilisation: string[];
+  mobilisablePar: string[];
+  mobilisationDetails: string | null;
+  mobilisationUrl: string | null;
+  zoneEligibilite: string[];
+  openingHours: string | null;
+  contactName: string | null;
+  phone: string | null;
+  email: string | null;
+  source: string;
+  sourceId: string | null;
+  updatedAt: string;
+}
+
+/** A temporary closure or temporary hours (Paris dates, inclusive). */
+export interface OdNotice {
+  id: string;
+  placeId: string;
+  serviceId: string | null;
+  kind: 'closure' | 'hours';
+  startsOn: string;
+  endsOn: string;
+  openingHours: string | null;
+  message: string | null;
+}
+
+/** One page of rows plus the total, for the paginated exports. */
+export interface OdPage<T> {
+  items: T[];
+  total: number;
+}

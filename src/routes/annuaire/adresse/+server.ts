@@ -1,0 +1,35 @@
+import { json } from '@sveltejs/kit';
+import { translate } from '../../../lib/i18n/translate';
+import { ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS, searchAddresses } from './address';
+import type { RequestHandler } from './$types';
+
+/**
+ * `GET /annuaire/adresse?q=…` → `{ suggestions: [{ label, citycode, city, postcode, lat, lng }], message? }`.
+ * The browser's address autocomplete asks Glane, which asks the national address API
+ * (ADDRESS_API_URL): the page's CSP lets scripts reach only this site, and no visitor address is
+ * sent to a third party from the browser. A failure of the API gives no suggestions and a
+ * translated message; too many requests from one address (this is a relay) give 429 and a message.
+ */
+export const GET: RequestHandler = async ({ url, platform, locals, getClientAddress }) => {
+  const locale = locals.locale ?? 'fr';
+  const services = platform?.services;
+  if (!services) return json({ suggestions: [], message: translate(locale, 'directory.address.unavailable') }, { status: 503 });
+  let ip = 'unknown';
+  try {
+    ip = getClientAddress();
+  } catch {
+    // no socket (tests, prerender): one shared bucket
+  }
+  try {
+    services.limiter.consume(`address-search:ip:${ip}`, ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS);
+  } catch {
+    return json({ suggestions: [], message: translate(locale, 'errors.rate_limited') }, { status: 429, headers: { 'cache-control': 'no-store' } });
+  }
+  const result = await searchAddresses(services.config.ADDRESS_API_URL, url.searchParams.get('q'));
+  return json(
+    result.error
+      ? { suggestions: [], message: translate(locale, 'directory.address.unavailable') }
+      : { suggestions: result.suggestions },
+    { headers: { 'cache-control': result.error ? 'no-store' : 'public, max-age=300' } }
+  );
+};

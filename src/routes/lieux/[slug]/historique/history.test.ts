@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { changeLines, readableValue } from './history';
+
+describe('revision diff', () => {
+  it('lists only the fields that changed, labelled, before → after', () => {
+    const lines = changeLines(
+      { openingHours: 'Tu,Fr 09:00-11:30; PH off', phone: '0320000000' },
+      { openingHours: 'Mo-Fr 09:00-12:00', phone: '0320000000' },
+      'fr'
+    );
+    expect(lines).toEqual([{ field: 'openingHours', label: 'Horaires', before: 'Tu,Fr 09:00-11:30; PH off', after: 'Mo-Fr 09:00-12:00' }]);
+    expect(changeLines({ openingHours: 'x' }, { openingHours: 'y' }, 'en')[0]?.label).toBe('Hours');
+  });
+
+  it('shows a creation and a deletion against nothing, without technical fields', () => {
+    const created = changeLines(null, { id: 'n1', placeId: 'p1', kind: 'closure', startsOn: '2026-12-24', message: null }, 'fr');
+    expect(created.map((l) => l.field)).toEqual(['kind', 'startsOn']);
+    expect(created[0]).toMatchObject({ before: '—', after: 'closure' });
+    expect(changeLines({ name: 'Colis' }, null, 'fr')).toEqual([{ field: 'name', label: 'Nom', before: 'Colis', after: '—' }]);
+  });
+
+  it('reads lists, booleans, empty values and objects as short text', () => {
+    expect(readableValue(['fr', 'ar'], 'fr')).toBe('fr, ar');
+    expect(readableValue([], 'fr')).toBe('—');
+    expect(readableValue(true, 'en')).toBe('Yes');
+    expect(readableValue(null, 'fr')).toBe('—');
+    expect(readableValue({ products: ['sec'], diets: [] }, 'fr')).toBe('products: sec');
+  });
+
+  it('keeps an unknown field under its own name', () => {
+    expect(changeLines({ mysteryField: 1 }, { mysteryField: 2 }, 'fr')[0]?.label).toBe('mysteryField');
+  });
+});

@@ -1,0 +1,55 @@
+import type { MessageKey } from '../../../../lib/i18n/fr';
+import type { Locale } from '../../../../lib/i18n/locale';
+import { hasMessage, translate } from '../../../../lib/i18n/translate';
+
+/** Reading a revision of the directory: which fields changed, from what to what (pure, tested). */
+
+/** One changed field of a revision, ready to read: label, value before, value after. */
+export interface ChangeLine {
+  field: string;
+  label: string;
+  before: string;
+  after: string;
+}
+
+const EMPTY = '—';
+
+/** A stored value as short text: lists joined, booleans as yes/no, objects as their filled entries. */
+export function readableValue(value: unknown, locale: Locale): string {
+  if (value === null || value === undefined || value === '') return EMPTY;
+  if (typeof value === 'boolean') return translate(locale, value ? 'common.yes' : 'common.no');
+  if (Array.isArray(value)) return value.length === 0 ? EMPTY : value.map((v) => readableValue(v, locale)).join(', ');
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)
+    );
+    return entries.length === 0 ? EMPTY : entries.map(([k, v]) => `${k}: ${readableValue(v, locale)}`).join(' ; ');
+  }
+  return String(value);
+}
+
+export const asRecord = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/**
+ * The changed fields between a revision's before and after (both may be null: creation,
+ * deletion), each labelled in the reader's language when the catalogue knows the field.
+ */
+export function changeLines(before: unknown, after: unknown, locale: Locale): ChangeLine[] {
+  const b = asRecord(before);
+  const a = asRecord(after);
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(
+    (k) => !['id', 'placeId', 'organisationId', 'createdAt', 'updatedAt', 'source', 'sourceId', 'isDemo'].includes(k)
+  );
+  return keys
+    .map((field) => {
+      const key = `history.field.${field}`;
+      return {
+        field,
+        label: hasMessage(key) ? translate(locale, key as MessageKey) : field,
+        before: readableValue(b[field], locale),
+        after: readableValue(a[field], locale)
+      };
+    })
+    .filter((line) => line.before !== line.after);
+}
