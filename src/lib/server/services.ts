@@ -1,3 +1,6 @@
+// First: @hono/zod-openapi adds .openapi() to zod schemas only when loaded before they are created
+// (zod 4 copies methods onto each schema), and the modules below create the shared schemas.
+import '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -6,6 +9,7 @@ import type { DB } from './db/schema.js';
 import { createAccountsService, type AccountsService } from './modules/accounts/accounts.service.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createDirectoryService, type DirectoryService } from './modules/directory/directory.service.js';
+import { createFreshnessService, type FreshnessService } from './modules/directory/freshness.service.js';
 import {
   createDirectorySearch,
   type DirectorySearchService
@@ -41,6 +45,8 @@ export interface Services {
   audit: AuditService;
   /** The directory core: places, services, notices, stops, revisions, public place pages. */
   directory: DirectoryService;
+  /** Update campaigns: emailed links through which organisations confirm or correct their places. */
+  freshness: FreshnessService;
   /** Open data: data·inclusion exports and import, the HSDS 3.0 API, CSV. */
   openData: OpenDataService;
   /** The public directory search (no account needed). */
@@ -77,8 +83,14 @@ export function createServices(
   const organisations = createOrganisationsService({ db, kind: database.kind, config, now, notify });
   const audit = createAuditService({ db });
   const directory = createDirectoryService({ db, kind: database.kind, config, now });
+  const freshness = createFreshnessService({ db, kind: database.kind, config, now, notify, limiter });
   const openData = createOpenDataService({ db, kind: database.kind, publicUrl: config.PUBLIC_URL, now });
-  const directorySearch = createDirectorySearch({ db, kind: database.kind, now });
+  const directorySearch = createDirectorySearch({
+    db,
+    kind: database.kind,
+    now,
+    staleAfterMonths: config.DIRECTORY_STALE_MONTHS
+  });
   return {
     config,
     logger,
@@ -91,6 +103,7 @@ export function createServices(
     organisations,
     audit,
     directory,
+    freshness,
     openData,
     directorySearch
   };
