@@ -22,6 +22,10 @@ export function openSqlite(path: string): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // Read-heavy directory searches: a 64 MB page cache and memory-mapped reads (measured in bench/directory).
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('mmap_size = 268435456');
+  sqlite.pragma('temp_store = MEMORY');
   return fromDialect(new SqliteDialect({ database: sqlite }), 'sqlite');
 }
 
