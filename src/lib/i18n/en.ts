@@ -718,5 +718,29 @@ export const en: Catalogue = {
 
   'offline.title': 'Offline',
   'offline.body': 'You are not connected to the Internet. This page will show as soon as the connection is back.',
-  'offline.retry': 'Try again'
+  'offline.retry': 'Try again',
+
+  'freshness.title': 'Update your places',
+  'freshness.intro': '{org}: people looking for help read this information. Please check each place.',
+  'freshness.expires': 'This personal link is valid until {date}. Do not forward it.',
+  'freshness.noPlaces': 'This organisation has no place in the directory.',
+  'freshness.hours': 'Opening hours',
+  'freshness.address': 'Address',
+  'freshness.contact': 'Contact',
+  'freshness.saturation': 'Crowding',
+  'freshness.none': 'Not given',
+  'freshness.verifiedAt': 'Checked on {date}',
+  'freshness.neverVerified': 'Never checked',
+  'freshness.stale': 'Information to be checked',
+  'freshness.verify': 'Nothing has changed',
+  'freshness.editHours': 'Change the opening hours',
+  'freshness.hoursHelp': 'OpenStreetMap format, for example: Mo-Fr 09:00-12:00; Sa 10:00-12:00',
+  'freshness.save': 'Save',
+  'freshness.verified': 'Thank you: “{place}” is confirmed.',
+  'freshness.saved': 'Thank you: the opening hours of “{place}” are saved.',
+  'freshness.goneTitle': 'Link expired',
+  'freshness.goneBody': 'This update link has expired. Ask your CCAS for a new one, or sign in to edit your places.',
+  'freshness.notFoundTitle': 'Unknown link',
+  'freshness.notFoundBody': 'This update link does not exist. Check that it is complete, or sign in to edit your places.',
+  'freshness.rateLimited': 'Too many attempts: try again in a few minutes.'
 };

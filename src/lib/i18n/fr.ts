@@ -720,7 +720,31 @@ export const fr = {
 
   'offline.title': 'Hors ligne',
   'offline.body': 'Vous n’êtes pas connecté à Internet. Cette page s’affichera dès que la connexion reviendra.',
-  'offline.retry': 'Réessayer'
+  'offline.retry': 'Réessayer',
+
+  'freshness.title': 'Mise à jour de vos lieux',
+  'freshness.intro': '{org} : les personnes qui cherchent de l’aide consultent ces informations. Vérifiez chaque lieu.',
+  'freshness.expires': 'Ce lien personnel est valable jusqu’au {date}. Ne le transférez pas.',
+  'freshness.noPlaces': 'Cette organisation n’a aucun lieu dans l’annuaire.',
+  'freshness.hours': 'Horaires',
+  'freshness.address': 'Adresse',
+  'freshness.contact': 'Contact',
+  'freshness.saturation': 'Affluence',
+  'freshness.none': 'Non renseigné',
+  'freshness.verifiedAt': 'Vérifié le {date}',
+  'freshness.neverVerified': 'Jamais vérifié',
+  'freshness.stale': 'Information à vérifier',
+  'freshness.verify': 'Rien n’a changé',
+  'freshness.editHours': 'Modifier les horaires',
+  'freshness.hoursHelp': 'Format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00; Sa 10:00-12:00',
+  'freshness.save': 'Enregistrer',
+  'freshness.verified': 'Merci : « {place} » est confirmé.',
+  'freshness.saved': 'Merci : les horaires de « {place} » sont enregistrés.',
+  'freshness.goneTitle': 'Lien expiré',
+  'freshness.goneBody': 'Ce lien de mise à jour a expiré. Demandez un nouveau lien à votre CCAS, ou connectez-vous pour modifier vos lieux.',
+  'freshness.notFoundTitle': 'Lien inconnu',
+  'freshness.notFoundBody': 'Ce lien de mise à jour n’existe pas. Vérifiez qu’il est complet, ou connectez-vous pour modifier vos lieux.',
+  'freshness.rateLimited': 'Trop de tentatives : réessayez dans quelques minutes.'
 } as const;
 
 /** Every interface string's key. */

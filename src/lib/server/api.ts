@@ -12,6 +12,7 @@ import { accountRoutes, authRoutes } from './modules/accounts/accounts.routes.js
 import { adminRoutes } from './modules/audit/audit.routes.js';
 import { noticesRoutes, placesRoutes, servicesRoutes } from './modules/directory/directory.routes.js';
 import { directorySearchRoutes } from './modules/directory/search.routes.js';
+import { campaignsRoutes, freshnessRoutes } from './modules/directory/freshness.routes.js';
 import { exportsRoutes, hsdsRoutes, importRoutes } from './modules/opendata/opendata.routes.js';
 import { invitationsRoutes, organisationsRoutes } from './modules/organisations/organisations.routes.js';
 import type { Services } from './services.js';
@@ -103,6 +104,8 @@ export function buildApi(services: Services) {
   v1.route('/admin', adminRoutes());
   v1.route('/admin/imports', importRoutes());
   v1.route('/exports', exportsRoutes());
+  v1.route('/directory/campaigns', campaignsRoutes());
+  v1.route('/freshness', freshnessRoutes());
   v1.route('/directory', directorySearchRoutes());
   v1.route('/places', placesRoutes());
   v1.route('/services', servicesRoutes());

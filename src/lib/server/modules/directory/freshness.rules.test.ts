@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { canStartCampaign, expiryFor, hashToken, isLinkLive, isWellFormedToken, linkActorLabel, newToken } from './freshness.rules.js';
+
+describe('freshness rules', () => {
+  it('lets platform admins and CCAS owners/managers start a campaign, nobody else', () => {
+    expect(canStartCampaign({ isPlatformAdmin: true, ccasRoles: [] })).toBe(true);
+    expect(canStartCampaign({ isPlatformAdmin: false, ccasRoles: ['owner'] })).toBe(true);
+    expect(canStartCampaign({ isPlatformAdmin: false, ccasRoles: ['member', 'manager'] })).toBe(true);
+    expect(canStartCampaign({ isPlatformAdmin: false, ccasRoles: ['member'] })).toBe(false);
+    expect(canStartCampaign({ isPlatformAdmin: false, ccasRoles: [] })).toBe(false);
+  });
+
+  it('makes well-formed random tokens and stores only a sha256', () => {
+    const a = newToken();
+    expect(isWellFormedToken(a)).toBe(true);
+    expect(a).not.toBe(newToken());
+    expect(hashToken(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashToken(a)).not.toContain(a);
+    expect(isWellFormedToken('short')).toBe(false);
+    expect(isWellFormedToken(`${a.slice(0, 42)}!`)).toBe(false);
+  });
+
+  it('expires links after the given days, strictly', () => {
+    const now = new Date('2026-11-29T10:00:00.000Z');
+    const exp = expiryFor(now, 30);
+    expect(exp).toBe('2026-12-29T10:00:00.000Z');
+    expect(isLinkLive(exp, new Date('2026-12-29T09:59:59.999Z'))).toBe(true);
+    expect(isLinkLive(exp, new Date(exp))).toBe(false);
+  });
+
+  it('labels revisions with the campaign', () => {
+    expect(linkActorLabel('2026-automne')).toBe('lien de mise à jour (campagne 2026-automne)');
+  });
+});
