@@ -1,3 +1,5 @@
+import type { PlaceRecord } from '../directory/directory.repository.js';
+
 /**
  * What the open-data mappings read: the directory as plain camelCase objects with real arrays
  * (built by `opendata.repository.ts`), so the pure rules (data·inclusion, HSDS, CSV) need no database.
@@ -14,31 +16,8 @@ export interface OdOrganisation {
   updatedAt: string;
 }
 
-export interface OdPlace {
-  id: string;
-  organisationId: string;
-  slug: string;
-  name: string;
-  description: string | null;
-  addressLine: string | null;
-  addressComplement: string | null;
-  postalCode: string | null;
-  city: string | null;
-  inseeCode: string | null;
-  lat: number | null;
-  lng: number | null;
-  phone: string | null;
-  email: string | null;
-  website: string | null;
-  accessibilityUrl: string | null;
-  isAccessible: boolean | null;
-  languages: string[];
-  openingHours: string | null;
-  isMobile: boolean;
-  source: string;
-  sourceId: string | null;
-  updatedAt: string;
-}
+/** A place as the exports read it: the directory's record without its internal bookkeeping. */
+export type OdPlace = Omit<PlaceRecord, 'saturation' | 'verifiedAt' | 'isDemo' | 'createdAt'>;
 
 export interface OdService {
   id: string;
