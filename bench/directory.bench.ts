@@ -15,18 +15,14 @@
  * same open places. The HTTP client runs in the server's process (one event loop for both): the
  * ratio search / health compares like with like, the absolute req/s are a lower bound.
  */
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { runOnEachDatabase } from './databases.js';
 import { buildApp } from '../src/lib/server/app.js';
 import { loadConfig } from '../src/lib/server/config.js';
-import { migrateToLatest, openPostgres, openSqlite, type Database } from '../src/lib/server/db/database.js';
+import type { Database } from '../src/lib/server/db/database.js';
 import { createLogger } from '../src/lib/server/logger.js';
 import {
   indexPlace,
@@ -520,34 +516,4 @@ console.log(
   `directory bench: ${N_PLACES} places, ${N_SERVICES} services around Lille, ${N_SEARCHES} mixed searches; ` +
     `"now" = ${BENCH_NOW.toISOString()}; node ${process.version}`
 );
-const file = join(tmpdir(), `glane-directory-bench-${process.pid}.db`);
-const removeFile = () => {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-};
-removeFile();
-const sqlite = openSqlite(file);
-try {
-  await migrateToLatest(sqlite.db);
-  await bench(`SQLite (${file})`, sqlite);
-} finally {
-  await sqlite.close();
-  removeFile();
-}
-
-const url = process.env.BENCH_DATABASE_URL;
-if (url) {
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query('CREATE EXTENSION IF NOT EXISTS unaccent').catch(() => undefined);
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const postgres = openPostgres(url, { schema, max: CONCURRENCY + 2 });
-  try {
-    await migrateToLatest(postgres.db);
-    await bench('PostgreSQL', postgres);
-  } finally {
-    await postgres.close();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  }
-}
+await runOnEachDatabase('directory-bench', bench, { postgresPoolMax: CONCURRENCY + 2 });

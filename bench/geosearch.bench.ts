@@ -7,14 +7,10 @@
  *   BENCH_DATABASE_URL=postgres://… npm run bench   # also PostgreSQL (in a throw-away schema)
  *   BENCH_N=10000 BENCH_QUERIES=200 npm run bench   # smaller run
  */
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { migrateToLatest, openPostgres, openSqlite, type Database } from '../src/lib/server/db/database.js';
+import { runOnEachDatabase } from './databases.js';
+import type { Database } from '../src/lib/server/db/database.js';
 import { findNearby, upsertGeoPoint } from '../src/lib/server/db/geosearch.js';
 import { searchDocuments, upsertSearchDocument } from '../src/lib/server/db/text-search.js';
 
@@ -180,7 +176,8 @@ async function bench(label: string, database: Database): Promise<void> {
   console.log(`  load search documents                  ${ms.toFixed(0)} ms (${((1000 * N) / ms).toFixed(0)} upserts/s)`);
 
   const queries = Array.from({ length: QUERIES }, () => randomQuery(rand));
-  for (let i = 0; i < 50; i++) await searchDocuments(db, kind, { entityType: 'place', query: queries[i]!, limit: 20 });
+  for (let i = 0; i < Math.min(50, QUERIES); i++)
+    await searchDocuments(db, kind, { entityType: 'place', query: queries[i]!, limit: 20 });
   const r = await timeQueries(QUERIES, (i) =>
     searchDocuments(db, kind, { entityType: 'place', query: queries[i]!, limit: 20 })
   );
@@ -197,34 +194,4 @@ async function bench(label: string, database: Database): Promise<void> {
   }
 }
 
-const file = join(tmpdir(), `glane-bench-${process.pid}.db`);
-const removeFile = () => {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-};
-removeFile();
-const sqlite = openSqlite(file);
-try {
-  await migrateToLatest(sqlite.db);
-  await bench(`SQLite (${file})`, sqlite);
-} finally {
-  await sqlite.close();
-  removeFile();
-}
-
-const url = process.env.BENCH_DATABASE_URL;
-if (url) {
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query('CREATE EXTENSION IF NOT EXISTS unaccent').catch(() => undefined);
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const postgres = openPostgres(url, { schema, max: 2 });
-  try {
-    await migrateToLatest(postgres.db);
-    await bench('PostgreSQL', postgres);
-  } finally {
-    await postgres.close();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  }
-}
+await runOnEachDatabase('bench', bench);
