@@ -1,26 +1,9 @@
 import type { MessageKey } from '$lib/i18n';
 import { parseSearchQuery, DEFAULT_PAGE_SIZE, MAX_PAGE } from '$lib/server/modules/directory/search.rules';
 import { servicesOf } from '$lib/web/auth.server';
-import { ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS, searchAddresses, type AddressSearchResult } from './adresse/address';
+import { relayAddressSearch } from './adresse/address';
 import { one, queryOf, readFilters, toCard } from './view.server';
-import type { PageServerLoad, RequestEvent } from './$types';
-
-/** A typed address looked up through the address API, within the same per-client limit as the suggestions. */
-async function lookUp(event: RequestEvent, address: string): Promise<AddressSearchResult> {
-  const services = servicesOf(event);
-  let ip = 'unknown';
-  try {
-    ip = event.getClientAddress();
-  } catch {
-    // no socket: one shared bucket
-  }
-  try {
-    services.limiter.consume(`address-search:ip:${ip}`, ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS);
-  } catch {
-    return { suggestions: [], error: 'unavailable' };
-  }
-  return searchAddresses(services.config.ADDRESS_API_URL, address);
-}
+import type { PageServerLoad } from './$types';
 
 /**
  * `/annuaire`: the public search, rendered on the server from the URL (so a search is a link that
@@ -35,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
 
   // A typed address (no suggestion picked, or no JavaScript): look it up, take the best match.
   if (filters.adresse) {
-    const found = await lookUp(event, filters.adresse);
+    const found = await relayAddressSearch(services, event.getClientAddress, filters.adresse);
     const best = found.suggestions[0];
     if (best) {
       filters.lat = best.lat.toFixed(5);

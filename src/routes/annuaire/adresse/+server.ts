@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { translate } from '../../../lib/i18n/translate';
-import { ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS, searchAddresses } from './address';
+import { relayAddressSearch } from './address';
 import type { RequestHandler } from './$types';
 
 /**
@@ -14,18 +14,10 @@ export const GET: RequestHandler = async ({ url, platform, locals, getClientAddr
   const locale = locals.locale ?? 'fr';
   const services = platform?.services;
   if (!services) return json({ suggestions: [], message: translate(locale, 'directory.address.unavailable') }, { status: 503 });
-  let ip = 'unknown';
-  try {
-    ip = getClientAddress();
-  } catch {
-    // no socket (tests, prerender): one shared bucket
-  }
-  try {
-    services.limiter.consume(`address-search:ip:${ip}`, ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS);
-  } catch {
+  const result = await relayAddressSearch(services, getClientAddress, url.searchParams.get('q'));
+  if (result.error === 'rate_limited') {
     return json({ suggestions: [], message: translate(locale, 'errors.rate_limited') }, { status: 429, headers: { 'cache-control': 'no-store' } });
   }
-  const result = await searchAddresses(services.config.ADDRESS_API_URL, url.searchParams.get('q'));
   return json(
     result.error
       ? { suggestions: [], message: translate(locale, 'directory.address.unavailable') }

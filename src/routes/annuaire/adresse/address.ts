@@ -21,8 +21,11 @@ export interface AddressSuggestion {
 
 export interface AddressSearchResult {
   suggestions: AddressSuggestion[];
-  /** Set when the address API could not be reached or answered nonsense (the page says so). */
-  error?: 'unavailable';
+  /**
+   * Set when the address API could not be reached or answered nonsense (`unavailable`), or when this
+   * client asked too often (`rate_limited`): the page says so.
+   */
+  error?: 'unavailable' | 'rate_limited';
 }
 
 /** The API refuses queries shorter than 3 characters; we also bound the length we forward. */
@@ -101,4 +104,34 @@ export async function searchAddresses(
   } catch {
     return { suggestions: [], error: 'unavailable' };
   }
+}
+
+/** What a relayed look-up needs from the application's services. */
+export interface AddressRelay {
+  limiter: { consume(key: string, limit: number, windowMs: number): unknown };
+  config: { ADDRESS_API_URL: string };
+}
+
+/**
+ * One look-up relayed for a client (the autocomplete endpoint and the pages that accept a typed
+ * address share this), within the per-client limit: Glane relays to a public service and must
+ * not let one client spend its quota. `clientAddress` may throw (no socket): one shared bucket.
+ */
+export async function relayAddressSearch(
+  relay: AddressRelay,
+  clientAddress: () => string,
+  raw: string | null | undefined
+): Promise<AddressSearchResult> {
+  let ip = 'unknown';
+  try {
+    ip = clientAddress();
+  } catch {
+    // no socket (tests, prerender)
+  }
+  try {
+    relay.limiter.consume(`address-search:ip:${ip}`, ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS);
+  } catch {
+    return { suggestions: [], error: 'rate_limited' };
+  }
+  return searchAddresses(relay.config.ADDRESS_API_URL, raw);
 }

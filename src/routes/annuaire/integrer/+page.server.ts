@@ -4,7 +4,7 @@ import { PUBLICS_VALUES } from '$lib/schemas/data-inclusion';
 import { CATEGORIES } from '$lib/schemas/directory-vocabulary';
 import { parseSearchQuery } from '$lib/server/modules/directory/search.rules';
 import { servicesOf } from '$lib/web/auth.server';
-import { ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS, searchAddresses, type AddressSearchResult } from '../adresse/address';
+import { relayAddressSearch } from '../adresse/address';
 import { one } from '../view.server';
 import {
   AA_RATIO,
@@ -19,7 +19,7 @@ import {
   widgetQuery,
   type WidgetOptions
 } from '../../widget/widget.rules';
-import type { PageServerLoad, RequestEvent } from './$types';
+import type { PageServerLoad } from './$types';
 
 /** A message of the page: a catalogue key and its parameters. */
 interface PageMessage {
@@ -29,23 +29,6 @@ interface PageMessage {
 
 const many = (params: URLSearchParams, name: string, allowed: readonly string[]) =>
   [...new Set(params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()))].filter((v) => allowed.includes(v));
-
-/** A typed address looked up through the address API, within the same per-client limit as the search's. */
-async function lookUp(event: RequestEvent, address: string): Promise<AddressSearchResult> {
-  const services = servicesOf(event);
-  let ip = 'unknown';
-  try {
-    ip = event.getClientAddress();
-  } catch {
-    // no socket: one shared bucket
-  }
-  try {
-    services.limiter.consume(`address-search:ip:${ip}`, ADDRESS_RATE_LIMIT, ADDRESS_RATE_WINDOW_MS);
-  } catch {
-    return { suggestions: [], error: 'unavailable' };
-  }
-  return searchAddresses(services.config.ADDRESS_API_URL, address);
-}
 
 /**
  * `/annuaire/integrer`: the widget generator. A GET form (works without JavaScript) whose answer is
@@ -69,7 +52,7 @@ export const load: PageServerLoad = async (event) => {
 
   // An address wins, then a commune typed, then the point already chosen.
   if (adresse) {
-    const found = await lookUp(event, adresse);
+    const found = await relayAddressSearch(services, event.getClientAddress, adresse);
     const best = found.suggestions[0];
     if (best) {
       lat = best.lat.toFixed(5);

@@ -31,7 +31,7 @@ import {
   placesByIds,
   servicesOfPlaces
 } from './opendata.repository.js';
-import type { OdOrganisation } from './opendata.types.js';
+import type { OdNotice, OdOrganisation, OdPlace, OdService } from './opendata.types.js';
 
 /** Open data: data·inclusion v1 exports (JSON, CSV), the HSDS 3.0 API, data·inclusion import. */
 
@@ -105,7 +105,14 @@ export function createOpenDataService(deps: OpenDataDeps) {
     return { items, total: page.total };
   }
 
-  async function hsdsServices(q: HsdsQuery) {
+  /**
+   * One page of services for the HSDS lists, each with its place, organisation and current notices,
+   * shaped by `present` (basic service or service_at_location): the two lists page alike.
+   */
+  async function hsdsServicePage<T>(
+    q: HsdsQuery,
+    present: (s: OdService, place: OdPlace, org: OdOrganisation, notices: OdNotice[], day: string) => T
+  ) {
     const perPage = q.perPage ?? HSDS_DEFAULT_PER_PAGE;
     const pageNumber = q.page ?? 1;
     const page = await listServicesForExport(db, {
@@ -116,15 +123,19 @@ export function createOpenDataService(deps: OpenDataDeps) {
     });
     const places = await placesByIds(db, [...new Set(page.items.map((s) => s.placeId))]);
     const orgs = await organisationsByIds(db, page.items.map((s) => s.organisationId));
-    const notices = await noticesOfPlaces(db, [...places.keys()], today());
+    const day = today();
+    const notices = await noticesOfPlaces(db, [...places.keys()], day);
     const contents = page.items.flatMap((s) => {
       const place = places.get(s.placeId);
       if (!place) return [];
       const own = notices.filter((n) => n.placeId === place.id && (n.serviceId === null || n.serviceId === s.id));
-      return [toHsdsServiceBasic(s, orgs.get(s.organisationId) ?? unknownOrg(s.organisationId), publicUrl, place, own, today())];
+      return [present(s, place, orgs.get(s.organisationId) ?? unknownOrg(s.organisationId), own, day)];
     });
     return hsdsPage(contents, page.total, pageNumber, perPage);
   }
+
+  const hsdsServices = (q: HsdsQuery) =>
+    hsdsServicePage(q, (s, place, org, notices, day) => toHsdsServiceBasic(s, org, publicUrl, place, notices, day));
 
   async function hsdsService(id: string, includeDemo = false) {
     const service = await findService(db, id);
@@ -136,26 +147,10 @@ export function createOpenDataService(deps: OpenDataDeps) {
     return toHsdsServiceFull(service, place, org, notices, publicUrl, today());
   }
 
-  async function hsdsServiceAtLocations(q: HsdsQuery) {
-    const perPage = q.perPage ?? HSDS_DEFAULT_PER_PAGE;
-    const pageNumber = q.page ?? 1;
-    const page = await listServicesForExport(db, {
-      includeDemo: q.includeDemo ?? false,
-      offset: (pageNumber - 1) * perPage,
-      limit: perPage,
-      organisationId: q.organizationId
-    });
-    const places = await placesByIds(db, [...new Set(page.items.map((s) => s.placeId))]);
-    const orgs = await organisationsByIds(db, page.items.map((s) => s.organisationId));
-    const notices = await noticesOfPlaces(db, [...places.keys()], today());
-    const contents = page.items.flatMap((s) => {
-      const place = places.get(s.placeId);
-      if (!place) return [];
-      const own = notices.filter((n) => n.placeId === place.id && (n.serviceId === null || n.serviceId === s.id));
-      return [toHsdsServiceAtLocationBasic(s, place, orgs.get(s.organisationId) ?? unknownOrg(s.organisationId), own, publicUrl, today())];
-    });
-    return hsdsPage(contents, page.total, pageNumber, perPage);
-  }
+  const hsdsServiceAtLocations = (q: HsdsQuery) =>
+    hsdsServicePage(q, (s, place, org, notices, day) =>
+      toHsdsServiceAtLocationBasic(s, place, org, notices, publicUrl, day)
+    );
 
   async function hsdsOrganizations(q: HsdsQuery) {
     const perPage = q.perPage ?? HSDS_DEFAULT_PER_PAGE;
