@@ -12,6 +12,7 @@
 import { ConfigError, loadConfig } from '../src/lib/server/config.js';
 import { migrateToLatest, openDatabase } from '../src/lib/server/db/database.js';
 import { deleteDemo, hasDemoData, isDatabaseEmpty, loadDemo } from '../src/lib/server/demo/demo.js';
+import { loadSealingKey } from '../src/lib/server/modules/eligibility/sealed.js';
 import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_SEED } from '../src/lib/server/demo/territory.js';
 import { AppError } from '../src/lib/server/errors.js';
 
@@ -60,7 +61,12 @@ async function main(): Promise<number> {
       );
       return 1;
     }
-    const loaded = await loadDemo(database, { seed: args.seed, nodeEnv: config.NODE_ENV, onlyIfEmpty: false });
+    const loaded = await loadDemo(database, {
+      seed: args.seed,
+      nodeEnv: config.NODE_ENV,
+      onlyIfEmpty: false,
+      sealingKey: loadSealingKey(config)
+    });
     if (!loaded) {
       out('the demo territory was loaded meanwhile by another process: nothing to do');
       return 0;

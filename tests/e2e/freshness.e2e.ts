@@ -23,22 +23,26 @@ describe('freshness campaign', () => {
     await glane?.stop();
   });
 
-  it('sends each organisation a link that confirms "nothing changed" without a password', async () => {
-    // The platform admin starts a campaign through the API, as the CCAS's software would.
+  it('an admin starts a campaign from its page; each organisation gets a link that confirms "nothing changed" without a password', async () => {
+    // The platform admin reaches the campaigns page from the header and starts one for every organisation.
     const admin = await browser.newContext({ locale: 'fr-FR' });
     const adminPage = await admin.newPage();
     await signInWithPassword(adminPage, glane.url, 'admin@demo.glane.localhost', DEMO_PASSWORD);
-    const session = await adminPage.request.get(`${glane.url}/api/v1/auth/session`);
-    const { csrfToken } = (await session.json()) as { csrfToken: string };
-    const started = await adminPage.request.post(`${glane.url}/api/v1/directory/campaigns`, {
-      data: { campaign: 'e2e-automne' },
-      headers: { 'X-CSRF-Token': csrfToken, Origin: glane.url }
-    });
-    expect(started.status()).toBe(200);
+    await adminPage.getByRole('navigation').getByRole('link', { name: 'Campagnes' }).click();
+    await adminPage.waitForURL((u) => u.pathname === '/admin/campagnes');
+    expect(await adminPage.getByText('Aucune campagne pour l’instant.').count()).toBe(1);
+    await expectAccessible(adminPage, 'campaigns page');
+    await adminPage.getByLabel('Nom de la campagne').fill('e2e-automne');
+    await adminPage.getByLabel('Validité du lien, en jours').fill('15');
+    await adminPage.getByRole('button', { name: 'Lancer la campagne' }).click();
+    const started = adminPage.getByRole('status').filter({ hasText: 'Campagne « e2e-automne » lancée.' });
+    await expect.poll(() => started.count()).toBe(1);
+    expect(await started.textContent()).toMatch(/Liens envoyés\s*[1-9]/);
+    await expectAccessible(adminPage, 'campaigns page after starting one');
+
     const messages = await readMailbox(admin, glane.url);
     const link = messages.map((m) => /https?:\/\/\S+\/mise-a-jour\/[A-Za-z0-9_-]+/.exec(m.body)?.[0]).find(Boolean);
     expect(link, 'a campaign email with a /mise-a-jour/ link').toBeTruthy();
-    await admin.close();
 
     // The organisation opens it signed out, on a phone, and confirms its first place.
     const visitor = await browser.newContext({ locale: 'fr-FR', viewport: { width: 360, height: 740 } });
@@ -55,5 +59,24 @@ describe('freshness campaign', () => {
     const unknown = await page.goto(`${glane.url}/mise-a-jour/inconnu${'x'.repeat(30)}`);
     expect(unknown?.status()).toBe(404);
     await visitor.close();
+
+    // Back on the campaigns page (on a phone), the admin sees one organisation answered and one place confirmed.
+    await adminPage.setViewportSize({ width: 360, height: 740 });
+    await adminPage.goto(`${glane.url}/admin/campagnes`);
+    const campaign = adminPage.locator('ul.campaigns > li', { hasText: 'e2e-automne' });
+    const counts = await campaign.textContent();
+    expect(counts).toMatch(/Organisations qui ont répondu\s*1/);
+    expect(counts).toMatch(/Lieux confirmés « rien n’a changé »\s*1/);
+    expect(await overflowsHorizontally(adminPage), 'campaigns page at 360 px').toBe(false);
+    await admin.close();
+
+    // Anyone else: the page is refused (signed in) or asks to sign in first.
+    const partner = await browser.newContext({ locale: 'fr-FR' });
+    const partnerPage = await partner.newPage();
+    expect((await partnerPage.goto(`${glane.url}/admin/campagnes`))?.url()).toContain('/connexion');
+    await signInWithPassword(partnerPage, glane.url, 'restos.benevole@demo.glane.localhost', DEMO_PASSWORD);
+    expect(await partnerPage.getByRole('link', { name: 'Campagnes' }).count()).toBe(0);
+    expect((await partnerPage.goto(`${glane.url}/admin/campagnes`))?.status()).toBe(403);
+    await partner.close();
   });
 });

@@ -38,6 +38,13 @@ export type Modality = (typeof MODALITIES)[number];
 export const ACCESS_KINDS = ['unconditional', 'preferential', 'exclusive'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 
+/** Gender conditions of access. */
+export const GENDERS = ['women', 'men'] as const;
+/** Family situations a service may be restricted to. */
+export const FAMILY_SITUATIONS = ['single', 'couple', 'with-children', 'single-parent'] as const;
+/** Administrative situations a service may be restricted to. */
+export const ADMIN_STATUSES = ['any', 'regular', 'asylum-seeker', 'undocumented'] as const;
+
 /** Kinds of food products handed out. */
 export const PRODUCT_KINDS = ['frais', 'sec', 'surgele', 'bebe'] as const;
 /** Diets catered for. */

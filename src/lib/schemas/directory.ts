@@ -10,10 +10,13 @@ import {
 } from './data-inclusion.js';
 import {
   ACCESS_KINDS,
+  ADMIN_STATUSES,
   CATEGORIES,
   CHOICE_DEGREES,
   DELIVERY_MODES,
   DIETS,
+  FAMILY_SITUATIONS,
+  GENDERS,
   LANGUAGES,
   MODALITIES,
   NOTICE_KINDS,
@@ -37,12 +40,8 @@ export const ALL_PUBLICS = 'tous-publics';
 export const PLACE_SECTIONS = ['identity', 'address', 'contact', 'hours', 'access', 'status'] as const;
 export type PlaceSection = (typeof PLACE_SECTIONS)[number];
 
-/** Gender conditions of access. */
-export const GENDERS = ['women', 'men'] as const;
-/** Family situations a service may be restricted to. */
-export const FAMILY_SITUATIONS = ['single', 'couple', 'with-children', 'single-parent'] as const;
-/** Administrative situations a service may be restricted to. */
-export const ADMIN_STATUSES = ['any', 'regular', 'asylum-seeker', 'undocumented'] as const;
+// Closed lists of the conditions of access live in directory-vocabulary.ts (pages import them without zod).
+export { ADMIN_STATUSES, FAMILY_SITUATIONS, GENDERS } from './directory-vocabulary.js';
 
 export const OPENING_HOURS_MAX = 1000;
 export const MAX_STOPS = 50;
@@ -319,8 +318,13 @@ export const createNoticeSchema = z
   });
 export type CreateNoticeInput = z.input<typeof createNoticeSchema>;
 
+/**
+ * One stop of a mobile place. `id`, when given, must be one of the place's current stops: it keeps
+ * that stop's id (and its links) across the replacement; a stop without id gets a new one.
+ */
 export const stopSchema = z
   .strictObject({
+    id: z.string().min(1).max(100).optional(),
     name: z.string().trim().min(1).max(150),
     addressLine: optionalText(200),
     postalCode: postalCodeSchema.nullable().optional(),

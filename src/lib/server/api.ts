@@ -12,9 +12,19 @@ import { accountRoutes, authRoutes } from './modules/accounts/accounts.routes.js
 import { adminRoutes } from './modules/audit/audit.routes.js';
 import { noticesRoutes, placesRoutes, servicesRoutes } from './modules/directory/directory.routes.js';
 import { directorySearchRoutes } from './modules/directory/search.routes.js';
+import { isPhotoUpload, photosRoutes, placePhotosRoutes } from './modules/directory/photos.routes.js';
+import { megabytes } from './modules/directory/photos.rules.js';
 import { campaignsRoutes, freshnessRoutes } from './modules/directory/freshness.routes.js';
 import { exportsRoutes, hsdsRoutes, importRoutes } from './modules/opendata/opendata.routes.js';
 import { invitationsRoutes, organisationsRoutes } from './modules/organisations/organisations.routes.js';
+import {
+  eligibilityRequestsRoutes,
+  isDocumentUpload,
+  meRoutes,
+  organisationEligibilityRoutes
+} from './modules/eligibility/requests.routes.js';
+import { schemesRoutes } from './modules/eligibility/schemes.routes.js';
+import { cardsRoutes, myDataRoutes, organisationPeopleRoutes, peopleRoutes } from './modules/eligibility/people.routes.js';
 import type { Services } from './services.js';
 
 export { createRouter } from './http/router.js';
@@ -55,10 +65,18 @@ export function buildApi(services: Services) {
     await next();
   });
 
-  // Writes carry JSON only, within the size limit.
+  // Writes carry JSON only, within the size limit; a photo upload (one route) carries
+  // multipart/form-data only, within the photo limit.
   api.use('/v1/*', async (c, next) => {
     const method = c.req.method;
-    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+    if (isPhotoUpload(method, c.req.path) || isDocumentUpload(method, c.req.path)) {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^multipart\/form-data\b/i.test(type)) {
+        throw new AppError('unsupported_media_type', 'Content-Type must be multipart/form-data', {
+          fields: [{ path: '(body)', message: `got ${type || 'no Content-Type'}` }]
+        });
+      }
+    } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
       const type = c.req.header('content-type') ?? '';
       const length = Number(c.req.header('content-length') ?? '0');
       const hasBody = length > 0 || c.req.header('transfer-encoding') !== undefined;
@@ -70,15 +88,35 @@ export function buildApi(services: Services) {
     }
     await next();
   });
-  api.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_KB * 1024,
-      onError: () => {
-        throw new AppError('payload_too_large', `Request body larger than ${config.BODY_LIMIT_KB} KB`);
-      }
-    })
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: config.BODY_LIMIT_KB * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', `Request body larger than ${config.BODY_LIMIT_KB} KB`);
+    }
+  });
+  // The photo itself plus room for the form's boundaries and its other field.
+  const uploadLimit = bodyLimit({
+    maxSize: megabytes(config.PHOTO_UPLOAD_MAX_MB) + 64 * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', `The photo is larger than ${config.PHOTO_UPLOAD_MAX_MB} MB`, {
+        fields: [{ path: 'file', message: `larger than ${config.PHOTO_UPLOAD_MAX_MB} MB`, code: 'too_big' }]
+      });
+    }
+  });
+  // A proof document (eligibility request) within DOCUMENT_MAX_KB, plus room for the form around it.
+  const documentLimit = bodyLimit({
+    maxSize: config.DOCUMENT_MAX_KB * 1024 + 64 * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', `The document is larger than ${config.DOCUMENT_MAX_KB} KB`, {
+        fields: [{ path: 'file', message: `larger than ${config.DOCUMENT_MAX_KB} KB`, code: 'too_big' }],
+        maxKb: config.DOCUMENT_MAX_KB
+      });
+    }
+  });
+  api.use('/v1/*', (c, next) => {
+    const { method, path } = c.req;
+    return (isPhotoUpload(method, path) ? uploadLimit : isDocumentUpload(method, path) ? documentLimit : jsonLimit)(c, next);
+  });
 
   api.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
   api.openapi(readyRoute, async (c) => {
@@ -101,6 +139,14 @@ export function buildApi(services: Services) {
   v1.route('/account', accountRoutes());
   v1.route('/organisations', organisationsRoutes());
   v1.route('/invitations', invitationsRoutes());
+  v1.route('/organisations', organisationEligibilityRoutes());
+  v1.route('/me', meRoutes());
+  v1.route('/me', myDataRoutes());
+  v1.route('/organisations', organisationPeopleRoutes());
+  v1.route('/people', peopleRoutes());
+  v1.route('/cards', cardsRoutes());
+  v1.route('/eligibility', eligibilityRequestsRoutes());
+  v1.route('/eligibility', schemesRoutes());
   v1.route('/admin', adminRoutes());
   v1.route('/admin/imports', importRoutes());
   v1.route('/exports', exportsRoutes());
@@ -108,6 +154,8 @@ export function buildApi(services: Services) {
   v1.route('/freshness', freshnessRoutes());
   v1.route('/directory', directorySearchRoutes());
   v1.route('/places', placesRoutes());
+  v1.route('/places', placePhotosRoutes());
+  v1.route('/photos', photosRoutes());
   v1.route('/services', servicesRoutes());
   v1.route('/notices', noticesRoutes());
   api.route('/v1', v1);

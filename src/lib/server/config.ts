@@ -65,6 +65,28 @@ const schema = z.object({
     .transform((v) => v.replace(/\/+$/, '')),
   /** Months after which a place not verified is shown as "information à vérifier". */
   DIRECTORY_STALE_MONTHS: z.coerce.number().int().min(1).max(120).default(6),
+  /** Largest photo of a place accepted for upload, in MB (it is stored resized, far smaller). */
+  PHOTO_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(32).default(8),
+  /**
+   * Key that encrypts proof documents and card codes at rest (AES-256-GCM): 32 bytes in base64.
+   * When unset, a key is created once in DOCUMENT_KEY_FILE (keep that file with the backups).
+   */
+  DOCUMENT_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 random bytes in base64 (openssl rand -base64 32)'
+    }),
+  DOCUMENT_KEY_FILE: z.string().min(1).default('./data/document.key'),
+  /** Largest proof document accepted, in kilobytes. */
+  DOCUMENT_MAX_KB: z.coerce.number().int().min(100).max(20480).default(5120),
+  /** Days after which the documents of a request still undecided are deleted anyway. */
+  DOCUMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Months without activity after which a person's file (requests, decisions, household) is purged. */
+  PERSON_FILE_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+  /** Days before the end of an access when the person is reminded (once). */
+  ELIGIBILITY_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   /**
    * Origins allowed to show the directory widget (`/widget`) in a frame: `*` (default: any city or
    * association website, without configuring anything), `none` (only Glane itself), or a
@@ -116,7 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '?');
-      const shown = key === 'DATABASE_URL' || key === 'SMTP_URL' ? '(hidden)' : JSON.stringify(input[key]);
+      const shown = key === 'DATABASE_URL' || key === 'SMTP_URL' || key === 'DOCUMENT_KEY' ? '(hidden)' : JSON.stringify(input[key]);
       return `${key}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(lines);

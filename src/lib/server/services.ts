@@ -10,6 +10,7 @@ import { createAccountsService, type AccountsService } from './modules/accounts/
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createDirectoryService, type DirectoryService } from './modules/directory/directory.service.js';
 import { createFreshnessService, type FreshnessService } from './modules/directory/freshness.service.js';
+import { createPhotosService, type PhotosService } from './modules/directory/photos.service.js';
 import {
   createDirectorySearch,
   type DirectorySearchService
@@ -19,6 +20,10 @@ import {
   createOrganisationsService,
   type OrganisationsService
 } from './modules/organisations/organisations.service.js';
+import { loadSealingKey, randomSealingKey, type SealingKey } from './modules/eligibility/sealed.js';
+import { createRequestsService, type RequestsService } from './modules/eligibility/requests.service.js';
+import { createSchemesService, type SchemesService } from './modules/eligibility/schemes.service.js';
+import { createPeopleService, type PeopleService } from './modules/eligibility/people.service.js';
 import { createNotify, type EmailTransport, type Notify, type SmsProvider } from './notify/notify.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -45,12 +50,22 @@ export interface Services {
   audit: AuditService;
   /** The directory core: places, services, notices, stops, revisions, public place pages. */
   directory: DirectoryService;
+  /** Photos of places: upload (resized, stripped of metadata), order, alternative text, public images. */
+  photos: PhotosService;
   /** Update campaigns: emailed links through which organisations confirm or correct their places. */
   freshness: FreshnessService;
   /** Open data: data·inclusion exports and import, the HSDS 3.0 API, CSV. */
   openData: OpenDataService;
   /** The public directory search (no account needed). */
   directorySearch: DirectorySearchService;
+  /** Key that encrypts a person's documents and card codes at rest (DOCUMENT_KEY or its key file). */
+  sealingKey: SealingKey;
+  /** Eligibility requests: households, requests, sealed proof documents, queues, decisions, grants. */
+  eligibility: RequestsService;
+  /** Schemes (dispositifs), their deciders, the territory's eligibility settings, the public simulator. */
+  schemes: SchemesService;
+  /** Accompanied people and their cards, what others see of a person, rights over data, retention and reminders. */
+  people: PeopleService;
 }
 
 export interface ServiceOptions {
@@ -79,10 +94,17 @@ export function createServices(
     smsProvider: options.smsProvider
   });
   const limiter = new RateLimiter(now);
+  // Tests without DOCUMENT_KEY get a key of their own in memory instead of writing a key file.
+  const sealingKey =
+    !config.DOCUMENT_KEY && config.NODE_ENV === 'test' ? randomSealingKey() : loadSealingKey(config);
   const accounts = createAccountsService({ db, config, now, notify, limiter, logger });
   const organisations = createOrganisationsService({ db, kind: database.kind, config, now, notify });
   const audit = createAuditService({ db });
   const directory = createDirectoryService({ db, kind: database.kind, config, now });
+  const photos = createPhotosService({ db, config, now });
+  const eligibility = createRequestsService({ db, config, now, sealingKey, notify, logger });
+  const schemes = createSchemesService({ db, now, limiter });
+  const people = createPeopleService({ db, config, now, sealingKey, limiter, notify, logger });
   const freshness = createFreshnessService({ db, kind: database.kind, config, now, notify, limiter });
   const openData = createOpenDataService({ db, kind: database.kind, publicUrl: config.PUBLIC_URL, now });
   const directorySearch = createDirectorySearch({
@@ -103,8 +125,13 @@ export function createServices(
     organisations,
     audit,
     directory,
+    photos,
     freshness,
     openData,
-    directorySearch
+    directorySearch,
+    sealingKey,
+    eligibility,
+    schemes,
+    people
   };
 }

@@ -1,15 +1,19 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { LOCALE_COOKIE } from '$lib/i18n/locale';
 import { accountUpdateInput, emailVerificationInput } from '$lib/schemas/accounts';
-import { clearSessionCookie, requestContext, requireUser, servicesOf } from '$lib/web/auth.server';
-import { failWith, parseInput, stringField } from '$lib/web/forms.server';
+import { actorOf, clearSessionCookie, requestContext, requireUser, servicesOf } from '$lib/web/auth.server';
+import { failWith, keptValues, parseInput, stringField } from '$lib/web/forms.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const user = requireUser(event);
   const services = servicesOf(event);
   const account = await services.accounts.getAccount(user.id);
-  return { account, welcome: event.url.searchParams.has('bienvenue'), verified: event.url.searchParams.has('verifie') };
+  /** Platform admins and CCAS owners or managers run the directory's update campaigns. */
+  const canRunCampaigns = await services.freshness.mayRunCampaigns(actorOf(event));
+  /** The same people manage the eligibility schemes and their thresholds. */
+  const { canManageSchemes } = await services.schemes.permissions(actorOf(event));
+  return { account, canRunCampaigns, canManageSchemes, welcome: event.url.searchParams.has('bienvenue'), verified: event.url.searchParams.has('verifie') };
 };
 
 export const actions: Actions = {
@@ -64,6 +68,31 @@ export const actions: Actions = {
     if (event.locals.sessionId) await services.accounts.signOut(event.locals.sessionId);
     clearSessionCookie(event.cookies);
     redirect(303, '/connexion?deconnecte=1');
+  },
+
+  /**
+   * Erases the account with its eligibility data, after an explicit confirmation; the page after
+   * says what is kept (the audit log, without personal data) and why.
+   */
+  erase: async (event) => {
+    const user = requireUser(event);
+    const services = servicesOf(event);
+    const data = await event.request.formData();
+    if (data.get('confirm') !== 'on') {
+      return fail(400, {
+        form: 'erase',
+        code: 'validation_failed',
+        fields: { confirm: { key: 'account.confirmRequired' as const } },
+        values: keptValues(data)
+      });
+    }
+    try {
+      await services.accounts.deleteAccount(user.id, requestContext(event));
+    } catch (err) {
+      return failWith(err, data, { form: 'erase' });
+    }
+    clearSessionCookie(event.cookies);
+    redirect(303, '/compte/supprime');
   },
 
   /** Ends every session of the account, on every device. */

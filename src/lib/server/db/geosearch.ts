@@ -100,6 +100,31 @@ export function boundingBox(center: LatLng, radiusKm: number): BoundingBox {
   };
 }
 
+/**
+ * The haversine term of row `g` (a geo_point) seen from `center`, as SQL:
+ * h = sin²(Δlat/2) + cos(lat₀)·cos(lat)·sin²(Δlng/2), the distance being 2R·asin(√h) (distanceFromTerm).
+ * The distance grows with h, so a radius filter (h ≤ maxTermWithin(r)) and a nearest-first order on
+ * h keep and order the points as the distance would (short of rounding in the last bit), without an
+ * asin and a square root per row; the centre's cosine and the degree-to-radian factors are computed
+ * once here, not per row. Used by the directory search, which scans every point of its box to count
+ * them and turns only its page's terms into kilometres.
+ */
+export function haversineTerm(center: LatLng): RawBuilder<number> {
+  const halfRadians = Math.PI / 360;
+  return sql<number>`(power(sin((g.lat - ${center.lat}) * ${halfRadians}), 2)
+    + ${Math.cos(toRad(center.lat))} * cos(g.lat * ${Math.PI / 180}) * power(sin((g.lng - ${center.lng}) * ${halfRadians}), 2))`;
+}
+
+/** The largest haversine term of a point within `radiusKm` (see haversineTerm). */
+export function maxTermWithin(radiusKm: number): number {
+  return Math.sin(radiusKm / (2 * EARTH_RADIUS_KM)) ** 2;
+}
+
+/** The great-circle distance, in kilometres, of a haversine term (see haversineTerm). */
+export function distanceFromTerm(h: number): number {
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(Math.max(0, h))));
+}
+
 /** Checks an entity type (and id when given): non-empty, bounded strings; throws fieldError. */
 export function checkEntity(entityType: unknown, entityId?: unknown): void {
   if (typeof entityType !== 'string' || entityType.length === 0 || entityType.length > 64)

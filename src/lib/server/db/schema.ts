@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { EligibilityTables } from './schema.eligibility.js';
 
 /**
  * Hand-kept table types, one interface per table, columns in snake_case as stored
@@ -238,8 +239,14 @@ export interface PlacePhotoTable {
   content_type: string;
   width: number;
   height: number;
+  /** The large image (long side ≤ 1600 px), WebP, without metadata. */
   data: Uint8Array;
   created_at: string;
+  /** The thumbnail (long side ≤ 480 px), same format. */
+  thumb_data: Uint8Array;
+  thumb_width: number;
+  thumb_height: number;
+  uploaded_by_user_id: string | null;
 }
 
 export interface DirectoryRevisionTable {
@@ -265,7 +272,7 @@ export interface FreshnessLinkTable {
   created_at: string;
 }
 
-export interface DB {
+export interface DB extends EligibilityTables {
   user: UserTable;
   session: SessionTable;
   one_time_code: OneTimeCodeTable;

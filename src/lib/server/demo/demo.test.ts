@@ -146,9 +146,12 @@ describe.each(DIALECTS)('demo territory on %s', (kind) => {
     expect(orgs.filter((o) => o.kind === 'association')).toHaveLength(5);
     for (const k of DONOR_KINDS) expect(orgs.filter((o) => o.donor_kind === k).length).toBeGreaterThanOrEqual(12);
     expect(orgs.every((o) => Number(o.is_demo) === 1)).toBe(true);
-    const users = await db.selectFrom('user').select(['is_demo', 'email_verified_at']).execute();
+    const users = await db.selectFrom('user').select(['is_demo', 'email', 'email_verified_at']).execute();
     expect(users.length).toBeGreaterThanOrEqual(15);
-    expect(users.every((u) => Number(u.is_demo) === 1 && u.email_verified_at !== null)).toBe(true);
+    expect(users.every((u) => Number(u.is_demo) === 1)).toBe(true);
+    // Every account with an email is verified; the accompanied person has none (people-territory.ts).
+    expect(users.every((u) => u.email === null || u.email_verified_at !== null)).toBe(true);
+    expect(users.filter((u) => u.email === null)).toHaveLength(1);
     const invitation = await db.selectFrom('invitation').selectAll().executeTakeFirstOrThrow();
     expect(invitation.token_hash).toBe(sha256(DEMO_INVITATION_TOKEN));
     expect(invitation.accepted_at).toBeNull();
@@ -162,7 +165,8 @@ describe.each(DIALECTS)('demo territory on %s', (kind) => {
   });
 
   it('lets every demo account be verified with the shared password', async () => {
-    const users = await ts.services.db.selectFrom('user').select(['email', 'password_hash']).execute();
+    // The accompanied person (no email) cannot sign in: no password.
+    const users = await ts.services.db.selectFrom('user').select(['email', 'password_hash']).where('email', 'is not', null).execute();
     const hashes = new Set(users.map((u) => u.password_hash));
     expect(hashes.size).toBe(1);
     const [stored] = [...hashes];
@@ -233,7 +237,8 @@ describe.each(DIALECTS)('demo territory on %s', (kind) => {
 
     await db.deleteFrom('membership').where('id', '=', 'mixed').execute();
     const removed = await deleteDemo(ts.services.database);
-    expect(removed).toMatchObject({ organisations: t.organisations.length, users: t.users.length, invitations: 1 });
+    // + the accompanied person (people-territory.ts).
+    expect(removed).toMatchObject({ organisations: t.organisations.length, users: t.users.length + 1, invitations: 1 });
     expect(await db.selectFrom('organisation').select('id').execute()).toEqual([{ id: 'real-org' }]);
     expect(await db.selectFrom('user').select('id').execute()).toEqual([{ id: 'real-user' }]);
     expect(await db.selectFrom('membership').select('id').execute()).toEqual([{ id: 'real-m' }]);

@@ -19,6 +19,12 @@ import { searchBody } from '../modules/organisations/organisations.rules.js';
 import { ORGANISATION_ENTITY } from '../modules/organisations/organisations.service.js';
 import type { Services } from '../services.js';
 import { buildDemoDirectory, type DemoDirectory } from './directory-territory.js';
+import { buildDemoEligibility, type DemoEligibility } from './eligibility-territory.js';
+import { buildDemoPeople, insertDemoPeople } from './people-territory.js';
+import { buildDemoRequests, insertDemoRequests } from './requests-territory.js';
+import { parisDate } from '../modules/eligibility/people.rules.js';
+import type { SealingKey } from '../modules/eligibility/sealed.js';
+import { getSetting, insertScheme, putSetting, replaceDeciders } from '../modules/eligibility/schemes.repository.js';
 import { buildDemoTerritory, DEMO_PASSWORD, DEMO_SEED, type DemoTerritory } from './territory.js';
 
 /**
@@ -37,6 +43,8 @@ export interface DemoCounts {
   /** Directory places (lieux) and their services. */
   places: number;
   services: number;
+  /** Eligibility schemes (dispositifs). */
+  schemes: number;
 }
 
 export interface LoadDemoOptions {
@@ -45,6 +53,10 @@ export interface LoadDemoOptions {
   nodeEnv?: string;
   /** When true (the default), load only into a database without any organisation or user. */
   onlyIfEmpty?: boolean;
+  /** Seals the demo accompanied person's card code; without it the card is left out. */
+  sealingKey?: SealingKey;
+  /** The day the demo's accesses start (default: today in Europe/Paris). */
+  now?: Date;
 }
 
 async function countRows(db: Kysely<DB>, table: 'organisation' | 'user', demoOnly: boolean): Promise<number> {
@@ -107,6 +119,16 @@ async function insertDirectory(db: Kysely<DB>, database: Database, d: DemoDirect
 }
 
 /**
+ * Writes the demo's schemes, their deciders and the default settings through schemes.repository.
+ * A setting the territory already has is kept (the demo never overwrites a real choice).
+ */
+async function insertEligibility(db: Kysely<DB>, e: DemoEligibility) {
+  for (const scheme of e.schemes) await insertScheme(db, scheme);
+  for (const d of e.deciders) await replaceDeciders(db, d.schemeId, d.organisationIds);
+  for (const setting of e.settings) if (!(await getSetting(db, setting.key))) await putSetting(db, setting);
+}
+
+/**
  * Loads the demo territory in one transaction (all or nothing) and returns what was written, or
  * null when skipped: `onlyIfEmpty` (default) and the database already holds an organisation or a
  * user, or demo data is already present. The shared password is hashed once and the hash reused for
@@ -116,6 +138,7 @@ export async function loadDemo(database: Database, options: LoadDemoOptions = {}
   const onlyIfEmpty = options.onlyIfEmpty ?? true;
   const territory = buildDemoTerritory(options.seed ?? DEMO_SEED);
   const directory = buildDemoDirectory(territory);
+  const eligibility = buildDemoEligibility(territory);
   const skip = async (db: Kysely<DB>) => (onlyIfEmpty ? !(await isDatabaseEmpty(db)) : await hasDemoData(db));
   if (await skip(database.db)) return null;
   const passwordHash = await hash(DEMO_PASSWORD, passwordHashOptions(options.nodeEnv ?? 'production'));
@@ -125,13 +148,18 @@ export async function loadDemo(database: Database, options: LoadDemoOptions = {}
       if (await skip(trx)) return null;
       await insertTerritory(trx, database, territory, passwordHash);
       await insertDirectory(trx, database, directory);
+      await insertEligibility(trx, eligibility);
+      const people = buildDemoPeople(territory, eligibility.schemeIds, parisDate(options.now ?? new Date()));
+      await insertDemoPeople(trx, people, options.sealingKey);
+      await insertDemoRequests(trx, buildDemoRequests(territory, options.now ?? new Date()), options.sealingKey);
       return {
         organisations: territory.organisations.length,
         users: territory.users.length,
         memberships: territory.memberships.length,
         invitations: territory.invitations.length,
         places: directory.places.length,
-        services: directory.services.length
+        services: directory.services.length,
+        schemes: eligibility.schemes.length
       };
     });
   } catch (err) {
@@ -146,7 +174,12 @@ export async function loadDemo(database: Database, options: LoadDemoOptions = {}
  * it loaded. Called at start when DEMO_DATA is true.
  */
 export async function loadDemoIfEmpty(services: Services): Promise<boolean> {
-  const counts = await loadDemo(services.database, { nodeEnv: services.config.NODE_ENV, onlyIfEmpty: true });
+  const counts = await loadDemo(services.database, {
+    nodeEnv: services.config.NODE_ENV,
+    onlyIfEmpty: true,
+    sealingKey: services.sealingKey,
+    now: services.now()
+  });
   return counts !== null;
 }
 
@@ -183,6 +216,27 @@ export async function demoEntanglements(db: Kysely<DB>): Promise<string[]> {
     .executeTakeFirst();
   const i = Number(realInvitations?.n ?? 0);
   if (i > 0) problems.push(`${i} invitation(s) of non-demo organisations were sent or accepted by demo accounts`);
+  // Deleting a demo scheme deletes its grants: refuse while real people hold one.
+  const realGrants = await db
+    .selectFrom('eligibility_grant')
+    .innerJoin('scheme', 'scheme.id', 'eligibility_grant.scheme_id')
+    .innerJoin('user', 'user.id', 'eligibility_grant.user_id')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('scheme.is_demo', '=', 1)
+    .where('user.is_demo', '=', 0)
+    .executeTakeFirst();
+  const g = Number(realGrants?.n ?? 0);
+  if (g > 0) problems.push(`${g} grant(s) of non-demo people are for demo schemes`);
+  // Deleting a demo organisation deletes the requests made to it: refuse while real people made one.
+  const realRequests = await db
+    .selectFrom('eligibility_request')
+    .innerJoin('user', 'user.id', 'eligibility_request.user_id')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('eligibility_request.organisation_id', 'in', demoOrganisationIds(db))
+    .where('user.is_demo', '=', 0)
+    .executeTakeFirst();
+  const r = Number(realRequests?.n ?? 0);
+  if (r > 0) problems.push(`${r} eligibility request(s) of non-demo people were made to demo organisations`);
   return problems;
 }
 
@@ -243,6 +297,19 @@ export async function deleteDemo(database: Database): Promise<DemoCounts> {
         eb.or([eb('organisation_id', 'in', demoOrganisationIds(trx)), eb('user_id', 'in', demoUserIds(trx))])
       )
       .executeTakeFirst();
+    // Demo schemes with their deciders (their grants go with them) and the demo's settings left as loaded.
+    const demoSchemeIds = trx.selectFrom('scheme').select('id').where('is_demo', '=', 1);
+    await trx.deleteFrom('scheme_decider').where('scheme_id', 'in', demoSchemeIds).execute();
+    const schemes = await trx.deleteFrom('scheme').where('is_demo', '=', 1).executeTakeFirst();
+    const demoSettings = buildDemoEligibility(buildDemoTerritory()).settings;
+    for (const setting of demoSettings) {
+      await trx
+        .deleteFrom('setting')
+        .where('key', '=', setting.key)
+        .where('updated_by_user_id', 'is', null)
+        .where('updated_at', '=', setting.updatedAt)
+        .execute();
+    }
     const organisations = await trx.deleteFrom('organisation').where('is_demo', '=', 1).executeTakeFirst();
     // Sessions and one-time codes of demo users go with them (ON DELETE CASCADE).
     const users = await trx.deleteFrom('user').where('is_demo', '=', 1).executeTakeFirst();
@@ -252,7 +319,8 @@ export async function deleteDemo(database: Database): Promise<DemoCounts> {
       memberships: Number(memberships.numDeletedRows),
       invitations: Number(invitations.numDeletedRows),
       places: Number(places.numDeletedRows),
-      services: Number(services.numDeletedRows)
+      services: Number(services.numDeletedRows),
+      schemes: Number(schemes.numDeletedRows)
     };
   });
 }

@@ -6,12 +6,30 @@ export interface Job {
   run(services: Services): Promise<unknown>;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Scheduled housekeeping. Each job runs once shortly after start, then at its interval. */
 export const JOBS: Job[] = [
   {
     name: 'purge-expired-sessions-and-codes',
     everyMs: 60 * 60 * 1000,
     run: (services) => services.accounts.purgeExpired()
+  },
+  {
+    // Person files without activity for PERSON_FILE_RETENTION_MONTHS, and proof documents of requests
+    // still undecided after DOCUMENT_RETENTION_DAYS (CNIL: keep support files 2 years after the last contact).
+    name: 'eligibility-retention-purge',
+    everyMs: DAY_MS,
+    run: async (services) => ({
+      files: await services.people.purgeInactiveFiles(),
+      documents: await services.people.purgeStaleDocuments()
+    })
+  },
+  {
+    // One reminder per person, ELIGIBILITY_REMINDER_DAYS before an access ends (reminded_at: once).
+    name: 'eligibility-expiry-reminders',
+    everyMs: DAY_MS,
+    run: (services) => services.people.sendExpiryReminders()
   }
 ];
 

@@ -49,10 +49,20 @@ function conditionLines(s: ServiceView, locale: Locale): string[] {
   if (min !== null && max !== null) lines.push(translate(locale, 'place.service.age', { min, max }));
   else if (min !== null) lines.push(translate(locale, 'place.service.ageMin', { min }));
   else if (max !== null) lines.push(translate(locale, 'place.service.ageMax', { max }));
-  if (typeof c.gender === 'string' && c.gender) lines.push(translate(locale, 'place.service.gender', { value: readable(c.gender) }));
-  if (typeof c.family === 'string' && c.family) lines.push(translate(locale, 'place.service.family', { value: readable(c.family) }));
-  if (typeof c.status === 'string' && c.status) lines.push(translate(locale, 'place.service.status', { value: readable(c.status) }));
+  // Closed-list values are translated; free values from imports are shown as words.
+  const words = (prefix: string, v: unknown) =>
+    (Array.isArray(v) ? v : [v])
+      .filter((x): x is string => typeof x === 'string' && x !== '')
+      .map((x) => (hasMessage(`${prefix}.${x}`) ? label(locale, prefix, x) : readable(x)))
+      .join(', ');
+  const gender = words('vocab.gender', c.gender);
+  const family = words('vocab.family', c.family);
+  const status = words('vocab.adminStatus', c.status);
+  if (gender) lines.push(translate(locale, 'place.service.gender', { value: gender }));
+  if (family) lines.push(translate(locale, 'place.service.family', { value: family }));
+  if (status) lines.push(translate(locale, 'place.service.status', { value: status }));
   if (c.students === true) lines.push(translate(locale, 'place.service.students'));
+  if (typeof c.details === 'string' && c.details.trim()) lines.push(c.details.trim());
   return lines;
 }
 
@@ -109,6 +119,10 @@ export const load: PageServerLoad = async (event) => {
         mealTypes: strings(food.mealTypes),
         delivery: strings(food.delivery).map((v) => label(locale, 'vocab.delivery', v))
       },
+      mobilisationModes: [
+        ...s.modesMobilisation.map((v) => label(locale, 'vocab.modeMobilisation', v)),
+        ...s.mobilisablePar.map((v) => label(locale, 'vocab.mobilisablePar', v))
+      ],
       mobilisationDetails: s.mobilisationDetails,
       mobilisationUrl: webUrl(s.mobilisationUrl),
       contactName: s.contactName,
@@ -174,6 +188,8 @@ export const load: PageServerLoad = async (event) => {
       name: s.name,
       address: [s.addressLine, [s.postalCode, s.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
       hours: s.openingHours
-    }))
+    })),
+    /** Thumbnails (sized, so the page does not jump as they load) linking to the large images. */
+    photos: detail.photos.map((p) => ({ id: p.id, alt: p.alt, url: p.url, thumb: p.thumb }))
   };
 };

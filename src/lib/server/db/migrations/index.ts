@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-29-001-foundation.js';
 import * as directory from './2026-11-29-002-directory.js';
+import * as placePhotos from './2026-11-29-003-place-photos.js';
+import * as eligibility from './2026-11-29-010-eligibility.js';
+import * as searchStatistics from './2026-11-29-020-search-statistics.js';
 
 /**
  * Every migration, by dated name. Listed statically (no directory scan) so the same list works
@@ -8,5 +11,8 @@ import * as directory from './2026-11-29-002-directory.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-29-001-foundation': foundation,
-  '2026-11-29-002-directory': directory
+  '2026-11-29-002-directory': directory,
+  '2026-11-29-003-place-photos': placePhotos,
+  '2026-11-29-010-eligibility': eligibility,
+  '2026-11-29-020-search-statistics': searchStatistics
 };

@@ -322,7 +322,8 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
       const ok = await app.request('/api/v1/account', { method: 'PATCH', headers, body: JSON.stringify({ locale: 'en' }) });
       expect((await ok.json()).user.locale).toBe('en');
       const deleted = await app.request('/api/v1/account', { method: 'DELETE', headers: { Cookie: cookie, 'X-CSRF-Token': csrfToken } });
-      expect(deleted.status).toBe(204);
+      expect(deleted.status).toBe(200);
+      expect((await deleted.json()).kept[0].what).toBe('audit_log');
       expect((await app.request('/api/v1/account', { headers: { Cookie: cookie } })).status).toBe(401);
     });
 

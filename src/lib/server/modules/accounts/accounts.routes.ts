@@ -12,6 +12,7 @@ import {
   signInInput,
   signUpInput
 } from '../../../schemas/accounts.js';
+import { erasureReportSchema } from '../../../schemas/eligibility.js';
 import { createRouter } from '../../http/router.js';
 import { clearSessionCookie, requireAuth, setSessionCookie } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
@@ -258,8 +259,14 @@ const deleteAccountRoute = createRoute({
   method: 'delete',
   path: '/',
   tags: ['account'],
-  summary: 'Delete the signed-in account and every session of it',
-  responses: { 204: { description: 'Deleted; the cookie is cleared' }, ...errorResponses(401, 403, 409) }
+  summary: 'Delete the signed-in account, every session of it and its eligibility data',
+  description:
+    'Answers what was erased and what is kept, and why (in French and English): audit log entries, which hold ' +
+    'identifiers and no personal data, are kept for accountability.',
+  responses: {
+    200: jsonResponse(erasureReportSchema.openapi('ErasureReport'), 'Deleted; the cookie is cleared'),
+    ...errorResponses(401, 403, 409)
+  }
 });
 
 /** `/api/v1/account` */
@@ -278,9 +285,9 @@ export function accountRoutes() {
 
   router.openapi(deleteAccountRoute, async (c) => {
     const auth = requireAuth(c);
-    await c.get('services').accounts.deleteAccount(auth.userId, requestContext(c));
+    const report = await c.get('services').accounts.deleteAccount(auth.userId, requestContext(c));
     clearSessionCookie(c);
-    return c.body(null, 204);
+    return c.json(report, 200);
   });
 
   return router;

@@ -21,6 +21,8 @@ import { AppError } from '../../errors.js';
 import type { Notify } from '../../notify/notify.js';
 import type { RateLimiter } from '../../rate-limiter.js';
 import { recordAudit, type AuditDetails } from '../audit/audit.repository.js';
+import { eraseEligibilityData } from '../eligibility/people.repository.js';
+import { erasureReport, type ErasureReport } from '../eligibility/people.rules.js';
 import {
   CODE_TTL_MS,
   LIMITS,
@@ -494,12 +496,18 @@ export function createAccountsService(deps: AccountsDeps) {
       return presentUser(user);
     },
 
-    /** Deletes the account and, through foreign keys, its sessions, codes and memberships. */
-    async deleteAccount(userId: string, ctx: RequestContext = {}): Promise<void> {
+    /**
+     * Deletes the account with its eligibility data (household, requests and documents, decisions,
+     * grants, cards, accompaniment: deleted explicitly) and, through foreign keys, its sessions,
+     * codes and memberships. Answers what was erased and what is kept, and why (the audit log).
+     */
+    async deleteAccount(userId: string, ctx: RequestContext = {}): Promise<ErasureReport> {
       try {
-        await db.transaction().execute(async (trx) => {
+        return await db.transaction().execute(async (trx) => {
+          const erased = await eraseEligibilityData(trx, userId);
           await createAccountsRepository(trx).deleteUser(userId);
           await audit(trx, 'account.delete', userId, userId, ctx);
+          return erasureReport(erased);
         });
       } catch (err) {
         const code = (err as { code?: string })?.code;

@@ -5,6 +5,7 @@ import {
   canDeletePlace,
   canEditPlaceSection,
   canManageNotices,
+  canManagePhotos,
   canManageServices,
   canVerifyPlace,
   canViewRevisions,
@@ -30,6 +31,7 @@ describe('directory policy', () => {
     expect(canDeletePlace(s)).toBe(true);
     expect(canManageServices(s)).toBe(true);
     expect(canManageNotices(s)).toBe(true);
+    expect(canManagePhotos(s)).toBe(true);
     expect(canViewRevisions(s)).toBe(true);
   });
 
@@ -42,6 +44,7 @@ describe('directory policy', () => {
     expect(canCreatePlace(member)).toBe(false);
     expect(canDeletePlace(member)).toBe(false);
     expect(canManageServices(member)).toBe(false);
+    expect(canManagePhotos(member)).toBe(false);
   });
 
   it('an outsider (member of another organisation, or nobody) may change nothing', () => {
@@ -52,6 +55,7 @@ describe('directory policy', () => {
     expect(canDeletePlace(outsider)).toBe(false);
     expect(canManageServices(outsider)).toBe(false);
     expect(canManageNotices(outsider)).toBe(false);
+    expect(canManagePhotos(outsider)).toBe(false);
     expect(canViewRevisions(outsider)).toBe(false);
   });
 
@@ -63,6 +67,7 @@ describe('directory policy', () => {
       canDelete: false,
       canManageServices: false,
       canManageNotices: true,
+      canManagePhotos: false,
       canViewRevisions: true
     });
     expect(placePermissionsFor(outsider, PLACE_SECTIONS).canEditSections).toEqual([]);

@@ -51,6 +51,14 @@ export function canManageNotices(s: Standing): boolean {
   return isMember(s);
 }
 
+/**
+ * Add, describe, reorder or remove the photos of a place: who may edit its identity (owners,
+ * managers, admins), since photos present the place as much as its name and description do.
+ */
+export function canManagePhotos(s: Standing): boolean {
+  return canEditPlaceSection(s, 'identity');
+}
+
 /** Browse the change history of a place. */
 export function canViewRevisions(s: Standing): boolean {
   return isMember(s);
@@ -64,6 +72,7 @@ export interface PlacePermissions {
   canDelete: boolean;
   canManageServices: boolean;
   canManageNotices: boolean;
+  canManagePhotos: boolean;
   canViewRevisions: boolean;
 }
 
@@ -76,6 +85,7 @@ export function placePermissionsFor(s: Standing, sections: readonly PlaceSection
     canDelete: canDeletePlace(s),
     canManageServices: canManageServices(s),
     canManageNotices: canManageNotices(s),
+    canManagePhotos: canManagePhotos(s),
     canViewRevisions: canViewRevisions(s)
   };
 }

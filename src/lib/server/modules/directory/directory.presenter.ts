@@ -10,6 +10,8 @@ import type {
   StopRecord
 } from './directory.repository.js';
 import { currentNotices, isStale, overridesFor } from './directory.rules.js';
+import type { PhotoRecord } from './photos.repository.js';
+import { photoPath } from './photos.rules.js';
 import { describeOpening, openingState, parisDateKey, type OpeningState, type TemporaryOverride } from './hours.rules.js';
 
 /**
@@ -49,11 +51,40 @@ export interface PlaceDetail extends PlaceView {
   /** Temporary notices in effect or upcoming, by start date. */
   notices: NoticeRecord[];
   stops: StopRecord[];
+  /** Photos in their order, with their addresses (no bytes, no uploader). */
+  photos: PhotoView[];
   /** What the caller may do; null when signed out. */
   permissions: PlacePermissions | null;
 }
 
+/** A photo of a place as published: its words, sizes and addresses (paths on this site). */
+export interface PhotoView {
+  id: string;
+  /** 1 = shown first. */
+  position: number;
+  alt: string;
+  width: number;
+  height: number;
+  url: string;
+  thumb: { url: string; width: number; height: number };
+  createdAt: string;
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A photo ready to send; who uploaded it stays private. */
+export function presentPhoto(p: PhotoRecord): PhotoView {
+  return {
+    id: p.id,
+    position: p.position,
+    alt: p.alt,
+    width: p.width,
+    height: p.height,
+    url: photoPath(p.id, 'large'),
+    thumb: { url: photoPath(p.id, 'thumb'), width: p.thumbWidth, height: p.thumbHeight },
+    createdAt: p.createdAt
+  };
+}
 
 /** The opening state of some hours at `at` with their overrides, ready to send. */
 export function presentOpening(hours: string | null, at: Date, overrides: TemporaryOverride[]): OpeningView {
@@ -104,6 +135,7 @@ export function presentPlaceDetail(
     services: agg.services.map((s) => presentService(s, agg.place, notices, at)),
     notices,
     stops: agg.stops,
+    photos: agg.photos.map(presentPhoto),
     permissions
   };
 }

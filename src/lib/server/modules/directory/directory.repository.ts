@@ -11,6 +11,7 @@ import type {
   ServiceTable
 } from '../../db/schema.js';
 import { removeSearchDocument, upsertSearchDocument } from '../../db/text-search.js';
+import { listPhotosOfPlace, type PhotoRecord } from './photos.repository.js';
 
 /**
  * All SQL of the directory (places, services, tags, notices, stops, revisions).
@@ -211,6 +212,8 @@ export interface PlaceAggregate {
   notices: NoticeRecord[];
   /** Stops of a mobile place, by position. */
   stops: StopRecord[];
+  /** Photos (metadata only), by position. */
+  photos: PhotoRecord[];
 }
 
 // ---------------------------------------------------------------- JSON helpers
@@ -796,12 +799,13 @@ export async function loadPlaceAggregate(db: Kysely<DB>, placeId: string): Promi
     .select(['id', 'slug', 'name', 'network'])
     .where('id', '=', place.organisationId)
     .executeTakeFirstOrThrow();
-  const [services, notices, stops] = await Promise.all([
+  const [services, notices, stops, photos] = await Promise.all([
     listServicesOfPlace(db, placeId),
     listNotices(db, placeId),
-    listStops(db, placeId)
+    listStops(db, placeId),
+    listPhotosOfPlace(db, placeId)
   ]);
-  return { place, organisation: org, services, notices, stops };
+  return { place, organisation: org, services, notices, stops, photos };
 }
 
 // ---------------------------------------------------------------- revisions

@@ -146,8 +146,11 @@ describe.each(DIALECTS)('directory HTTP on %s', (kind) => {
     expect((await call('DELETE', `/notices/${noticeId}`, member)).status).toBe(204);
 
     // Stops, verification, history.
-    res = await call('PUT', `/places/${id}/stops`, owner, { stops: [{ name: 'Marché', lat: 50.6, lng: 3.1 }] });
+    res = await call('PUT', `/places/${id}/stops`, owner, { stops: [{ name: 'Marché', lat: 50.6, lng: 3.1, openingHours: 'sa 9:00-12:00' }] });
     expect(res.status).toBe(200);
+    const stopsBody = (await res.json()) as { items: { name: string; openingHours: string }[]; warnings: { field: string }[] };
+    expect(stopsBody.items[0]).toMatchObject({ name: 'Marché', openingHours: 'Sa 09:00-12:00' });
+    expect(stopsBody.warnings.map((w) => w.field)).toContain('stops.0.openingHours');
     expect((await call('POST', `/places/${id}/verify`, member)).status).toBe(200);
     res = await call('GET', `/places/${id}/revisions?limit=3`, member);
     expect(res.status).toBe(200);

@@ -16,6 +16,7 @@ import { requireActor, type Actor } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';
 import { REVISIONS_MAX_LIMIT } from './directory.service.js';
+import { Photo } from './photos.routes.js';
 
 /**
  * HTTP of the directory core: `/api/v1/places`, `/api/v1/services`, `/api/v1/notices`.
@@ -154,6 +155,7 @@ const Permissions = z
     canDelete: z.boolean(),
     canManageServices: z.boolean(),
     canManageNotices: z.boolean(),
+    canManagePhotos: z.boolean(),
     canViewRevisions: z.boolean()
   })
   .openapi('PlacePermissions');
@@ -165,6 +167,7 @@ const Place = z
     services: z.array(Service),
     notices: z.array(Notice).openapi({ description: 'Temporary notices in effect or upcoming' }),
     stops: z.array(Stop),
+    photos: z.array(Photo).openapi({ description: 'Photos in their order (alternative text, sizes, addresses)' }),
     permissions: Permissions.nullable().openapi({ description: "The caller's rights; null when signed out" })
   })
   .openapi('Place');
@@ -318,8 +321,14 @@ const setStopsRoute = createRoute({
   path: '/{id}/stops',
   tags,
   summary: 'Replace the ordered stops of a mobile place (owners, managers, admins)',
+  description:
+    "Give a current stop's `id` to keep it; stops without one get a new id. Hours are stored normalised; " +
+    'their corrections come back as `warnings` (field `stops.N.openingHours`).',
   request: { params: IdParams, ...jsonBody(setStopsSchema.openapi('StopsSet')) },
-  responses: { 200: jsonResponse(z.object({ items: z.array(Stop) }), 'The stops'), ...errorResponses(...WRITE) }
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(Stop), warnings: z.array(Warning) }), 'The stops'),
+    ...errorResponses(...WRITE)
+  }
 });
 
 /** The caller when signed in, else null (public reads). */
@@ -371,7 +380,8 @@ export function placesRoutes() {
   });
   router.openapi(setStopsRoute, async (c) => {
     const actor = requireActor(c);
-    return c.json({ items: await svc(c).setStops(actor, c.req.valid('param').id, c.req.valid('json')) }, 200);
+    const { stops, warnings } = await svc(c).setStops(actor, c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ items: stops, warnings }, 200);
   });
   return router;
 }

@@ -50,12 +50,17 @@ export function isSimilarName(a: string, b: string): boolean {
   return inter / union >= 0.6;
 }
 
+/** The instant `months` months before `now` (ISO): a place verified before it is stale. */
+export function staleSince(now: Date, months: number): string {
+  const limit = new Date(now.getTime());
+  limit.setUTCMonth(limit.getUTCMonth() - months);
+  return limit.toISOString();
+}
+
 /** True when a place was never verified or not within the last `months` months. */
 export function isStale(verifiedAt: string | null, now: Date, months: number): boolean {
   if (!verifiedAt) return true;
-  const limit = new Date(now.getTime());
-  limit.setUTCMonth(limit.getUTCMonth() - months);
-  return verifiedAt < limit.toISOString();
+  return verifiedAt < staleSince(now, months);
 }
 
 /** The fields of one section of a place, as stored (what its revision shows before → after). */

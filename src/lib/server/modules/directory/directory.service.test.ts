@@ -292,13 +292,14 @@ describe.each(DIALECTS)('directory service on %s', (kind) => {
 
   it('replaces the stops of a mobile place', async () => {
     const { place } = await service.createPlace(owner, placeInput());
-    const stops = await service.setStops(manager, place.id, {
+    const { stops, warnings } = await service.setStops(manager, place.id, {
       stops: [
         { name: 'Place du marché', lat: 50.6, lng: 3.1, openingHours: 'Tu 10:00-12:00' },
         { name: 'Gare', city: 'Lille' }
       ]
     });
     expect(stops.map((s) => s.name)).toEqual(['Place du marché', 'Gare']);
+    expect(warnings).toEqual([]);
     const page = await service.getPublicPlace(place.slug);
     expect(page.isMobile).toBe(true);
     expect(page.stops).toHaveLength(2);
@@ -306,6 +307,38 @@ describe.each(DIALECTS)('directory service on %s', (kind) => {
       'stops.0.openingHours'
     ]);
     expect((await appError(service.setStops(member, place.id, { stops: [] }))).code).toBe('forbidden');
+  });
+
+  it('keeps the ids of stops given back, refuses foreign ids, and returns hours corrections as warnings', async () => {
+    const { place } = await service.createPlace(owner, placeInput());
+    const first = await service.setStops(manager, place.id, { stops: [{ name: 'Marché' }, { name: 'Gare' }] });
+    const [market, station] = first.stops;
+    // Reordered and one edited: both keep their ids; a new stop gets a new one.
+    const second = await service.setStops(manager, place.id, {
+      stops: [
+        { id: station!.id, name: 'Gare', openingHours: 'tu 9:00-11:00' },
+        { id: market!.id, name: 'Marché couvert' },
+        { name: 'Mairie' }
+      ]
+    });
+    expect(second.stops.map((s) => [s.id, s.name, s.position])).toEqual([
+      [station!.id, 'Gare', 0],
+      [market!.id, 'Marché couvert', 1],
+      [expect.any(String), 'Mairie', 2]
+    ]);
+    expect(second.stops[0]!.openingHours).toBe('Tu 09:00-11:00');
+    expect(second.warnings.map((w) => w.field)).toContain('stops.0.openingHours');
+    expect(second.warnings.every((w) => w.code === 'opening_hours_warning')).toBe(true);
+    // An id of another place's stop, or the same id twice, names the stop at fault.
+    const other = (await service.createPlace(owner, placeInput({ name: 'Autre camion', lat: 50.7, lng: 3.2 }))).place;
+    const foreign = (await service.setStops(manager, other.id, { stops: [{ name: 'Ailleurs' }] })).stops[0]!;
+    expect(fieldPaths(await appError(service.setStops(manager, place.id, { stops: [{ name: 'X' }, { id: foreign.id, name: 'Y' }] })))).toEqual([
+      'stops.1.id'
+    ]);
+    expect(
+      fieldPaths(await appError(service.setStops(manager, place.id, { stops: [{ id: market!.id, name: 'A' }, { id: market!.id, name: 'B' }] })))
+    ).toEqual(['stops.1.id']);
+    expect((await service.getPublicPlace(place.id)).stops.map((s) => s.name)).toEqual(['Gare', 'Marché couvert', 'Mairie']);
   });
 
   it('marks places stale after the configured months and lists an organisation’s places', async () => {

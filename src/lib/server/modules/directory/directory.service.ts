@@ -88,6 +88,13 @@ export interface ServiceWriteResult {
   warnings: EditWarning[];
 }
 
+export interface StopsWriteResult {
+  /** The stops as saved, by position. */
+  stops: StopRecord[];
+  /** Corrections of the stops' hours (`stops.N.openingHours`). */
+  warnings: EditWarning[];
+}
+
 export interface RevisionPage {
   items: RevisionRecord[];
   nextCursor: string | null;
@@ -533,24 +540,40 @@ export function createDirectoryService(deps: DirectoryDeps) {
     });
   }
 
-  /** Replaces the ordered stops of a mobile place (owners, managers, admins); the place becomes mobile. */
-  async function setStops(actor: Actor, placeId: string, input: unknown): Promise<StopRecord[]> {
+  /**
+   * Replaces the ordered stops of a mobile place (owners, managers, admins); the place becomes
+   * mobile. A stop given with the `id` of one of the place's current stops keeps it (pages edit one
+   * stop by its id); an unknown or repeated id is refused on `stops.N.id`. Each stop's hours are
+   * validated and normalised like a place's; their corrections come back as warnings on
+   * `stops.N.openingHours`.
+   */
+  async function setStops(actor: Actor, placeId: string, input: unknown): Promise<StopsWriteResult> {
     const place = await loadPlace(placeId);
     if (!canManageServices(await standingIn(actor, place.organisationId))) throw forbidden('manage stops');
     const data = parseInput(setStopsSchema, input);
-    const stops = data.stops.map((s, i) => ({
-      name: s.name,
-      addressLine: s.addressLine ?? null,
-      postalCode: s.postalCode ?? null,
-      city: s.city ?? null,
-      lat: s.lat ?? null,
-      lng: s.lng ?? null,
-      openingHours: checkHours(s.openingHours, `stops.${i}.openingHours`, []) ?? null
-    }));
+    const current = new Set((await repo.listStops(db, placeId)).map((s) => s.id));
+    const seen = new Set<string>();
+    const warnings: EditWarning[] = [];
+    const stops = data.stops.map((s, i) => {
+      if (s.id !== undefined) {
+        if (!current.has(s.id) || seen.has(s.id)) throw fieldError(`stops.${i}.id`, 'Not a stop of this place (or given twice)');
+        seen.add(s.id);
+      }
+      return {
+        ...(s.id === undefined ? {} : { id: s.id }),
+        name: s.name,
+        addressLine: s.addressLine ?? null,
+        postalCode: s.postalCode ?? null,
+        city: s.city ?? null,
+        lat: s.lat ?? null,
+        lng: s.lng ?? null,
+        openingHours: checkHours(s.openingHours, `stops.${i}.openingHours`, warnings) ?? null
+      };
+    });
     const at = now().toISOString();
-    return db.transaction().execute(async (trx) => {
+    const saved = await db.transaction().execute(async (trx) => {
       const before = await repo.listStops(trx, placeId);
-      const saved = await repo.replaceStops(trx, placeId, stops);
+      const result = await repo.replaceStops(trx, placeId, stops);
       await repo.insertRevision(trx, {
         placeId,
         actorUserId: actor.userId,
@@ -558,12 +581,13 @@ export function createDirectoryService(deps: DirectoryDeps) {
         action: 'update',
         section: 'stops',
         before: before.map(({ id: _i, placeId: _p, ...s }) => s),
-        after: stops
+        after: result.map(({ id: _i, placeId: _p, ...s }) => s)
       });
       if (stops.length > 0 && !place.isMobile) await repo.updatePlaceRow(trx, placeId, { isMobile: true });
       await repo.updatePlaceRow(trx, placeId, { updatedAt: at, verifiedAt: at });
-      return saved;
+      return result;
     });
+    return { stops: saved, warnings };
   }
 
   /** The change history of a place, newest first, with the actors' display names (members, admins). */

@@ -153,3 +153,83 @@ export async function campaignCounts(db: Kysely<DB>, campaign: string): Promise<
   }
   return { links: Number(agg.links), used: Number(agg.used), startedAt, placesVerified };
 }
+
+/** Ids of the organisations with at least one place never verified or verified before `staleBefore`. */
+export async function organisationsWithStalePlaces(db: Kysely<DB>, staleBefore: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('place')
+    .select('organisation_id')
+    .where((eb) => eb.or([eb('verified_at', 'is', null), eb('verified_at', '<', staleBefore)]))
+    .groupBy('organisation_id')
+    .execute();
+  return rows.map((r) => r.organisation_id);
+}
+
+/** One campaign's links, as counted by `campaignLinkCounts`. */
+export interface CampaignLinkCounts {
+  campaign: string;
+  /** Links made: one per organisation reached. */
+  links: number;
+  /** Links used at least once. */
+  used: number;
+  /** Links not used yet and still live at the given instant. */
+  pending: number;
+  /** First link's creation. */
+  startedAt: string;
+  /** Latest expiry among the links. */
+  expiresAt: string;
+}
+
+/** Every campaign's link counts at `now` (ISO), newest campaign first. */
+export async function campaignLinkCounts(db: Kysely<DB>, now: string): Promise<CampaignLinkCounts[]> {
+  const rows = await db
+    .selectFrom('freshness_link')
+    .select((eb) => [
+      'campaign',
+      eb.fn.countAll().as('links'),
+      eb.fn.count('used_at').as('used'),
+      eb.fn
+        .sum<number | string>(
+          eb
+            .case()
+            .when(eb.and([eb('used_at', 'is', null), eb('expires_at', '>', now)]))
+            .then(1)
+            .else(0)
+            .end()
+        )
+        .as('pending'),
+      eb.fn.min('created_at').as('started_at'),
+      eb.fn.max('expires_at').as('expires_at')
+    ])
+    .groupBy('campaign')
+    .execute();
+  return rows
+    .map((r) => ({
+      campaign: r.campaign,
+      links: Number(r.links),
+      used: Number(r.used),
+      pending: Number(r.pending ?? 0),
+      startedAt: String(r.started_at),
+      expiresAt: String(r.expires_at)
+    }))
+    .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.campaign.localeCompare(b.campaign)));
+}
+
+/**
+ * Distinct places per revision label and action, for the labels given (the campaigns' link
+ * labels): `verify` = confirmed through the link, `update` = corrected through it.
+ */
+export async function placesByLinkLabel(
+  db: Kysely<DB>,
+  labels: string[]
+): Promise<{ label: string; action: 'verify' | 'update'; places: number }[]> {
+  if (labels.length === 0) return [];
+  const rows = await db
+    .selectFrom('directory_revision')
+    .select((eb) => ['actor_label', 'action', eb.fn.count('place_id').distinct().as('places')])
+    .where('actor_label', 'in', labels)
+    .where('action', 'in', ['verify', 'update'])
+    .groupBy(['actor_label', 'action'])
+    .execute();
+  return rows.map((r) => ({ label: r.actor_label ?? '', action: r.action as 'verify' | 'update', places: Number(r.places) }));
+}

@@ -61,6 +61,15 @@ describe.each(DIALECTS)('freshness HTTP on %s', (kind) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ links: 1, used: 0 });
     expect((await call('GET', '/directory/campaigns/nope', admin)).status).toBe(404);
+    res = await call('GET', '/directory/campaigns', admin);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({ campaign: '2026-automne', sent: 1, used: 0, pending: 1, placesConfirmed: 0 })
+    ]);
+    expect((await call('GET', '/directory/campaigns', plain)).status).toBe(403);
+    expect((await call('GET', '/directory/campaigns')).status).toBe(401);
+    res = await call('POST', '/directory/campaigns', admin, { campaign: '2026-relance', onlyStale: true, organisationIds: [orgA] });
+    expect(((await res.json()) as { counts: { organisations: number } }).counts.organisations).toBe(1);
   });
 
   it('serves the link without session: preview, verify, hours; cross-organisation 404, bad hours 400', async () => {

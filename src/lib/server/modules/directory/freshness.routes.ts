@@ -20,6 +20,9 @@ const StartBody = z
     campaign: z.string().openapi({ example: '2026-automne', description: 'Lower-case letters, digits and dashes' }),
     validDays: z.number().int().min(1).max(MAX_VALID_DAYS).optional().openapi({ description: 'Default 30, max 90' }),
     organisationIds: z.array(z.string()).optional().openapi({ description: 'Default: every organisation with places' }),
+    onlyStale: z.boolean().optional().openapi({
+      description: 'Only organisations with at least one place not verified for DIRECTORY_STALE_MONTHS ("information à vérifier")'
+    }),
     resend: z.boolean().optional().openapi({
       description: 'Give organisations whose link is still live a new link (the old one stops working) and email it'
     })
@@ -57,6 +60,20 @@ const CampaignStatus = z
     placesVerified: z.number().openapi({ description: 'Places of those organisations verified since the start' })
   })
   .openapi('CampaignStatus');
+
+const CampaignSummary = z
+  .object({
+    campaign: z.string(),
+    startedAt: z.string(),
+    expiresAt: z.string().openapi({ description: 'Latest expiry among its links' }),
+    sent: z.number().openapi({ description: 'Links sent: one per organisation reached' }),
+    used: z.number().openapi({ description: 'Organisations that used their link' }),
+    pending: z.number().openapi({ description: 'Links not used yet and still live' }),
+    expired: z.number().openapi({ description: 'Links never used and now expired' }),
+    placesConfirmed: z.number().openapi({ description: '"Rien n\'a changé" through the links (distinct places)' }),
+    placesEdited: z.number().openapi({ description: 'Hours or saturation corrected through the links (distinct places)' })
+  })
+  .openapi('CampaignSummary');
 
 const LinkPlace = z
   .object({
@@ -117,6 +134,14 @@ const startRoute = createRoute({
   responses: { 200: jsonResponse(StartResult, 'Links created and emailed'), ...errorResponses(400, 401, 403, 413, 415) }
 });
 
+const listRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'Every campaign, newest first, with its counts (admins, CCAS owners/managers)',
+  responses: { 200: jsonResponse(z.object({ items: z.array(CampaignSummary) }), 'Campaigns'), ...errorResponses(401, 403) }
+});
+
 const statusRoute = createRoute({
   method: 'get',
   path: '/{campaign}',
@@ -160,6 +185,7 @@ const client = (c: Context<AppEnv>) => c.get('clientIp') || 'unknown';
 export function campaignsRoutes() {
   const router = createRouter();
   router.openapi(startRoute, async (c) => c.json(await svc(c).startCampaign(requireActor(c), c.req.valid('json')), 200));
+  router.openapi(listRoute, async (c) => c.json({ items: await svc(c).listCampaigns(requireActor(c)) }, 200));
   router.openapi(statusRoute, async (c) => c.json(await svc(c).campaignStatus(requireActor(c), c.req.valid('param').campaign), 200));
   return router;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { parisDateKey } from './hours.rules.js';
 
 /**
  * Pure rules of the update campaign ("campagne de mise à jour"): who may start one, how long a link
@@ -54,6 +55,18 @@ export function isLinkLive(expiresAt: string, now: Date): boolean {
 /** The label written on revisions made through a link (no user account behind it). */
 export function linkActorLabel(campaign: string): string {
   return `lien de mise à jour (campagne ${campaign})`;
+}
+
+/**
+ * A campaign name for a start at `now`: year and season in Paris (`2026-automne`), the rhythm of
+ * the twice-yearly campaigns. December to February is the winter of December's year.
+ */
+export function suggestCampaignName(now: Date): string {
+  const [year, month] = parisDateKey(now).split('-').map(Number) as [number, number];
+  if (month >= 3 && month <= 5) return `${year}-printemps`;
+  if (month >= 6 && month <= 8) return `${year}-ete`;
+  if (month >= 9 && month <= 11) return `${year}-automne`;
+  return `${month === 12 ? year : year - 1}-hiver`;
 }
 
 /** The email sent to an organisation: French first, English below. */

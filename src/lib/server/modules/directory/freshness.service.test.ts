@@ -152,6 +152,41 @@ describe.each(DIALECTS)('freshness campaign on %s', (kind) => {
     expect(renewed.counts.sent).toBe(1);
   });
 
+  it('lists campaigns with their counts to those who may run them', async () => {
+    expect(await t.services.freshness.mayRunCampaigns(plainUser)).toBe(false);
+    expect(await t.services.freshness.mayRunCampaigns(ccasManager)).toBe(true);
+    expect(await t.services.freshness.mayRunCampaigns(admin)).toBe(true);
+    await expect(t.services.freshness.listCampaigns(plainUser)).rejects.toMatchObject({ code: 'forbidden' });
+    const [autumn] = await t.services.freshness.listCampaigns(ccasManager);
+    // A confirmed both of its places, B corrected its hours; both links were used.
+    expect(autumn).toMatchObject({
+      campaign: '2026-automne',
+      sent: 2,
+      used: 2,
+      pending: 0,
+      expired: 0,
+      placesConfirmed: 2,
+      placesEdited: 1
+    });
+  });
+
+  it('reaches only organisations with stale places when asked, and counts pending and expired links', async () => {
+    const orgD = await insertTestOrganisation(t.services.db, { name: 'Frigo D', email: 'frigo@d.test' });
+    await insertTestPlace(t.services.db, orgD, 'Lieu D'); // verified long ago
+    const res = await t.services.freshness.startCampaign(admin, { campaign: '2027-hiver', onlyStale: true, validDays: 10 });
+    // A and B were verified through their links; C (no email) and D still are stale.
+    expect(res.organisations.map((o) => [o.name, o.status])).toEqual([
+      ['Frigo D', 'sent'],
+      ['Sans courriel', 'no_email']
+    ]);
+    const [winter, autumn] = await t.services.freshness.listCampaigns(admin);
+    expect(winter).toMatchObject({ campaign: '2027-hiver', sent: 1, used: 0, pending: 1, expired: 0, placesConfirmed: 0 });
+    expect(autumn?.campaign).toBe('2026-automne');
+    t.clock.advance(11 * DAY);
+    const [later] = await t.services.freshness.listCampaigns(admin);
+    expect(later).toMatchObject({ campaign: '2027-hiver', pending: 0, expired: 1 });
+  });
+
   it('rate-limits token guesses per client', async () => {
     t.services.limiter.clear();
     let limited = false;

@@ -11,7 +11,7 @@ import type { Notify } from '../../notify/notify.js';
 import type { RateLimiter } from '../../rate-limiter.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import * as repo from './directory.repository.js';
-import { isStale } from './directory.rules.js';
+import { isStale, staleSince } from './directory.rules.js';
 import { parseInput } from './directory.service.js';
 import * as links from './freshness.repository.js';
 import {
@@ -47,6 +47,8 @@ export const startCampaignSchema = z.strictObject({
   campaign: z.string().regex(CAMPAIGN_PATTERN, 'Lower-case letters, digits and dashes, e.g. 2026-automne'),
   validDays: z.number().int().min(1).max(MAX_VALID_DAYS).optional(),
   organisationIds: z.array(z.string().min(1)).min(1).max(1000).optional(),
+  /** Only organisations with at least one stale place ("information à vérifier"). */
+  onlyStale: z.boolean().optional(),
   resend: z.boolean().optional()
 });
 
@@ -62,6 +64,26 @@ export interface CampaignStartResult {
   expiresAt: string;
   counts: { organisations: number; sent: number; alreadySent: number; noEmail: number; failed: number };
   organisations: { organisationId: string; name: string; status: CampaignSendStatus; recipients: number }[];
+}
+
+/** A campaign as the admin page lists it. */
+export interface CampaignSummary {
+  campaign: string;
+  startedAt: string;
+  /** Latest expiry among its links. */
+  expiresAt: string;
+  /** Links sent: one per organisation reached. */
+  sent: number;
+  /** Organisations that used their link. */
+  used: number;
+  /** Links not used yet and still live. */
+  pending: number;
+  /** Links never used and now expired. */
+  expired: number;
+  /** Places confirmed "rien n'a changé" through the campaign's links. */
+  placesConfirmed: number;
+  /** Places whose hours or saturation were corrected through the links. */
+  placesEdited: number;
 }
 
 export interface LinkPlace {
@@ -118,13 +140,17 @@ export function createFreshnessService(deps: FreshnessDeps) {
     const data = parseInput(startCampaignSchema, input);
     const standing = { isPlatformAdmin: actor.isPlatformAdmin, ccasRoles: await links.ccasRolesOf(db, actor.userId) };
     if (!canStartCampaign(standing)) throw new AppError('forbidden', 'Only platform admins and CCAS owners or managers may start a campaign');
-    const orgs = await links.campaignOrganisations(db, data.organisationIds);
+    let orgs = await links.campaignOrganisations(db, data.organisationIds);
     if (data.organisationIds) {
       const known = new Set(orgs.map((o) => o.id));
       const index = data.organisationIds.findIndex((id) => !known.has(id));
       if (index >= 0) throw fieldError(`organisationIds.${index}`, 'Unknown organisation');
     }
     const at = now();
+    if (data.onlyStale) {
+      const stale = new Set(await links.organisationsWithStalePlaces(db, staleSince(at, config.DIRECTORY_STALE_MONTHS)));
+      orgs = orgs.filter((o) => stale.has(o.id));
+    }
     const createdAt = at.toISOString();
     const expiresAt = expiryFor(at, data.validDays ?? DEFAULT_VALID_DAYS);
     const result: CampaignStartResult = {
@@ -182,16 +208,54 @@ export function createFreshnessService(deps: FreshnessDeps) {
         alreadySent: result.counts.alreadySent,
         noEmail: result.counts.noEmail,
         failed: result.counts.failed,
+        onlyStale: data.onlyStale ?? false,
         resend: data.resend ?? false
       }
     });
     return result;
   }
 
+  /** Whether `actor` may start and follow campaigns (platform admin, CCAS owner or manager). */
+  async function mayRunCampaigns(actor: Actor): Promise<boolean> {
+    return canStartCampaign({ isPlatformAdmin: actor.isPlatformAdmin, ccasRoles: await links.ccasRolesOf(db, actor.userId) });
+  }
+
+  async function requireCampaignRunner(actor: Actor): Promise<void> {
+    if (!(await mayRunCampaigns(actor))) {
+      throw new AppError('forbidden', 'Only platform admins and CCAS owners or managers may see campaigns');
+    }
+  }
+
+  /**
+   * Every campaign, newest first, with its counts: links sent, used, pending (unused and live),
+   * expired unused, and the places confirmed or corrected through its links. Same policy as start.
+   */
+  async function listCampaigns(actor: Actor): Promise<CampaignSummary[]> {
+    await requireCampaignRunner(actor);
+    const at = now();
+    const rows = await links.campaignLinkCounts(db, at.toISOString());
+    const byLabel = await links.placesByLinkLabel(
+      db,
+      rows.map((r) => linkActorLabel(r.campaign))
+    );
+    const places = (campaign: string, action: 'verify' | 'update') =>
+      byLabel.find((b) => b.label === linkActorLabel(campaign) && b.action === action)?.places ?? 0;
+    return rows.map((r) => ({
+      campaign: r.campaign,
+      startedAt: r.startedAt,
+      expiresAt: r.expiresAt,
+      sent: r.links,
+      used: r.used,
+      pending: r.pending,
+      expired: r.links - r.used - r.pending,
+      placesConfirmed: places(r.campaign, 'verify'),
+      placesEdited: places(r.campaign, 'update')
+    }));
+  }
+
   /** Counts of a campaign (links, used links, places verified since its start). Same policy as start. */
   async function campaignStatus(actor: Actor, campaign: string) {
-    const standing = { isPlatformAdmin: actor.isPlatformAdmin, ccasRoles: await links.ccasRolesOf(db, actor.userId) };
-    if (!canStartCampaign(standing)) throw new AppError('forbidden', 'Only platform admins and CCAS owners or managers may see campaigns');
+    await requireCampaignRunner(actor);
     const counts = await links.campaignCounts(db, campaign);
     if (counts.links === 0) throw new AppError('not_found', 'Unknown campaign');
     return { campaign, ...counts };
@@ -306,7 +370,16 @@ export function createFreshnessService(deps: FreshnessDeps) {
     return { place: toLinkPlace((await repo.findPlace(db, placeId))!, now()), warnings };
   }
 
-  return { startCampaign, campaignStatus, previewLink, verifyPlaceByLink, updateHoursByLink, linkUrl };
+  return {
+    startCampaign,
+    mayRunCampaigns,
+    listCampaigns,
+    campaignStatus,
+    previewLink,
+    verifyPlaceByLink,
+    updateHoursByLink,
+    linkUrl
+  };
 }
 
 export type FreshnessService = ReturnType<typeof createFreshnessService>;

@@ -258,10 +258,19 @@ function parseError(error: unknown): string {
 const cache = new Map<string, OH | null>();
 const CACHE_SIZE = 2000;
 
-/** A parsed value for evaluation (kept in a small cache: searches evaluate the same strings often); null if invalid. */
+/**
+ * A parsed value for evaluation, null if invalid. Parsing costs about a millisecond and a search
+ * evaluates the same few hundred strings over and over, so each is parsed once and kept, the least
+ * recently used dropped first (a Map iterates in insertion order: a hit moves to the end). Keyed by
+ * the stored string as is: stored values are already normalised (validateOpeningHours).
+ */
 function parsed(value: string): OH | null {
   const hit = cache.get(value);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    cache.delete(value);
+    cache.set(value, hit);
+    return hit;
+  }
   let result: OH | null = null;
   if (value.trim() !== '' && value.length <= OPENING_HOURS_MAX_LENGTH) {
     try {

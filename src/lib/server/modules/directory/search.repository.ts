@@ -1,21 +1,34 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
-import { boundingBox, EARTH_RADIUS_KM, entityIdIn, type LatLng } from '../../db/geosearch.js';
+import {
+  boundingBox,
+  distanceFromTerm,
+  entityIdIn,
+  haversineTerm,
+  maxTermWithin,
+  type LatLng
+} from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
 import { toFtsMatch } from '../../db/text-search.js';
-import { PLACE_ENTITY, toPlace, toService, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
+import { PLACE_ENTITY, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
 
 /**
  * SQL of the public directory search. One query finds the matching places — geo box and exact
  * distance, place filters, "a service matches every service filter" through the indexed
  * `service_tag` rows, the text predicate over `search_document` — and either returns one page with
- * the total (`count(*) OVER ()`) or every candidate (when opening hours must be checked in code).
+ * the total or every candidate (when opening hours must be checked in code).
  * Then one query each loads the page's places, their matching services, and their notices: no N+1.
  *
  * Why not findNearby + searchDocuments: both cap their answer at 500 rows and neither counts, while
  * the search must page through and count every match within the radius searched; and the filters
  * must apply inside the geo query, or a widening search would count unfiltered points. The geo index, distance
- * formula and text folding are the shared modules' (boundingBox, entityIdIn, toFtsMatch, glane_fold).
+ * formula and text folding are the shared modules' (boundingBox, haversineTerm, entityIdIn, toFtsMatch, glane_fold).
+ *
+ * Speed (bench/directory: 20,000 places, 100,000 services): counting every match within the radius
+ * is the search's main cost, so each point of the box costs as little as possible — radius first
+ * (haversine term, no asin per row), then the filters, matches gathered once for both the count and
+ * the page. The page's queries read only the columns a result shows (each value crossing into
+ * JavaScript costs about half a microsecond, more than SQLite spends finding it).
  */
 
 /** The filters of a search, as the SQL sees them. */
@@ -40,8 +53,6 @@ export interface CandidateRow {
   id: string;
   distanceKm: number | null;
   openingHours: string | null;
-  /** The folded search document (findAllCandidates with withBody), else null. */
-  body: string | null;
 }
 
 /** The tag value that makes a service match any public filter, besides access 'unconditional'. */
@@ -79,6 +90,22 @@ function serviceConditions(f: CandidateFilter): RawBuilder<unknown>[] {
 
 const and = (conds: RawBuilder<unknown>[]) => (conds.length === 0 ? sql`1 = 1` : sql.join(conds, sql` AND `));
 
+/**
+ * The place `pid` has a search document matching the text alternatives, read from the document
+ * itself: every term of one alternative begins a word (search.rules' matchesText, in SQL). Within a
+ * radius this is cheaper than the full-text index, which would list every document holding a common
+ * word (10,000 for "colis") to keep the few hundred of the box.
+ */
+function textInDocument(kind: DatabaseKind, pid: RawBuilder<unknown>, alternatives: string[][]): RawBuilder<unknown> {
+  const position = kind === 'sqlite' ? sql`instr` : sql`strpos`;
+  const match = sql.join(
+    alternatives.map((terms) => sql`(${sql.join(terms.map((t) => sql`${position}(' ' || d.body, ${` ${t}`}) > 0`), sql` AND `)})`),
+    sql` OR `
+  );
+  return sql`EXISTS (SELECT 1 FROM search_document AS d
+    WHERE d.entity_type = ${PLACE_ENTITY} AND d.entity_id = ${pid} AND (${match}))`;
+}
+
 /** Place ids whose search document matches the text alternatives (OR of ANDs, each term a prefix). */
 function textSubquery(kind: DatabaseKind, alternatives: string[][]): RawBuilder<unknown> {
   if (kind === 'sqlite') {
@@ -106,13 +133,15 @@ function textSubquery(kind: DatabaseKind, alternatives: string[][]): RawBuilder<
  * per place through the tag index (kind, value, place_id) — cheap once a geo box narrowed the places;
  * else as IN over that index (no box: drive from the tags). Each service filter kind is first
  * checked at the place level (a necessary condition, one index seek); when several kinds are given,
- * one exact check then requires a single service to match them all.
+ * one exact check then requires a single service to match them all. Text: read from each place's
+ * document when `textInBox` (a radius box narrowed the places), else through the full-text index.
  */
 function placeConditions(
   kind: DatabaseKind,
   f: CandidateFilter,
   pid: RawBuilder<unknown>,
-  correlated: boolean
+  correlated: boolean,
+  textInBox: boolean
 ): RawBuilder<unknown>[] {
   const out: RawBuilder<unknown>[] = [];
   if (f.accessible) out.push(sql`p.is_accessible = 1`);
@@ -141,79 +170,73 @@ function placeConditions(
     out.push(sql`EXISTS (SELECT 1 FROM service_tag AS dt JOIN service AS s ON s.id = dt.service_id
       WHERE dt.kind = ${driverKind} AND ${inList(sql`dt.value`, driverValues)} AND dt.place_id = ${pid} AND ${and(rest)})`);
   }
-  if (f.text.length > 0) out.push(sql`${pid} IN (${textSubquery(kind, f.text)})`);
+  if (f.text.length > 0) {
+    out.push(textInBox ? textInDocument(kind, pid, f.text) : sql`${pid} IN (${textSubquery(kind, f.text)})`);
+  }
   return out;
 }
 
 /**
- * The candidate places as a derived table `c(id, name, opening_hours, distance_km)`, radius applied.
+ * The candidate places as a derived table `c(id, name, opening_hours, h)`, radius applied; `h` is the
+ * haversine term from the centre (geosearch.haversineTerm: orders as the distance does), null without one.
  * The place row is joined only when a column of it is needed (place filters, hours, name order).
- * Exported for the plan tests and the benchmark.
+ * With a radius the radius is checked first, then the filters per place of the circle (correlated);
+ * without, through the tag and text indexes. Exported for the plan tests and the benchmark.
  */
 export function candidatesQuery(
   kind: DatabaseKind,
   f: CandidateFilter,
   geo: CandidateGeo | null,
-  withHours = false,
-  withBody = false
+  withHours = false
 ): RawBuilder<unknown> {
   const hours = withHours ? sql`p.opening_hours` : sql`NULL`;
-  const body = (id: RawBuilder<unknown>) =>
-    withBody
-      ? sql`(SELECT d.body FROM search_document AS d WHERE d.entity_type = ${PLACE_ENTITY} AND d.entity_id = ${id})`
-      : sql`NULL`;
   if (!geo) {
-    return sql`SELECT p.id AS id, p.name AS name, ${hours} AS opening_hours, ${body(sql`p.id`)} AS body,
-      NULL AS distance_km FROM place AS p WHERE ${and(placeConditions(kind, f, sql`p.id`, false))}`;
+    return sql`SELECT p.id AS id, p.name AS name, ${hours} AS opening_hours,
+      NULL AS h FROM place AS p WHERE ${and(placeConditions(kind, f, sql`p.id`, false, false))}`;
   }
-  const { lat, lng } = geo.center;
-  const least = kind === 'sqlite' ? sql`min` : sql`least`;
-  const distance = sql`${sql.lit(2 * EARTH_RADIUS_KM)} * asin(${least}(1, sqrt(
-      power(sin(radians(g.lat - ${lat}) / 2), 2)
-      + cos(radians(${lat})) * cos(radians(g.lat)) * power(sin(radians(g.lng - ${lng}) / 2), 2))))`;
-  const select = sql`SELECT g.entity_id AS id, NULL AS name, ${hours} AS opening_hours,
-    ${body(sql`g.entity_id`)} AS body, ${distance} AS distance_km`;
-  const needPlace = withHours || f.accessible || f.commune !== null;
-  const joinPlace = needPlace ? sql`JOIN place AS p ON p.id = g.entity_id` : sql``;
-  const conds = and(placeConditions(kind, f, sql`g.entity_id`, true));
+  const h = haversineTerm(geo.center);
+  const select = sql`SELECT g.entity_id AS id, NULL AS name, ${hours} AS opening_hours, ${h} AS h`;
   if (geo.radiusKm === null) {
     // Commune: few places, no box; distance from the commune's centre.
     return sql`${select} FROM geo_point AS g JOIN place AS p ON p.id = g.entity_id
-      WHERE g.entity_type = ${PLACE_ENTITY} AND ${conds}`;
+      WHERE g.entity_type = ${PLACE_ENTITY} AND ${and(placeConditions(kind, f, sql`g.entity_id`, true, false))}`;
   }
+  const needPlace = withHours || f.accessible || f.commune !== null;
+  const joinPlace = needPlace ? sql`JOIN place AS p ON p.id = g.entity_id` : sql``;
+  // The radius before the filters: a box holds a quarter more points than its circle.
+  const conds = and([sql`${h} <= ${maxTermWithin(geo.radiusKm)}`, ...placeConditions(kind, f, sql`g.entity_id`, true, true)]);
   const box = boundingBox(geo.center, geo.radiusKm);
-  const inner =
-    kind === 'sqlite'
-      ? // As geosearch.nearbyQuery: CROSS JOIN pins the R*Tree as the outer loop.
-        sql`${select} FROM geo_point_rtree AS r CROSS JOIN geo_point AS g ON g.id = r.id ${joinPlace}
-          WHERE r.max_lat >= ${box.minLat} AND r.min_lat <= ${box.maxLat}
-            AND r.max_lng >= ${box.minLng} AND r.min_lng <= ${box.maxLng}
-            AND g.entity_type = ${PLACE_ENTITY} AND ${conds}`
-      : sql`${select} FROM geo_point AS g ${joinPlace}
-          WHERE g.entity_type = ${PLACE_ENTITY}
-            AND g.lat BETWEEN ${box.minLat} AND ${box.maxLat}
-            AND g.lng BETWEEN ${box.minLng} AND ${box.maxLng} AND ${conds}`;
-  return sql`SELECT * FROM (${inner}) AS b WHERE b.distance_km <= ${geo.radiusKm}`;
+  return kind === 'sqlite'
+    ? // As geosearch.nearbyQuery: CROSS JOIN pins the R*Tree as the outer loop.
+      sql`${select} FROM geo_point_rtree AS r CROSS JOIN geo_point AS g ON g.id = r.id ${joinPlace}
+        WHERE r.max_lat >= ${box.minLat} AND r.min_lat <= ${box.maxLat}
+          AND r.max_lng >= ${box.minLng} AND r.min_lng <= ${box.maxLng}
+          AND g.entity_type = ${PLACE_ENTITY} AND ${conds}`
+    : sql`${select} FROM geo_point AS g ${joinPlace}
+        WHERE g.entity_type = ${PLACE_ENTITY}
+          AND g.lat BETWEEN ${box.minLat} AND ${box.maxLat}
+          AND g.lng BETWEEN ${box.minLng} AND ${box.maxLng} AND ${conds}`;
 }
 
-const orderOf = (geo: CandidateGeo | null) => (geo ? sql`c.distance_km, c.id` : sql`c.name, c.id`);
+const orderOf = (geo: CandidateGeo | null) => (geo ? sql`c.h, c.id` : sql`c.name, c.id`);
 
 interface RawCandidate {
   id: string;
   opening_hours: string | null;
-  body?: string | null;
-  distance_km: number | string | null;
+  h: number | string | null;
   total?: number | string;
 }
 
 const toCandidate = (r: RawCandidate): CandidateRow => ({
   id: r.id,
-  distanceKm: r.distance_km === null ? null : Number(r.distance_km),
-  openingHours: r.opening_hours,
-  body: r.body ?? null
+  distanceKm: r.h === null ? null : distanceFromTerm(Number(r.h)),
+  openingHours: r.opening_hours
 });
 
-/** One page of matching places (nearest first with a point, else by name) and the total of matches. */
+/**
+ * One page of matching places (nearest first with a point, else by name) and the total of matches.
+ * The matches are gathered once and both counted and sorted (a window count would sort them twice).
+ */
 export async function findCandidatePage(
   db: Kysely<DB>,
   kind: DatabaseKind,
@@ -222,10 +245,11 @@ export async function findCandidatePage(
   limit: number,
   offset: number
 ): Promise<{ rows: CandidateRow[]; total: number }> {
-  const { rows } = await sql<RawCandidate>`SELECT c.id, c.opening_hours, c.distance_km, count(*) OVER () AS total
-    FROM (${candidatesQuery(kind, f, geo)}) AS c ORDER BY ${orderOf(geo)} LIMIT ${limit} OFFSET ${offset}`.execute(db);
+  const { rows } = await sql<RawCandidate>`WITH c AS MATERIALIZED (${candidatesQuery(kind, f, geo)})
+    SELECT c.id, c.opening_hours, c.h, (SELECT count(*) FROM c) AS total
+    FROM c ORDER BY ${orderOf(geo)} LIMIT ${limit} OFFSET ${offset}`.execute(db);
   if (rows.length === 0 && offset > 0) {
-    // Past the last page: the window gives no total; count separately.
+    // Past the last page: no row carries the total; count separately.
     const { rows: counted } = await sql<{ n: number | string }>`SELECT count(*) AS n
       FROM (${candidatesQuery(kind, f, geo)}) AS c`.execute(db);
     return { rows: [], total: Number(counted[0]?.n ?? 0) };
@@ -233,19 +257,15 @@ export async function findCandidatePage(
   return { rows: rows.map(toCandidate), total: Number(rows[0]?.total ?? 0) };
 }
 
-/**
- * Every matching place, in result order, with its hours (and its search document when `withBody`),
- * for the filters computed in code: open now, and text within a radius.
- */
+/** Every matching place, in result order, with its hours: for "open now / open at", decided in code. */
 export async function findAllCandidates(
   db: Kysely<DB>,
   kind: DatabaseKind,
   f: CandidateFilter,
-  geo: CandidateGeo | null,
-  withBody = false
+  geo: CandidateGeo | null
 ): Promise<CandidateRow[]> {
-  const { rows } = await sql<RawCandidate>`SELECT c.id, c.opening_hours, c.body, c.distance_km
-    FROM (${candidatesQuery(kind, f, geo, true, withBody)}) AS c ORDER BY ${orderOf(geo)}`.execute(db);
+  const { rows } = await sql<RawCandidate>`SELECT c.id, c.opening_hours, c.h
+    FROM (${candidatesQuery(kind, f, geo, true)}) AS c ORDER BY ${orderOf(geo)}`.execute(db);
   return rows.map(toCandidate);
 }
 
@@ -262,17 +282,47 @@ export async function communeCentre(db: Kysely<DB>, inseeCode: string): Promise<
   return { lat: Number(row.lat), lng: Number(row.lng) };
 }
 
-/** The matching services of these places (all their services when no service filter) with their own hours (null: the place's). */
+/**
+ * The services of these places that can make a place open at an instant other than its own hours
+ * do, with their own hours (null: the place's). With service filters: every matching service (the
+ * place is judged by them alone). Without: only those with hours of their own or a notice of their
+ * own in force between `fromDay` and `toDay` — a service with neither is open exactly when its
+ * place is (most services: a fraction of the rows).
+ */
 export async function findServiceHours(
   db: Kysely<DB>,
   kind: DatabaseKind,
   f: CandidateFilter,
-  placeIds: string[]
+  placeIds: string[],
+  fromDay: string,
+  toDay: string
 ): Promise<{ id: string; placeId: string; openingHours: string | null }[]> {
   if (placeIds.length === 0) return [];
+  const conds = serviceConditions(f);
+  if (conds.length === 0) {
+    conds.push(sql`(s.opening_hours IS NOT NULL OR EXISTS (SELECT 1 FROM place_notice AS n
+      WHERE n.place_id = s.place_id AND n.service_id = s.id AND n.ends_on >= ${fromDay} AND n.starts_on <= ${toDay}))`);
+  }
   const { rows } = await sql<{ id: string; place_id: string; opening_hours: string | null }>`SELECT s.id, s.place_id, s.opening_hours
-    FROM service AS s WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(serviceConditions(f))}`.execute(db);
+    FROM service AS s WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(conds)}`.execute(db);
   return rows.map((r) => ({ id: r.id, placeId: r.place_id, openingHours: r.opening_hours }));
+}
+
+/** A service as a search result lists it. */
+export type ResultService = Pick<
+  ServiceRecord,
+  'id' | 'placeId' | 'name' | 'categories' | 'publics' | 'modalities' | 'access' | 'frais' | 'openingHours'
+>;
+
+/** A JSON list column (as the directory repository writes it); anything unreadable reads as []. */
+function parseList(text: string | null): string[] {
+  if (text === null || text === '') return [];
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The matching services of these places (all their services when no service filter), by name. */
@@ -281,12 +331,32 @@ export async function findMatchingServices(
   kind: DatabaseKind,
   f: CandidateFilter,
   placeIds: string[]
-): Promise<ServiceRecord[]> {
+): Promise<ResultService[]> {
   if (placeIds.length === 0) return [];
-  const { rows } = await sql<Parameters<typeof toService>[0]>`SELECT s.* FROM service AS s
-    WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(serviceConditions(f))}
+  const { rows } = await sql<{
+    id: string;
+    place_id: string;
+    name: string;
+    categories: string;
+    publics: string;
+    modalities: string;
+    access: ServiceRecord['access'];
+    frais: ServiceRecord['frais'];
+    opening_hours: string | null;
+  }>`SELECT s.id, s.place_id, s.name, s.categories, s.publics, s.modalities, s.access, s.frais, s.opening_hours
+    FROM service AS s WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(serviceConditions(f))}
     ORDER BY s.name, s.id`.execute(db);
-  return rows.map(toService);
+  return rows.map((r) => ({
+    id: r.id,
+    placeId: r.place_id,
+    name: r.name,
+    categories: parseList(r.categories),
+    publics: parseList(r.publics),
+    modalities: parseList(r.modalities),
+    access: r.access,
+    frais: r.frais,
+    openingHours: r.opening_hours
+  }));
 }
 
 /** The notices of these places that are in force on `fromDay` or start by `toDay` (YYYY-MM-DD). */
@@ -324,15 +394,83 @@ export async function findNotices(
   }));
 }
 
-/** The places with these ids and their organisation's id and name. */
+/** A place as a search result shows it. */
+export type ResultPlace = Pick<
+  PlaceRecord,
+  | 'id'
+  | 'slug'
+  | 'name'
+  | 'addressLine'
+  | 'addressComplement'
+  | 'postalCode'
+  | 'city'
+  | 'inseeCode'
+  | 'lat'
+  | 'lng'
+  | 'isAccessible'
+  | 'languages'
+  | 'saturation'
+  | 'isMobile'
+  | 'openingHours'
+  | 'verifiedAt'
+  | 'createdAt'
+>;
+
+/**
+ * The places with these ids and their organisation's id and name (every place has one: foreign key).
+ * The name is read per place (a page is 20 places): PostgreSQL would otherwise hash every organisation.
+ */
 export async function findPlacesWithOrganisation(
   db: Kysely<DB>,
   kind: DatabaseKind,
   placeIds: string[]
-): Promise<{ place: PlaceRecord; organisation: { id: string; name: string } }[]> {
+): Promise<{ place: ResultPlace; organisation: { id: string; name: string } }[]> {
   if (placeIds.length === 0) return [];
-  const { rows } = await sql<Parameters<typeof toPlace>[0] & { org_name: string }>`SELECT p.*, o.name AS org_name
-    FROM place AS p JOIN organisation AS o ON o.id = p.organisation_id
-    WHERE ${inIds(kind, sql`p.id`, placeIds)}`.execute(db);
-  return rows.map((r) => ({ place: toPlace(r), organisation: { id: r.organisation_id, name: r.org_name } }));
+  const { rows } = await sql<{
+    id: string;
+    organisation_id: string;
+    org_name: string;
+    slug: string;
+    name: string;
+    address_line: string | null;
+    address_complement: string | null;
+    postal_code: string | null;
+    city: string | null;
+    insee_code: string | null;
+    lat: number | string | null;
+    lng: number | string | null;
+    is_accessible: number | null;
+    languages: string;
+    saturation: PlaceRecord['saturation'];
+    is_mobile: number;
+    opening_hours: string | null;
+    verified_at: string | null;
+    created_at: string;
+  }>`SELECT p.id, p.organisation_id, p.slug, p.name, p.address_line, p.address_complement,
+      p.postal_code, p.city, p.insee_code, p.lat, p.lng, p.is_accessible, p.languages, p.saturation, p.is_mobile,
+      p.opening_hours, p.verified_at, p.created_at,
+      (SELECT o.name FROM organisation AS o WHERE o.id = p.organisation_id) AS org_name
+    FROM place AS p WHERE ${inIds(kind, sql`p.id`, placeIds)}`.execute(db);
+  return rows.map((r) => ({
+    place: {
+      id: r.id,
+      slug: r.slug,
+      name: r.name,
+      addressLine: r.address_line,
+      addressComplement: r.address_complement,
+      postalCode: r.postal_code,
+      city: r.city,
+      inseeCode: r.insee_code,
+      lat: r.lat === null ? null : Number(r.lat),
+      lng: r.lng === null ? null : Number(r.lng),
+      isAccessible: r.is_accessible === null ? null : r.is_accessible !== 0,
+      languages: parseList(r.languages),
+      saturation: r.saturation,
+      isMobile: r.is_mobile !== 0,
+      openingHours: r.opening_hours,
+      verifiedAt: r.verified_at,
+      createdAt: r.created_at
+    },
+    organisation: { id: r.organisation_id, name: r.org_name }
+  }));
 }

@@ -107,7 +107,8 @@ export function expandQuery(q: string): string[][] {
 /**
  * Whether a stored search document (folded words separated by single spaces, as `toSearchText`
  * writes it) matches the alternatives: every term of one alternative begins a word. The same rule
- * as the full-text index (terms AND-ed, each a word prefix), for the places of a small geo box.
+ * as the full-text index (terms AND-ed, each a word prefix); the search applies it in SQL to the
+ * places of a geo box (search.repository's textInDocument), this is its reference.
  */
 export function matchesText(body: string, alternatives: string[][]): boolean {
   const padded = ` ${body}`;

@@ -125,6 +125,17 @@ describe.each(DIALECTS)('directory search on %s', (kind) => {
       const page = await near({ q: 'repas', radiusKm: '50' });
       expect(letters(page)).toEqual(['E']);
     });
+
+    it('matches words by their beginning within a radius too, accents and case folded', async () => {
+      // Within a radius the text is read from each place's document, not the full-text index: same rule.
+      expect(letters(await near({ q: 'REST', radiusKm: '50' }))).toEqual(['A']);
+      expect(letters(await near({ q: 'cœur', radiusKm: '50' }))).toEqual(['A']);
+      expect(letters(await near({ q: 'estos', radiusKm: '50' }))).toEqual([]);
+      expect(letters(await near({ q: 'oeur', radiusKm: '50' }))).toEqual([]);
+      const both = await near({ q: 'restos lille', radiusKm: '50' });
+      expect(letters(both)).toEqual(['A']);
+      expect(both.total).toBe(1);
+    });
   });
 
   describe('filters', () => {

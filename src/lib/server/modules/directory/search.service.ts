@@ -8,7 +8,6 @@ import {
   combineOpening,
   DEFAULT_STALE_AFTER_MONTHS,
   isStale,
-  matchesText,
   MAX_SEARCH_RADIUS_KM,
   parseSearchQuery,
   type OpeningSummary,
@@ -163,7 +162,7 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     const ids = candidates.map((c) => c.id);
     const day = parisDateKey(at);
     const [serviceHours, notices] = await Promise.all([
-      findServiceHours(db, kind, f, ids),
+      findServiceHours(db, kind, f, ids, day, day),
       findNotices(db, kind, ids, day, day)
     ]);
     const servicesByPlace = groupBy(serviceHours, (s) => s.placeId);
@@ -193,13 +192,8 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     pageSize: number
   ): Promise<{ rows: CandidateRow[]; total: number }> {
     const offset = (page - 1) * pageSize;
-    // Text within a radius: matched in code over the few places of the box (their folded documents),
-    // cheaper than matching the whole index (a common word is in 10,000 documents).
-    const textInCode = f.text.length > 0 && geo !== null && geo.radiusKm !== null;
-    if (!at && !textInCode) return findCandidatePage(db, kind, f, geo, pageSize, offset);
-    let rows = await findAllCandidates(db, kind, textInCode ? { ...f, text: [] } : f, geo, textInCode);
-    if (textInCode) rows = rows.filter((r) => matchesText(r.body ?? '', f.text));
-    if (at) rows = await keepOpen(f, rows, at);
+    if (!at) return findCandidatePage(db, kind, f, geo, pageSize, offset);
+    const rows = await keepOpen(f, await findAllCandidates(db, kind, f, geo), at);
     return { rows: rows.slice(offset, offset + pageSize), total: rows.length };
   }
 

@@ -27,6 +27,18 @@ describe('revision diff', () => {
     expect(readableValue({ products: ['sec'], diets: [] }, 'fr')).toBe('products: sec');
   });
 
+  it('reads a change of the stops of a mobile place as their names and hours, in order', () => {
+    const lines = changeLines(
+      [{ position: 0, name: 'Gare', openingHours: 'Mo 19:30-20:15' }],
+      [
+        { position: 0, name: 'Gare', openingHours: 'Mo 19:30-20:15' },
+        { position: 1, name: 'Mairie', openingHours: null }
+      ],
+      'fr'
+    );
+    expect(lines).toEqual([{ field: 'stops', label: 'Arrêts', before: 'Gare (Mo 19:30-20:15)', after: 'Gare (Mo 19:30-20:15), Mairie' }]);
+  });
+
   it('keeps an unknown field under its own name', () => {
     expect(changeLines({ mysteryField: 1 }, { mysteryField: 2 }, 'fr')[0]?.label).toBe('mysteryField');
   });

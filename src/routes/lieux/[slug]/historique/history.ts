@@ -31,13 +31,22 @@ export function readableValue(value: unknown, locale: Locale): string {
 export const asRecord = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
+/** The stops of a mobile place (a revision of section `stops` holds their list) as "name (hours)" in order. */
+function stopsText(stops: unknown[]): string[] {
+  return stops.map((stop) => {
+    const s = asRecord(stop);
+    const name = typeof s.name === 'string' ? s.name : '?';
+    return typeof s.openingHours === 'string' && s.openingHours ? `${name} (${s.openingHours})` : name;
+  });
+}
+
 /**
  * The changed fields between a revision's before and after (both may be null: creation,
  * deletion), each labelled in the reader's language when the catalogue knows the field.
  */
 export function changeLines(before: unknown, after: unknown, locale: Locale): ChangeLine[] {
-  const b = asRecord(before);
-  const a = asRecord(after);
+  const b = Array.isArray(before) ? { stops: stopsText(before) } : asRecord(before);
+  const a = Array.isArray(after) ? { stops: stopsText(after) } : asRecord(after);
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(
     (k) => !['id', 'placeId', 'organisationId', 'createdAt', 'updatedAt', 'source', 'sourceId', 'isDemo'].includes(k)
   );

@@ -1,10 +1,13 @@
+import { error } from '@sveltejs/kit';
 import { LANGUAGES } from '$lib/schemas/directory-vocabulary';
 import { PLACE_SECTIONS, type PlaceSection } from '$lib/schemas/directory';
 import { parisDateKey } from '$lib/server/modules/directory/hours.rules';
 import { languageName } from '../../../annuaire/view.server';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { stringField } from '$lib/web/forms.server';
+import { takeCreationWarnings } from './created-warnings';
 import { failForm, loadEditable, nullableText, saturationOptions, sectionInput, warningTexts } from './edit.server';
+import { changeStops, storedStops } from './form-input';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -14,12 +17,15 @@ import type { Actions, PageServerLoad } from './$types';
  * from the place's `permissions`.
  */
 export const load: PageServerLoad = async (event) => {
-  const { detail } = await loadEditable(event);
+  const { detail, actor } = await loadEditable(event);
   const locale = event.locals.locale;
   const today = parisDateKey(servicesOf(event).now());
   return {
     today,
     created: event.url.searchParams.has('cree'),
+    /** Corrections of the hours typed when the place was created (read once from a cookie of this page). */
+    createdWarnings: takeCreationWarnings(event.cookies, detail.slug, actor.userId),
+    stopRemoved: event.url.searchParams.has('arret-supprime'),
     place: {
       id: detail.id,
       slug: detail.slug,
@@ -55,6 +61,13 @@ export const load: PageServerLoad = async (event) => {
       service: n.serviceId ? (detail.services.find((s) => s.id === n.serviceId)?.name ?? null) : null
     })),
     services: detail.services.map((s) => ({ id: s.id, name: s.name, description: s.description })),
+    isMobile: detail.isMobile,
+    stops: detail.stops.map((s) => ({
+      id: s.id,
+      name: s.name,
+      address: [s.addressLine, [s.postalCode, s.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
+      openingHours: s.openingHours
+    })),
     serviceChoices: detail.services.map((s) => ({ value: s.id, label: s.name })),
     languageOptions: LANGUAGES.map((code) => ({ value: code, label: languageName(code, locale) })),
     saturationOptions: saturationOptions(locale)
@@ -108,6 +121,24 @@ export const actions: Actions = {
       return failForm(err, data, 'notices', { openingHours: 'noticeHours' });
     }
     return { done: 'noticeAdded' as const, warnings: [] as string[] };
+  },
+
+  /** Moves a stop of a mobile place one step up or down the round. */
+  moveStop: async (event) => {
+    const data = await event.request.formData();
+    const { services, actor, detail } = await loadEditable(event);
+    const change = changeStops(storedStops(detail.stops), {
+      kind: 'move',
+      id: stringField(data, 'stopId'),
+      by: stringField(data, 'by') === '-1' ? -1 : 1
+    });
+    if (!change) error(404, 'Not found');
+    try {
+      await services.directory.setStops(actor, detail.id, { stops: change.stops });
+    } catch (err) {
+      return failForm(err, data, 'stops');
+    }
+    return { done: 'stopMoved' as const, warnings: [] as string[] };
   },
 
   /** Removes a temporary notice. */

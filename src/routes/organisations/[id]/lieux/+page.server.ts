@@ -1,7 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { actorOf, optionalActor, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike } from '$lib/web/forms.server';
-import { failForm, nullableNumber, nullableText, placeFormValues } from '../../../lieux/[slug]/modifier/edit.server';
+import { rememberCreationWarnings } from '../../../lieux/[slug]/modifier/created-warnings';
+import { failForm, nullableNumber, nullableText, placeFormValues, warningTexts } from '../../../lieux/[slug]/modifier/edit.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -62,9 +63,14 @@ export const actions: Actions = {
       openingHours: text('openingHours'),
       confirmDuplicate: data.get('confirmDuplicate') === 'true' ? true : undefined
     };
+    const services = servicesOf(event);
     let slug: string;
     try {
-      slug = (await servicesOf(event).directory.createPlace(actor, input)).place.slug;
+      const result = await services.directory.createPlace(actor, input);
+      slug = result.place.slug;
+      // The editing page shows the corrections of the hours once (they would be lost in the redirect).
+      const warnings = warningTexts(event.locals.locale, result.warnings);
+      rememberCreationWarnings(event.cookies, slug, actor.userId, warnings, services.config.isHttps);
     } catch (err) {
       if (isAppErrorLike(err) && err.code === 'conflict' && Array.isArray(err.details?.duplicates)) {
         const duplicates = (err.details.duplicates as Duplicate[]).map((d) => ({ slug: d.slug, name: d.name, distanceKm: d.distanceKm }));

@@ -1,5 +1,14 @@
 import { error, redirect } from '@sveltejs/kit';
-import { failForm, loadEditable, serviceInput, serviceVocabulary, warningTexts } from '../../edit.server';
+import {
+  failForm,
+  loadEditable,
+  SERVICE_LIST_FIELDS,
+  serviceFieldPath,
+  serviceFormValues,
+  serviceInput,
+  serviceVocabulary,
+  warningTexts
+} from '../../edit.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** `/lieux/{slug}/modifier/services/{id}`: edits or deletes one service (owners, managers, admins). */
@@ -8,28 +17,9 @@ export const load: PageServerLoad = async (event) => {
   if (!detail.permissions?.canManageServices) error(403, 'Forbidden');
   const s = detail.services.find((x) => x.id === event.params.serviceId);
   if (!s) error(404, 'Not found');
-  const food = (s.food ?? {}) as { products?: string[]; diets?: string[]; delivery?: string[] };
   return {
     place: { slug: detail.slug, name: detail.name },
-    service: {
-      id: s.id,
-      name: s.name,
-      description: s.description,
-      type: s.type,
-      categories: s.categories,
-      publics: s.publics,
-      publicsDetails: s.publicsDetails,
-      access: s.access,
-      modalities: s.modalities,
-      modalitiesDetails: s.modalitiesDetails,
-      frais: s.frais,
-      fraisDetails: s.fraisDetails,
-      food: { products: food.products ?? [], diets: food.diets ?? [], delivery: food.delivery ?? [] },
-      openingHours: s.openingHours,
-      contactName: s.contactName,
-      phone: s.phone,
-      email: s.email
-    },
+    service: { id: s.id, ...serviceFormValues(s) },
     vocabulary: serviceVocabulary(event.locals.locale)
   };
 };
@@ -43,7 +33,7 @@ export const actions: Actions = {
       const result = await services.directory.updateService(actor, event.params.serviceId, serviceInput(data, 'update'));
       return { done: 'saved' as const, warnings: warningTexts(event.locals.locale, result.warnings) };
     } catch (err) {
-      return failForm(err, data, 'service');
+      return failForm(err, data, 'service', serviceFieldPath, SERVICE_LIST_FIELDS);
     }
   },
 

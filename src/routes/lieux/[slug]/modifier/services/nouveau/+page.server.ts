@@ -1,5 +1,14 @@
 import { error } from '@sveltejs/kit';
-import { failForm, loadEditable, serviceInput, serviceVocabulary, warningTexts } from '../../edit.server';
+import {
+  failForm,
+  loadEditable,
+  SERVICE_LIST_FIELDS,
+  serviceFieldPath,
+  serviceFormValues,
+  serviceInput,
+  serviceVocabulary,
+  warningTexts
+} from '../../edit.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** `/lieux/{slug}/modifier/services/nouveau`: adds a service to the place (owners, managers, admins). */
@@ -8,24 +17,7 @@ export const load: PageServerLoad = async (event) => {
   if (!detail.permissions?.canManageServices) error(403, 'Forbidden');
   return {
     place: { slug: detail.slug, name: detail.name },
-    service: {
-      name: '',
-      description: '',
-      type: null,
-      categories: [],
-      publics: [],
-      publicsDetails: null,
-      access: 'unconditional',
-      modalities: [],
-      modalitiesDetails: null,
-      frais: null,
-      fraisDetails: null,
-      food: { products: [], diets: [], delivery: [] },
-      openingHours: null,
-      contactName: null,
-      phone: null,
-      email: null
-    },
+    service: serviceFormValues(),
     vocabulary: serviceVocabulary(event.locals.locale)
   };
 };
@@ -44,7 +36,7 @@ export const actions: Actions = {
         warnings: warningTexts(event.locals.locale, result.warnings)
       };
     } catch (err) {
-      return failForm(err, data, 'service');
+      return failForm(err, data, 'service', serviceFieldPath, SERVICE_LIST_FIELDS);
     }
   }
 };

@@ -1,0 +1,227 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEMO_PASSWORD,
+  expectAccessible,
+  expectAccessibleWithoutScripts,
+  launchBrowser,
+  overflowsHorizontally,
+  signInWithPassword,
+  startGlane,
+  type RunningGlane
+} from './harness.js';
+
+const PHONE = { width: 360, height: 740 };
+const MARAUDE = 'Croix-Rouge — maraude du soir';
+const RESTOS_PLACE = 'Restos du Cœur — centre de distribution';
+
+/**
+ * The whole service form (data·inclusion fields, conditions, food details), the stops of a mobile
+ * place (without JavaScript, on a phone) and the hours warnings kept across a place's creation.
+ */
+describe('directory editing: service fields, stops, creation warnings', () => {
+  let glane: RunningGlane;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const signedIn = async (email: string, options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {}) => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: options.viewport ?? { width: 1280, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
+    contexts.push(context);
+    const page = await context.newPage();
+    await signInWithPassword(page, glane.url, email, DEMO_PASSWORD);
+    return page;
+  };
+  /** From "Mes organisations" to the editing page of one place of an organisation. */
+  const openPlaceEditing = async (page: Page, organisation: RegExp, placeName: string) => {
+    await page.goto(`${glane.url}/organisations`);
+    await page.getByRole('link', { name: organisation }).first().click();
+    await page.getByRole('link', { name: 'Lieux et services' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/lieux'));
+    await page.getByRole('link', { name: `Modifier ${placeName}` }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
+    return new URL(page.url()).pathname.split('/')[2]!;
+  };
+
+  beforeAll(async () => {
+    glane = await startGlane();
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await glane?.stop();
+  });
+
+  it('a manager fills the data·inclusion fields of a service; a bad value is named beside its field and the ticks come back', async () => {
+    const page = await signedIn('restos@demo.glane.localhost');
+    const slug = await openPlaceEditing(page, /Restos du C/, RESTOS_PLACE);
+    await page.getByRole('link', { name: 'Ajouter un service' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/services/nouveau'));
+
+    await page.getByLabel('Nom du service').fill('Petits déjeuners solidaires');
+    await page.getByLabel('Description').fill('Petit-déjeuner chaud offert, sur place, pour les personnes à la rue.');
+    await page.getByRole('combobox', { name: /^Type de service/ }).selectOption('aide-materielle');
+    await page.getByRole('checkbox', { name: 'Repas solidaire' }).check();
+    // Thematiques sit in closed fields: open "Équipement et alimentation" and tick "Alimentation".
+    await page.locator('summary', { hasText: 'Équipement et alimentation' }).click();
+    await page.getByRole('checkbox', { name: 'Alimentation', exact: true }).check();
+    expect(await page.locator('summary', { hasText: 'Équipement et alimentation' }).textContent()).toContain('1 cochée');
+    await page.getByRole('combobox', { name: "Conditions d'accès" }).selectOption('preferential');
+    await page.getByRole('checkbox', { name: 'Personnes en situation d’urgence' }).check();
+    await page.getByLabel('Âge minimum').fill('18');
+    await page.getByRole('checkbox', { name: 'Familles monoparentales' }).check();
+    await page.getByRole('checkbox', { name: 'Sans condition' }).check();
+    await page.getByRole('checkbox', { name: 'Se présenter sur place' }).check();
+    await page.getByRole('checkbox', { name: 'Les personnes elles-mêmes' }).check();
+    await page.getByLabel(/^Zone d’éligibilité/).fill('59999, Lille');
+    await page.getByRole('combobox', { name: /^Choix des produits/ }).selectOption('aucun');
+    await page.getByLabel(/^Types de repas/).fill('petit-déjeuner');
+    await page.getByRole('checkbox', { name: 'Sur place', exact: true }).check();
+    await page.getByRole('button', { name: 'Ajouter le service' }).click();
+
+    // "Lille" is no INSEE code: the summary links to the field, which says so; the ticks are kept.
+    const summary = page.getByRole('alert');
+    await expect.poll(() => summary.count()).toBe(1);
+    expect(await summary.getByRole('link').first().textContent()).toContain('Zone d’éligibilité');
+    expect(await page.locator('#field-zoneEligibilite-error').count()).toBe(1);
+    expect(await page.getByRole('checkbox', { name: 'Alimentation', exact: true }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Se présenter sur place' }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Âge minimum').inputValue()).toBe('18');
+    await expectAccessible(page, 'service form with an error');
+
+    await page.getByLabel(/^Zone d’éligibilité/).fill('59999');
+    await page.getByRole('button', { name: 'Ajouter le service' }).click();
+    const created = page.getByRole('status').filter({ hasText: 'Le service Petits déjeuners solidaires est ajouté' });
+    await expect.poll(() => created.count()).toBe(1);
+
+    // The editing form shows every saved value.
+    await page.getByRole('link', { name: 'Modifier le service Petits déjeuners solidaires' }).click();
+    await page.waitForURL((u) => /\/services\/[^/]+$/.test(u.pathname));
+    expect(await page.getByRole('checkbox', { name: 'Alimentation', exact: true }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Les personnes elles-mêmes' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Familles monoparentales' }).isChecked()).toBe(true);
+    expect(await page.getByLabel(/^Zone d’éligibilité/).inputValue()).toBe('59999');
+    expect(await page.getByLabel(/^Types de repas/).inputValue()).toBe('petit-déjeuner');
+    expect(await page.getByRole('combobox', { name: /^Choix des produits/ }).inputValue()).toBe('aucun');
+    await expectAccessible(page, 'service editing form');
+
+    // The public page tells people how to get it and the conditions.
+    await page.goto(`${glane.url}/lieux/${slug}`);
+    const service = page.locator('article', { hasText: 'Petits déjeuners solidaires' });
+    const text = await service.textContent();
+    expect(text).toContain('Se présenter sur place');
+    expect(text).toContain('Familles monoparentales');
+    expect(text).toContain('18');
+  });
+
+  it('the service form fits a 360 px screen', async () => {
+    const page = await signedIn('restos@demo.glane.localhost', { viewport: PHONE });
+    await openPlaceEditing(page, /Restos du C/, RESTOS_PLACE);
+    await page.getByRole('link', { name: 'Ajouter un service' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/services/nouveau'));
+    expect(await overflowsHorizontally(page), 'service form at 360 px').toBe(false);
+    await page.locator('summary', { hasText: 'Difficultés administratives ou juridiques' }).click();
+    expect(await overflowsHorizontally(page), 'service form with a field open at 360 px').toBe(false);
+  });
+
+  it('without JavaScript, on a phone, a partner adds a stop with sloppy hours, sees the correction, and the public page lists it', async () => {
+    const page = await signedIn('croix-rouge@demo.glane.localhost', { viewport: PHONE, javaScriptEnabled: false });
+    const slug = await openPlaceEditing(page, /Croix-Rouge/, MARAUDE);
+    const editUrl = page.url();
+    const stops = page.locator('ol.stops > li');
+    expect(await stops.count()).toBe(3);
+    expect(await overflowsHorizontally(page), 'stops section at 360 px').toBe(false);
+
+    await page.getByRole('link', { name: 'Ajouter un arrêt' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/arrets/nouveau'));
+    await expectAccessibleWithoutScripts(browser, page, 'new stop form');
+    // No name, then unreadable hours: each named beside its field, what was typed kept.
+    await page.getByLabel('Horaires (format OpenStreetMap opening_hours)').fill('le mardi soir');
+    await page.getByRole('button', { name: 'Ajouter l’arrêt' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/arrets/nouveau'));
+    expect(await page.getByRole('alert').count()).toBe(1);
+    expect(await page.locator('#field-name-error').count()).toBe(1);
+    expect(await page.getByLabel('Horaires (format OpenStreetMap opening_hours)').inputValue()).toBe('le mardi soir');
+    await page.getByLabel('Nom de l’arrêt').fill('Place de la mairie');
+    await page.getByRole('button', { name: 'Ajouter l’arrêt' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/arrets/nouveau'));
+    expect(await page.locator('#field-openingHours-error').count()).toBe(1);
+    expect(await page.getByLabel('Nom de l’arrêt').inputValue()).toBe('Place de la mairie');
+    await expectAccessibleWithoutScripts(browser, page, 'new stop form with an error');
+
+    await page.getByLabel(/^Adresse/).fill('1 place de la mairie');
+    await page.getByLabel('Horaires (format OpenStreetMap opening_hours)').fill('tu 18:00-19:00');
+    await page.getByRole('button', { name: 'Ajouter l’arrêt' }).click();
+    const created = page.getByRole('status').filter({ hasText: 'L’arrêt Place de la mairie est ajouté' });
+    await expect.poll(() => created.count()).toBe(1);
+    expect(await created.textContent()).toContain('Les horaires seront enregistrés sous la forme : Tu 18:00-19:00');
+    expect(await overflowsHorizontally(page), 'stop added at 360 px').toBe(false);
+
+    // Last of the round; moved up one step.
+    await page.goto(editUrl);
+    expect(await stops.last().locator('h3').textContent()).toBe('Place de la mairie');
+    await stops.last().getByRole('button', { name: 'Monter (Place de la mairie)' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
+    expect(await stops.nth(2).locator('h3').textContent()).toBe('Place de la mairie');
+    expect(await page.getByRole('status').filter({ hasText: 'L’ordre des arrêts est enregistré.' }).count()).toBe(1);
+    await expectAccessibleWithoutScripts(browser, page, 'place editing page with stops');
+
+    // The public page lists it, in order, with its hours.
+    const visitor = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
+    contexts.push(visitor);
+    const publicPage = await visitor.newPage();
+    await publicPage.goto(`${glane.url}/lieux/${slug}`);
+    const publicStops = publicPage.locator('ol.stops > li');
+    expect(await publicStops.count()).toBe(4);
+    expect(await publicStops.nth(2).textContent()).toContain('Place de la mairie');
+    expect(await publicStops.nth(2).textContent()).toContain('Tu 18:00-19:00');
+
+    // Renamed, then deleted.
+    await stops.nth(2).getByRole('link', { name: 'Modifier l’arrêt (Place de la mairie)' }).click();
+    await page.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    await page.getByLabel('Nom de l’arrêt').fill('Parvis de la mairie');
+    await page.getByRole('button', { name: 'Enregistrer l’arrêt' }).click();
+    await page.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    expect(await page.getByRole('status').filter({ hasText: 'Arrêt enregistré' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Arrêt : Parvis de la mairie');
+    await page.getByRole('button', { name: 'Supprimer l’arrêt Parvis de la mairie' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
+    expect(await page.getByRole('status').filter({ hasText: 'L’arrêt est supprimé.' }).count()).toBe(1);
+    expect(await stops.count()).toBe(3);
+    await publicPage.reload();
+    expect(await publicPage.locator('main').textContent()).not.toContain('mairie');
+
+    // The unit's manager edits stops too; another organisation's owner may not open a stop form.
+    const manager = await signedIn('croix-rouge.responsable@demo.glane.localhost');
+    await manager.goto(editUrl);
+    expect(await manager.getByRole('heading', { name: 'Arrêts du service itinérant' }).count()).toBe(1);
+    const other = await signedIn('restos@demo.glane.localhost');
+    expect((await other.goto(`${editUrl}/arrets/nouveau`))?.status()).toBe(403);
+    // A volunteer (plain member) keeps hours fresh but does not manage stops.
+    const volunteer = await signedIn('restos.benevole@demo.glane.localhost');
+    await openPlaceEditing(volunteer, /Restos du C/, RESTOS_PLACE);
+    expect(await volunteer.getByRole('heading', { name: 'Arrêts du service itinérant' }).count()).toBe(0);
+  });
+
+  it('a place created with sloppy hours shows their corrections on its editing page, once', async () => {
+    const page = await signedIn('restos@demo.glane.localhost');
+    await page.goto(`${glane.url}/organisations`);
+    await page.getByRole('link', { name: /Restos du C/ }).first().click();
+    await page.getByRole('link', { name: 'Lieux et services' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/lieux'));
+    await page.getByLabel('Nom du lieu').fill('Point soupe du canal');
+    await page.getByLabel('Code postal').fill('59999');
+    await page.getByLabel('Commune').fill('Glaneville-en-Barœul');
+    await page.getByRole('button', { name: 'Saisir le texte des horaires' }).click();
+    await page.getByLabel('Horaires (format OpenStreetMap opening_hours)').fill('sa 9:00-11:00');
+    await page.getByRole('button', { name: 'Ajouter le lieu' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
+    const warning = page.getByRole('status').filter({ hasText: 'À vérifier' });
+    expect(await warning.count()).toBe(1);
+    expect(await warning.textContent()).toContain('Les horaires seront enregistrés sous la forme : Sa 09:00-11:00');
+    await expectAccessible(page, 'place editing page after creation with warnings');
+    await page.reload();
+    expect(await page.getByRole('status').filter({ hasText: 'À vérifier' }).count()).toBe(0);
+  });
+});

@@ -1,0 +1,258 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEMO_PASSWORD,
+  expectAccessible,
+  expectAccessibleWithoutScripts,
+  fillSignUp,
+  latestMessageTo,
+  launchBrowser,
+  overflowsHorizontally,
+  signInWithPassword,
+  startGlane,
+  uniqueEmail,
+  type RunningGlane
+} from './harness.js';
+
+const PHONE = { width: 360, height: 740 };
+const TOWN = 'Glaneville-en-Barœul';
+
+/** A small but real one-page PDF, as a scanner would give. */
+function proofPdf(): Buffer {
+  const stream = 'BT /F1 12 Tf 30 100 Td (Attestation de bourse 2026-2027) Tj ET';
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/** Today in Europe/Paris plus `days`, as YYYY-MM-DD (what the decision form offers). */
+function parisDatePlus(days: number): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date()
+  );
+  return new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** "29 mai 2027" as the pages write a date in French. */
+function frenchDate(date: string): string {
+  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date(`${date}T12:00:00Z`));
+}
+
+/**
+ * The journey of issue 4: a student signs up, declares the household, asks the CCAS for the
+ * anti-gaspi scheme with a PDF proof; a CCAS agent finds it in the queue, reads the proof, grants
+ * six months; the proof is gone; a second agent who had it open is told someone decided first;
+ * the student sees the access. axe and 360 px on every page of the journey.
+ */
+describe('eligibility: from request to access', () => {
+  let glane: RunningGlane;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const context = async () => {
+    const c = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, acceptDownloads: true });
+    contexts.push(c);
+    return c;
+  };
+  const fits = async (page: Page, where: string) => {
+    expect(await overflowsHorizontally(page), `${where} scrolls sideways at 360 px`).toBe(false);
+    await expectAccessible(page, where);
+  };
+
+  beforeAll(async () => {
+    glane = await startGlane();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await glane?.stop();
+  });
+
+  it('a student asks, a CCAS agent grants anti-gaspi for 6 months, the proof is deleted, the student sees the access', async () => {
+    // ── The student signs up and declares the household.
+    const studentContext = await context();
+    const student = await studentContext.newPage();
+    const email = uniqueEmail('etudiante');
+    await student.goto(`${glane.url}/inscription`);
+    await fillSignUp(student, { name: 'Inès Martin', email, password: 'une phrase facile à retenir' });
+    await student.waitForURL(/\/compte\?bienvenue=1$/);
+    await student.getByRole('link', { name: /Mon dossier d’aide alimentaire/ }).click();
+    await student.waitForURL(/\/mon-dossier$/);
+    await fits(student, 'my file, empty');
+    expect(await student.getByText('Pour faire une demande, déclarez d’abord votre foyer ci-dessous.').count()).toBeGreaterThan(0);
+
+    await student.getByLabel('Prénom').fill('Inès');
+    await student.getByLabel('Nombre d’adultes').fill('1');
+    await student.getByLabel('Nombre d’enfants').fill('0');
+    await student.getByLabel('Votre situation').selectOption({ label: 'Étudiant ou étudiante' });
+    await student.getByLabel('Commune de résidence').selectOption({ label: TOWN });
+    await student.getByRole('button', { name: 'Enregistrer mon foyer' }).click();
+    await student.getByText('Votre foyer est enregistré.').waitFor();
+
+    // ── The request to the CCAS, with a PDF proof.
+    await student.getByRole('link', { name: 'Faire une demande' }).click();
+    await student.waitForURL(/\/mon-dossier\/demande$/);
+    await fits(student, 'new request form');
+    await student.getByRole('checkbox', { name: 'Dons anti-gaspi', exact: true }).check();
+    await student.getByLabel(/^CCAS de Glaneville/).check();
+    await student.getByLabel('Ressources du mois').fill('610');
+    await student.getByLabel('Charges fixes du mois').fill('430,50');
+    await student.getByLabel('Message pour la structure').fill('Étudiante boursière, je vis seule.');
+    await student.getByLabel('Nom du justificatif 1').fill('Attestation de bourse');
+    const pdf = proofPdf();
+    await student.getByLabel('Fichier du justificatif 1').setInputFiles({ name: 'bourse.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await student.getByRole('button', { name: 'Envoyer ma demande' }).click();
+    await student.waitForURL(/\/mon-dossier\/demandes\/[^/?]+\?envoyee=1$/);
+    const requestId = new URL(student.url()).pathname.split('/').pop()!;
+    await student.getByText('Votre demande est envoyée.', { exact: false }).waitFor();
+    expect(await student.getByText('Attestation de bourse', { exact: true }).count()).toBe(1);
+    await fits(student, 'my request, submitted');
+
+    // ── Two CCAS agents open it from the queue (the owner, and a member who will be too late).
+    const agentContext = await context();
+    const agent = await agentContext.newPage();
+    await signInWithPassword(agent, glane.url, 'ccas@demo.glane.localhost', DEMO_PASSWORD);
+    await agent.goto(`${glane.url}/organisations`);
+    await agent.getByRole('link', { name: /^CCAS de / }).click();
+    await agent.getByRole('link', { name: 'Demandes d’accès aux aides' }).click();
+    await agent.waitForURL(/\/organisations\/[^/]+\/demandes$/);
+    await fits(agent, 'queue');
+    // Oldest first: the demo requests came before hers.
+    const names = await agent.locator('ol.queue h3').allTextContents();
+    expect(names.map((n) => n.trim())).toEqual(['Demande de Samira', 'Demande de Kévin', 'Demande de Inès']);
+    await agent.getByRole('link', { name: 'Demande de Inès' }).click();
+    await agent.waitForURL(new RegExp(`/demandes/${requestId}$`));
+    await fits(agent, 'request file (agent)');
+    // (610 € − 430,50 €) ÷ 1 person ÷ 30 days = 5,98 € a day, rounded down to the cent.
+    expect(await agent.getByText(/5,98\s€ par personne et par jour/).count()).toBe(1);
+
+    const late = await (await context()).newPage();
+    await signInWithPassword(late, glane.url, 'ccas.agent@demo.glane.localhost', DEMO_PASSWORD);
+    await late.goto(agent.url());
+
+    // The proof downloads for the agent, decrypted, as an attachment.
+    const link = agent.getByRole('link', { name: 'Attestation de bourse' });
+    const href = (await link.getAttribute('href'))!;
+    const download = await agentContext.request.get(`${glane.url}${href}`);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-disposition']).toBe('attachment; filename="attestation-de-bourse.pdf"');
+    expect(Buffer.from(await download.body()).equals(pdf)).toBe(true);
+    // Not for the student (their own proof is not downloadable back).
+    expect((await studentContext.request.get(`${glane.url}${href}`)).status()).toBe(403);
+
+    // ── Granted for six months (the date offered by default).
+    const sixMonths = parisDatePlus(182);
+    expect(await agent.getByLabel('Accorder').isChecked()).toBe(true);
+    expect(await agent.getByRole('checkbox', { name: /Dons anti-gaspi/ }).isChecked()).toBe(true);
+    expect(await agent.getByLabel('Accès jusqu’au (inclus)').inputValue()).toBe(sixMonths);
+    await agent.getByLabel('Message pour la personne').fill('Bienvenue : vous pouvez réserver des dons près de chez vous.');
+    await agent.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await agent.getByText('Décision enregistrée : accordée.', { exact: false }).waitFor();
+    expect(await agent.getByText(/1 justificatif supprimé le/).count()).toBe(1);
+    expect(await agent.getByRole('link', { name: 'Attestation de bourse' }).count()).toBe(0);
+    expect((await agentContext.request.get(`${glane.url}${href}`)).status()).toBe(404);
+    await fits(agent, 'request file, granted');
+
+    // ── The second agent, still on the old page, is told someone decided first.
+    await late.getByLabel('Refuser').check();
+    await late.getByLabel('Message pour la personne').fill('Doublon');
+    await late.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await late.getByRole('heading', { name: 'Quelqu’un a décidé avant vous' }).waitFor();
+    expect(await late.getByText('Accordée', { exact: true }).count()).toBeGreaterThan(0);
+    await expectAccessible(late, 'request file, someone decided first');
+
+    // ── The student is told and sees the access.
+    const notice = await latestMessageTo(studentContext, glane.url, email, 'votre demande a reçu une réponse');
+    expect(notice.body).toContain(`/mon-dossier/demandes/${requestId}`);
+    await student.goto(`${glane.url}/mon-dossier`);
+    const grants = student.locator('section', { has: student.getByRole('heading', { name: 'Mes accès' }) });
+    expect(await grants.getByRole('heading', { name: 'Dons anti-gaspi' }).count()).toBe(1);
+    expect(await grants.getByText('Accès en cours').count()).toBe(1);
+    expect(await grants.getByText(`jusqu’au ${frenchDate(sixMonths)} inclus`).count()).toBe(1);
+    expect(await grants.getByText(/Accordé par CCAS de Glaneville/).count()).toBe(1);
+    await fits(student, 'my file, with the access');
+    await student.goto(`${glane.url}/mon-dossier/demandes/${requestId}`);
+    expect(await student.getByText('Votre demande est accordée.').count()).toBe(1);
+    expect(await student.getByText(/1 justificatif supprimé le/).count()).toBe(1);
+    await fits(student, 'my request, granted');
+  });
+
+  it('at the desk, without JavaScript: an agent opens a request for a person without an account and decides it at once', async () => {
+    const c = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, javaScriptEnabled: false });
+    contexts.push(c);
+    const page = await c.newPage();
+    await signInWithPassword(page, glane.url, 'ccas.agent@demo.glane.localhost', DEMO_PASSWORD);
+    await page.goto(`${glane.url}/organisations`);
+    await page.getByRole('link', { name: /^CCAS de / }).click();
+    await page.getByRole('link', { name: 'Demandes d’accès aux aides' }).click();
+    await page.getByRole('link', { name: 'Nouvelle demande au guichet' }).click();
+    await page.waitForURL(/\/demandes\/nouvelle$/);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await expectAccessibleWithoutScripts(browser, page, 'desk form');
+
+    // Nothing chosen: the summary names what is missing.
+    await page.getByLabel('Une personne sans compte').check();
+    await page.getByRole('button', { name: 'Créer la demande' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Prénom');
+    await expectAccessibleWithoutScripts(browser, page, 'desk form, refused');
+
+    await page.getByLabel('Une personne sans compte').check();
+    await page.getByLabel('Prénom').fill('Marcel');
+    await page.getByLabel('Nombre d’adultes').fill('1');
+    await page.getByLabel('Nombre d’enfants').fill('0');
+    await page.getByLabel('Votre situation').selectOption({ label: 'Retraité ou retraitée' });
+    await page.getByLabel('Commune de résidence').selectOption({ label: TOWN });
+    await page.getByRole('checkbox', { name: 'Aide alimentaire d’urgence', exact: true }).check();
+    await page.getByLabel('Ressources du mois').fill('780');
+    await page.getByLabel('Notes de la fiche d’orientation').fill('Orienté par l’assistante sociale du secteur, en attente de sa pension.');
+    await page.getByRole('button', { name: 'Créer la demande' }).click();
+    await page.waitForURL(/\/demandes\/[^/]+\?cree=1$/);
+    expect(await page.getByText('La demande est créée : vous pouvez décider maintenant.').count()).toBe(1);
+    expect(await page.getByText('Au guichet', { exact: true }).count()).toBe(1);
+    await expectAccessibleWithoutScripts(browser, page, 'desk request');
+
+    await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await page.getByText('Décision enregistrée : accordée.', { exact: false }).waitFor();
+    expect(await page.getByText(`jusqu’au ${frenchDate(parisDatePlus(30))}`).count()).toBeGreaterThan(0);
+  });
+
+  it('someone else’s request answers 404, and a wrong file type is refused with the accepted types', async () => {
+    const c = await context();
+    const page = await c.newPage();
+    await signInWithPassword(page, glane.url, 'beneficiaire1@demo.glane.localhost', DEMO_PASSWORD);
+    // Kévin's demo request, opened by Samira: as if it did not exist.
+    await page.goto(`${glane.url}/mon-dossier`);
+    const own = await page.locator('a[href^="/mon-dossier/demandes/"]').first().getAttribute('href');
+    expect(own).toBeTruthy();
+    const other = await (await context()).newPage();
+    await signInWithPassword(other, glane.url, 'beneficiaire2@demo.glane.localhost', DEMO_PASSWORD);
+    const res = await other.goto(`${glane.url}${own}`);
+    expect(res?.status()).toBe(404);
+    const api = await other.context().request.get(`${glane.url}/api/v1/eligibility/requests/${own!.split('/').pop()}`);
+    expect(api.status()).toBe(404);
+
+    // Samira adds a text file renamed .pdf to her undecided request: refused, the field says why.
+    await page.goto(`${glane.url}${own}`);
+    await page.getByLabel('Nom du justificatif').fill('Quittance');
+    await page.getByLabel('Fichier (PDF, JPEG ou PNG)').setInputFiles({ name: 'quittance.pdf', mimeType: 'application/pdf', buffer: Buffer.from('pas un PDF') });
+    await page.getByRole('button', { name: 'Envoyer le justificatif' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.locator('#field-file-error').textContent()).toBe('Ce fichier n’est ni un PDF, ni une image JPEG ou PNG.');
+    await expectAccessible(page, 'my request, wrong file type');
+  });
+});
