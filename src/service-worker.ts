@@ -70,3 +70,53 @@ sw.addEventListener('fetch', (event) => {
     event.respondWith(page(request));
   }
 });
+
+/**
+ * Web Push: the outbox worker sends `{ title, body, link }` (JSON). The notification opens `link`
+ * (a path inside Glane) when tapped; nothing here touches the caches.
+ */
+interface PushMessage {
+  title: string;
+  body: string;
+  link: string;
+}
+
+function readPush(event: PushEvent): PushMessage {
+  const fallback = { title: 'Glane', body: '', link: '/notifications' };
+  try {
+    const data = (event.data?.json() ?? {}) as Partial<PushMessage>;
+    const link = typeof data.link === 'string' && data.link.startsWith('/') && !data.link.startsWith('//') ? data.link : fallback.link;
+    return {
+      title: typeof data.title === 'string' && data.title ? data.title : fallback.title,
+      body: typeof data.body === 'string' ? data.body : '',
+      link
+    };
+  } catch {
+    return { ...fallback, body: event.data?.text() ?? '' };
+  }
+}
+
+sw.addEventListener('push', (event) => {
+  const message = readPush(event);
+  event.waitUntil(
+    sw.registration.showNotification(message.title, {
+      body: message.body,
+      data: { link: message.link },
+      icon: '/icons/icon-192.png',
+      lang: 'fr'
+    })
+  );
+});
+
+sw.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const link = (event.notification.data as { link?: string } | null)?.link ?? '/notifications';
+  const target = new URL(link, sw.location.origin).href;
+  event.waitUntil(
+    sw.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => w.url === target);
+      if (open) return open.focus();
+      return sw.clients.openWindow(target).then(() => undefined);
+    })
+  );
+});

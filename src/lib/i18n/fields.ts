@@ -37,6 +37,7 @@ export function fieldMessage(issue: FieldIssueLike, passwordMin = 10): FieldMess
   if (leaf === 'siret') return { key: /checksum/.test(message) ? 'fieldErrors.siretChecksum' : 'fieldErrors.siret' };
   if (leaf === 'postalcode') return { key: 'fieldErrors.postalCode' };
   if (leaf === 'donorkind') return { key: /only for/.test(message) ? 'fieldErrors.donorKindOnlyDonor' : 'fieldErrors.donorKind' };
+  if (leaf === 'phone' && /mobile/.test(message)) return { key: 'phoneSignUp.mobileOnly' };
   if (/phone number|phone must/.test(message) || leaf === 'phone') {
     if (issue.code === 'too_big') return { key: 'fieldErrors.tooLong' };
     return { key: 'fieldErrors.phone' };

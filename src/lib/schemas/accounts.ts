@@ -77,7 +77,16 @@ function passwordNotEmail<T extends { email: string }>(key: string & keyof T) {
   };
 }
 
-export const signUpInput = z
+/**
+ * A French mobile number (06 or 07), normalised to E.164 like `phoneSchema`: the numbers that can
+ * receive the SMS code of a sign-up by phone.
+ */
+export const mobilePhoneSchema = phoneSchema.refine((phone) => /^\+33[67]\d{8}$/.test(phone), {
+  message: 'must be a French mobile phone number (06 or 07)'
+});
+
+/** Sign-up by email and password (a phone number may be added for sign-in codes by SMS). */
+export const signUpWithEmailInput = z
   .strictObject({
     email: emailSchema,
     password: passwordSchema,
@@ -85,8 +94,57 @@ export const signUpInput = z
     locale: localeSchema.default('fr'),
     phone: phoneSchema.optional()
   })
-  .superRefine(passwordNotEmail('password'));
+  .superRefine(passwordNotEmail('password'))
+  .describe('Sign-up by email and password (answers 201, signed in)');
+export type SignUpWithEmailInput = z.output<typeof signUpWithEmailInput>;
+
+/** Sign-up by phone alone: no email, no password; the account is confirmed by a code sent by SMS. */
+export const signUpWithPhoneInput = z
+  .strictObject({
+    phone: mobilePhoneSchema,
+    displayName: displayNameSchema,
+    locale: localeSchema.default('fr')
+  })
+  .describe('Sign-up by a French mobile number alone, 06 or 07 (answers 202: a sign-in code is sent by SMS)');
+export type SignUpWithPhoneInput = z.output<typeof signUpWithPhoneInput>;
+
+/**
+ * Chooses the shape of a sign-up body and reports its problems field by field, before the union
+ * runs (a failed union names no field): a body with `email` is the email shape (a password is
+ * required), else the phone shape (a password is refused: the code by SMS replaces it).
+ */
+function signUpShape(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const body: Record<string, unknown> = { ...value };
+  const given = (key: string) => body[key] !== undefined;
+  if (!given('email') && !given('phone')) {
+    const message = 'give an email address (with a password) or a mobile phone number';
+    ctx.addIssue({ code: 'custom', path: ['email'], message });
+    ctx.addIssue({ code: 'custom', path: ['phone'], message });
+    return value;
+  }
+  if (!given('email') && given('password')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['password'],
+      message: 'not taken with a phone number alone: a code sent by SMS replaces it'
+    });
+    delete body.password;
+  }
+  const parsed = (given('email') ? signUpWithEmailInput : signUpWithPhoneInput).safeParse(body);
+  // Issues reported here stop the pipe: the union below only runs on a body that fits its shape.
+  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+  return value;
+}
+
+/** Either shape of sign-up: `email` + `password` (signed in at once), or `phone` alone (a code by SMS). */
+export const signUpInput = z.preprocess(signUpShape, z.union([signUpWithEmailInput, signUpWithPhoneInput]));
 export type SignUpInput = z.output<typeof signUpInput>;
+
+/** Whether a parsed sign-up is the email-and-password one. */
+export function isEmailSignUp(input: SignUpInput): input is SignUpWithEmailInput {
+  return 'email' in input;
+}
 
 export const signInInput = z.strictObject({
   email: emailSchema,
@@ -135,6 +193,10 @@ export const passwordResetCompleteInput = z
   .strictObject({ email: emailSchema, code: codeSchema, password: passwordSchema })
   .superRefine(passwordNotEmail('password'));
 export type PasswordResetCompleteInput = z.output<typeof passwordResetCompleteInput>;
+
+/** An email address added to an account that has none (signed up by phone). */
+export const emailAddInput = z.strictObject({ email: emailSchema });
+export type EmailAddInput = z.output<typeof emailAddInput>;
 
 export const emailVerificationInput = z.strictObject({ email: emailSchema, code: codeSchema });
 export type EmailVerificationInput = z.output<typeof emailVerificationInput>;

@@ -25,6 +25,15 @@ import {
 } from './modules/eligibility/requests.routes.js';
 import { schemesRoutes } from './modules/eligibility/schemes.routes.js';
 import { cardsRoutes, myDataRoutes, organisationPeopleRoutes, peopleRoutes } from './modules/eligibility/people.routes.js';
+import { meNotificationsRoutes, pushRoutes } from './modules/notifications/notifications.routes.js';
+import { organisationHandoverRoutes, reservationHandoverRoutes } from './modules/marketplace/pickup.routes.js';
+import {
+  myReservationsRoutes,
+  offerReservationsRoutes,
+  reservationsRoutes
+} from './modules/marketplace/reservations.routes.js';
+import { feedPreferencesRoutes, feedRoutes } from './modules/marketplace/feed.routes.js';
+import { offerSeriesRoutes, offersRoutes, organisationOffersRoutes } from './modules/marketplace/offers.routes.js';
 import type { Services } from './services.js';
 
 export { createRouter } from './http/router.js';
@@ -142,8 +151,17 @@ export function buildApi(services: Services) {
   v1.route('/organisations', organisationEligibilityRoutes());
   v1.route('/me', meRoutes());
   v1.route('/me', myDataRoutes());
+  v1.route('/me', meNotificationsRoutes());
+  v1.route('/push', pushRoutes());
   v1.route('/organisations', organisationPeopleRoutes());
   v1.route('/people', peopleRoutes());
+  v1.route('/organisations', organisationHandoverRoutes());
+  v1.route('/reservations', reservationHandoverRoutes());
+  v1.route('/reservations', reservationsRoutes());
+  v1.route('/offers', offerReservationsRoutes());
+  v1.route('/me', myReservationsRoutes());
+  v1.route('/marketplace', feedRoutes());
+  v1.route('/me', feedPreferencesRoutes());
   v1.route('/cards', cardsRoutes());
   v1.route('/eligibility', eligibilityRequestsRoutes());
   v1.route('/eligibility', schemesRoutes());
@@ -158,6 +176,9 @@ export function buildApi(services: Services) {
   v1.route('/photos', photosRoutes());
   v1.route('/services', servicesRoutes());
   v1.route('/notices', noticesRoutes());
+  v1.route('/offers', offersRoutes());
+  v1.route('/offer-series', offerSeriesRoutes());
+  v1.route('/organisations', organisationOffersRoutes());
   api.route('/v1', v1);
   // Open Referral HSDS 3.0 (public, read-only), beside /v1 as the standard names its paths.
   api.route('/hsds', hsdsRoutes());

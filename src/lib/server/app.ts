@@ -66,6 +66,14 @@ export function buildApp(services: Services, options: AppOptions = {}) {
     if (csp) c.res.headers.set('Content-Security-Policy', withFrameAncestors(csp, widgetFrames));
   });
 
+  // The donor's handover page scans QR codes with the camera (BarcodeDetector): camera allowed there,
+  // for this origin only. Registered before secureHeaders so it edits the header after it is set.
+  app.use('/organisations/:id/remise', async (c, next) => {
+    await next();
+    const policy = c.res.headers.get('Permissions-Policy');
+    if (policy) c.res.headers.set('Permissions-Policy', policy.replace('camera=()', 'camera=(self)'));
+  });
+
   // Security headers for every answer; pages get their CSP from SvelteKit (kit.csp, with nonces).
   app.use(
     '*',

@@ -79,6 +79,32 @@ const schema = z.object({
       message: 'must be 32 random bytes in base64 (openssl rand -base64 32)'
     }),
   DOCUMENT_KEY_FILE: z.string().min(1).default('./data/document.key'),
+  /**
+   * Web Push (VAPID) keys, base64url as `npx web-push generate-vapid-keys` prints them. When unset,
+   * a pair is generated once into vapid.json beside DOCUMENT_KEY_FILE. VAPID_SUBJECT: a contact
+   * (mailto: or https:) for the push services; default mailto:no-reply@<PUBLIC_URL's host>.
+   */
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || (/^[A-Za-z0-9_-]+$/.test(v) && Buffer.from(v, 'base64url').length === 65), {
+      message: 'must be an uncompressed P-256 public key in base64url (npx web-push generate-vapid-keys)'
+    }),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || (/^[A-Za-z0-9_-]+$/.test(v) && Buffer.from(v, 'base64url').length === 32), {
+      message: 'must be a P-256 private key in base64url (npx web-push generate-vapid-keys)'
+    }),
+  VAPID_SUBJECT: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || /^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s]+)$/.test(v), {
+      message: 'must be mailto:address or an https: URL'
+    }),
   /** Largest proof document accepted, in kilobytes. */
   DOCUMENT_MAX_KB: z.coerce.number().int().min(100).max(20480).default(5120),
   /** Days after which the documents of a request still undecided are deleted anyway. */
@@ -138,7 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '?');
-      const shown = key === 'DATABASE_URL' || key === 'SMTP_URL' || key === 'DOCUMENT_KEY' ? '(hidden)' : JSON.stringify(input[key]);
+      const shown = key === 'DATABASE_URL' || key === 'SMTP_URL' || key === 'DOCUMENT_KEY' || key === 'VAPID_PRIVATE_KEY' ? '(hidden)' : JSON.stringify(input[key]);
       return `${key}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(lines);

@@ -24,7 +24,19 @@ import { loadSealingKey, randomSealingKey, type SealingKey } from './modules/eli
 import { createRequestsService, type RequestsService } from './modules/eligibility/requests.service.js';
 import { createSchemesService, type SchemesService } from './modules/eligibility/schemes.service.js';
 import { createPeopleService, type PeopleService } from './modules/eligibility/people.service.js';
+import { createPickupService, type PickupService } from './modules/marketplace/pickup.service.js';
+import {
+  createReservationsService,
+  type ReservationsService
+} from './modules/marketplace/reservations.service.js';
+import { createFeedService, type FeedService } from './modules/marketplace/feed.service.js';
+import { createOffersService, type OffersService } from './modules/marketplace/offers.service.js';
+import { createSeriesService, type SeriesService } from './modules/marketplace/series.service.js';
 import { createNotify, type EmailTransport, type Notify, type SmsProvider } from './notify/notify.js';
+import { createWebPushSender, loadVapidKeys, type PushSender, type VapidKeys } from './notify/push.js';
+import { createInboxService, type InboxService } from './modules/notifications/inbox.service.js';
+import { createOutboxService, type OutboxService } from './modules/notifications/outbox.service.js';
+import { createAlertsService, type AlertsService } from './modules/notifications/alerts.service.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /**
@@ -66,6 +78,22 @@ export interface Services {
   schemes: SchemesService;
   /** Accompanied people and their cards, what others see of a person, rights over data, retention and reminders. */
   people: PeopleService;
+  /** Anti-waste offers (dons, M1): post, edit, cancel, list by donor organisation. */
+  offers: OffersService;
+  /** Recurring offers (M1): weekly rule + template, occurrences generated a week ahead. */
+  offerSeries: SeriesService;
+  /** Marketplace handover (M3): pickup code / card lookup, collect, donor cancel, no-shows and penalties. */
+  pickup: PickupService;
+  /** Marketplace reservations (M2): reserve (atomic, idempotent, limits), cancel, waiting list, pooling lottery. */
+  reservations: ReservationsService;
+  /** The feed of donations near a point for eligible people, and their saved area (M2). */
+  feed: FeedService;
+  /** A person's in-app notifications and Web Push subscriptions. */
+  inbox: InboxService;
+  /** The outbox worker: delivers queued notifications by email, SMS and Web Push, with retries. */
+  outbox: OutboxService;
+  /** Marketplace alerts written by jobs: pickup reminders, new offers in saved areas; their settings. */
+  alerts: AlertsService;
 }
 
 export interface ServiceOptions {
@@ -74,6 +102,8 @@ export interface ServiceOptions {
   emailTransport?: EmailTransport;
   /** Replaces the SMS provider chosen by SMS_PROVIDER (tests). */
   smsProvider?: SmsProvider;
+  /** Replaces the Web Push sender (tests). */
+  pushSender?: PushSender;
 }
 
 /** Builds every module's service over one database and one configuration. */
@@ -105,6 +135,24 @@ export function createServices(
   const eligibility = createRequestsService({ db, config, now, sealingKey, notify, logger });
   const schemes = createSchemesService({ db, now, limiter });
   const people = createPeopleService({ db, config, now, sealingKey, limiter, notify, logger });
+  const offers = createOffersService({ db, now });
+  const offerSeries = createSeriesService({ db, now });
+  const pickup = createPickupService({ db, now, limiter, people });
+  const reservations = createReservationsService({ db, now, sealingKey });
+  const feed = createFeedService({ db, now, reservations });
+  // VAPID keys are read (or generated) on first use: most starts and tests never need them.
+  let vapidKeys: VapidKeys | undefined;
+  const vapid = () => (vapidKeys ??= loadVapidKeys(config));
+  const inbox = createInboxService({ db, now, vapid });
+  const alerts = createAlertsService({ db, now });
+  const outbox = createOutboxService({
+    db,
+    notify,
+    push: options.pushSender ?? createWebPushSender(vapid),
+    publicUrl: config.PUBLIC_URL,
+    now,
+    logger
+  });
   const freshness = createFreshnessService({ db, kind: database.kind, config, now, notify, limiter });
   const openData = createOpenDataService({ db, kind: database.kind, publicUrl: config.PUBLIC_URL, now });
   const directorySearch = createDirectorySearch({
@@ -132,6 +180,14 @@ export function createServices(
     sealingKey,
     eligibility,
     schemes,
-    people
+    people,
+    offers,
+    offerSeries,
+    pickup,
+    reservations,
+    feed,
+    inbox,
+    outbox,
+    alerts
   };
 }

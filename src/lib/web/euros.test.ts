@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eurosInput, formatDate, parseEuros } from './euros';
+import { eurosInput, formatDate, parseDateInput, parseEuros } from './euros';
 
 describe('euros', () => {
   it('reads amounts as people type them, into cents', () => {
@@ -23,5 +23,18 @@ describe('euros', () => {
     expect(eurosInput(null, 'fr')).toBe('');
     expect(formatDate('2027-05-29', 'fr')).toBe('29 mai 2027');
     expect(formatDate('2027-05-29', 'en')).toBe('29 May 2027');
+  });
+});
+
+describe('parseDateInput', () => {
+  it('keeps the picker format and reads French dates', () => {
+    expect(parseDateInput('2027-05-29')).toBe('2027-05-29');
+    expect(parseDateInput('29/05/2027')).toBe('2027-05-29');
+    expect(parseDateInput(' 3/6/2027 ')).toBe('2027-06-03');
+    expect(parseDateInput('3.6.2027')).toBe('2027-06-03');
+  });
+  it('passes anything else through for the service to refuse, and keeps absence', () => {
+    expect(parseDateInput('demain')).toBe('demain');
+    expect(parseDateInput(undefined)).toBeUndefined();
   });
 });

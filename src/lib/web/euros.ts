@@ -30,3 +30,17 @@ export function formatDate(date: string | null | undefined, locale: string): str
   if (Number.isNaN(d.getTime())) return date;
   return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d);
 }
+
+/**
+ * A date typed in a form as the browser's date picker sends it (YYYY-MM-DD) or, where there is no
+ * picker, as people write it in France (jj/mm/aaaa, also with - or .); anything else is returned
+ * as typed so the service names the field.
+ */
+export function parseDateInput(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const typed = text.trim();
+  const fr = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(typed);
+  if (!fr) return typed;
+  const [, d, m, y] = fr;
+  return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+}

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { LOCALE_COOKIE } from '$lib/i18n/locale';
-import { accountUpdateInput, emailVerificationInput } from '$lib/schemas/accounts';
+import { accountUpdateInput, emailAddInput, emailVerificationInput } from '$lib/schemas/accounts';
 import { actorOf, clearSessionCookie, requestContext, requireUser, servicesOf } from '$lib/web/auth.server';
 import { failWith, keptValues, parseInput, stringField } from '$lib/web/forms.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -44,6 +44,20 @@ export const actions: Actions = {
       await services.accounts.requestEmailVerification(user.id, requestContext(event));
     } catch (err) {
       return failWith(err, data, { form: 'verify' });
+    }
+    return { done: 'codeSent' as const };
+  },
+
+  /** Adds an email address to an account without one (signed up by phone); a verification code goes to it. */
+  addEmail: async (event) => {
+    const user = requireUser(event);
+    const services = servicesOf(event);
+    const data = await event.request.formData();
+    try {
+      const input = parseInput(emailAddInput, { email: stringField(data, 'email') });
+      await services.accounts.addEmail(user.id, input, requestContext(event));
+    } catch (err) {
+      return failWith(err, data, { form: 'addEmail', fieldOnConflict: 'email' });
     }
     return { done: 'codeSent' as const };
   },

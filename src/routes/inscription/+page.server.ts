@@ -1,33 +1,67 @@
 import { redirect } from '@sveltejs/kit';
 import { isLocale } from '$lib/i18n/locale';
-import { signUpInput } from '$lib/schemas/accounts';
+import { signUpWithEmailInput, signUpWithPhoneInput } from '$lib/schemas/accounts';
 import { afterSignIn, requestContext, servicesOf, setSessionCookie } from '$lib/web/auth.server';
 import { failWith, optionalString, parseInput, stringField } from '$lib/web/forms.server';
+import { rememberCodeDestination } from '../connexion/code-cookie';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
-  if (locals.user) redirect(303, afterSignIn(url));
+export const load: PageServerLoad = (event) => {
+  if (event.locals.user) redirect(303, afterSignIn(event.url));
+  /** Sign-up by phone needs SMS (or the dev mailbox); without it the page says so instead of a form that fails. */
+  return { canSendSms: servicesOf(event).notify.canSend('sms') };
 };
 
+/** The language chosen in the form, else the page's. */
+function chosenLocale(data: FormData, fallback: App.Locals['locale']) {
+  const locale = stringField(data, 'locale');
+  return isLocale(locale) ? locale : fallback;
+}
+
 export const actions: Actions = {
-  /** Sign-up: creates the account and its session, then goes on (to `?redirect=` or the account page). */
-  default: async (event) => {
+  /** Sign-up by email and password: creates the account and its session, then goes on (to `?redirect=` or the account page). */
+  email: async (event) => {
     const services = servicesOf(event);
     const data = await event.request.formData();
-    const locale = stringField(data, 'locale');
     try {
-      const input = parseInput(signUpInput, {
+      const input = parseInput(signUpWithEmailInput, {
         displayName: stringField(data, 'displayName'),
         email: stringField(data, 'email'),
         password: stringField(data, 'password'),
-        locale: isLocale(locale) ? locale : event.locals.locale,
+        locale: chosenLocale(data, event.locals.locale),
         phone: optionalString(data, 'phone')
       });
       const { token } = await services.accounts.signUp(input, requestContext(event));
       setSessionCookie(event.cookies, services, token);
     } catch (err) {
-      return failWith(err, data, { fieldOnConflict: 'email' });
+      return failWith(err, data, { form: 'email', fieldOnConflict: 'email' });
     }
     redirect(303, afterSignIn(event.url, '/compte?bienvenue=1'));
+  },
+
+  /**
+   * Sign-up by phone alone: a code goes out by SMS (a sign-in code when the number already has an
+   * account: the page after says the same either way), and the code page signs the person in.
+   */
+  phone: async (event) => {
+    const services = servicesOf(event);
+    const data = await event.request.formData();
+    let phone: string;
+    try {
+      const input = parseInput(signUpWithPhoneInput, {
+        displayName: stringField(data, 'displayName'),
+        phone: stringField(data, 'phone'),
+        locale: chosenLocale(data, event.locals.locale)
+      });
+      await services.accounts.signUpByPhone(input, requestContext(event));
+      phone = input.phone;
+    } catch (err) {
+      return failWith(err, data, { form: 'phone' });
+    }
+    rememberCodeDestination(event.cookies, 'sms', phone, services.config.isHttps);
+    const params = new URLSearchParams({ inscription: '1' });
+    const back = event.url.searchParams.get('redirect');
+    if (back) params.set('redirect', back);
+    redirect(303, `/connexion/code?${params.toString()}`);
   }
 };

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { EligibilityTables } from './schema.eligibility.js';
+import type { MarketplaceTables } from './schema.marketplace.js';
 
 /**
  * Hand-kept table types, one interface per table, columns in snake_case as stored
@@ -272,7 +273,7 @@ export interface FreshnessLinkTable {
   created_at: string;
 }
 
-export interface DB extends EligibilityTables {
+export interface DB extends EligibilityTables, MarketplaceTables {
   user: UserTable;
   session: SessionTable;
   one_time_code: OneTimeCodeTable;

@@ -21,7 +21,9 @@ import type { Services } from '../services.js';
 import { buildDemoDirectory, type DemoDirectory } from './directory-territory.js';
 import { buildDemoEligibility, type DemoEligibility } from './eligibility-territory.js';
 import { buildDemoPeople, insertDemoPeople } from './people-territory.js';
+import { buildDemoMarketplaceGrants, insertDemoMarketplaceGrants } from './reservations-territory.js';
 import { buildDemoRequests, insertDemoRequests } from './requests-territory.js';
+import { buildDemoOffers, insertDemoOffers } from './offers-territory.js';
 import { parisDate } from '../modules/eligibility/people.rules.js';
 import type { SealingKey } from '../modules/eligibility/sealed.js';
 import { getSetting, insertScheme, putSetting, replaceDeciders } from '../modules/eligibility/schemes.repository.js';
@@ -151,7 +153,9 @@ export async function loadDemo(database: Database, options: LoadDemoOptions = {}
       await insertEligibility(trx, eligibility);
       const people = buildDemoPeople(territory, eligibility.schemeIds, parisDate(options.now ?? new Date()));
       await insertDemoPeople(trx, people, options.sealingKey);
+      await insertDemoMarketplaceGrants(trx, buildDemoMarketplaceGrants(territory, eligibility.schemeIds, parisDate(options.now ?? new Date())));
       await insertDemoRequests(trx, buildDemoRequests(territory, options.now ?? new Date()), options.sealingKey);
+      await insertDemoOffers(trx, buildDemoOffers(territory, options.now ?? new Date()));
       return {
         organisations: territory.organisations.length,
         users: territory.users.length,

@@ -35,6 +35,33 @@ describe('startJobs', () => {
     }
   });
 
+  it('skips a tick while the previous run of a short job is still going', async () => {
+    vi.useFakeTimers();
+    try {
+      let release: () => void = () => undefined;
+      const slow = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+      const stop = startJobs(t.services, [{ name: 'slow', everyMs: 15_000, run: slow }]);
+      await vi.advanceTimersByTimeAsync(5_000 + 15_000 * 2);
+      expect(slow).toHaveBeenCalledTimes(1);
+      release();
+      await vi.advanceTimersByTimeAsync(15_000);
+      expect(slow).toHaveBeenCalledTimes(2);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('delivers notifications every 15 seconds and writes marketplace alerts', async () => {
+    const { JOBS } = await import('./jobs.js');
+    expect(JOBS.find((j) => j.name === 'deliver-notifications')?.everyMs).toBe(15_000);
+    expect(await JOBS.find((j) => j.name === 'deliver-notifications')?.run(t.services)).toMatchObject({ sent: 0, failed: 0 });
+    expect(await JOBS.find((j) => j.name === 'marketplace-alerts')?.run(t.services)).toEqual({
+      reminders: { reminded: 0 },
+      newOffers: { alerted: 0, quiet: 0, capped: 0 }
+    });
+  });
+
   it('purges expired sessions through the default job', async () => {
     const { JOBS } = await import('./jobs.js');
     const purge = JOBS.find((j) => j.name === 'purge-expired-sessions-and-codes');

@@ -30,6 +30,40 @@ export const JOBS: Job[] = [
     name: 'eligibility-expiry-reminders',
     everyMs: DAY_MS,
     run: (services) => services.people.sendExpiryReminders()
+  },
+  {
+    // Confirmed reservations whose pickup window ended more than NO_SHOW_GRACE_MINUTES ago → no_show; the
+    // person is told, with lowered limits after repeated no-shows (marketplace settings).
+    name: 'marketplace-no-shows',
+    everyMs: 5 * 60 * 1000,
+    run: (services) => services.pickup.markNoShows()
+  },
+  {
+    // Fair allocation: offers whose pooling window ended get their lottery (also run lazily on the next reserve).
+    name: 'marketplace-pooling-lottery',
+    everyMs: 60 * 1000,
+    run: (services) => services.reservations.allocateDue()
+  },
+  {
+    // Recurring offers: occurrences of the next 7 days (idempotent: unique series_id + occurrence_on).
+    name: 'marketplace-series-occurrences',
+    everyMs: 60 * 60 * 1000,
+    run: (services) => services.offerSeries.generateDue()
+  },
+  {
+    // The notification outbox (email, SMS, Web Push) with retries; rows are claimed conditionally.
+    name: 'deliver-notifications',
+    everyMs: 15_000,
+    run: (services) => services.outbox.deliverDue()
+  },
+  {
+    // Marketplace alerts: the reminder before a pickup window ends (once), new offers in saved areas.
+    name: 'marketplace-alerts',
+    everyMs: 60_000,
+    run: async (services) => ({
+      reminders: await services.alerts.sendPickupReminders(),
+      newOffers: await services.alerts.sendNewOfferAlerts()
+    })
   }
 ];
 
@@ -40,11 +74,18 @@ export const JOBS: Job[] = [
 export function startJobs(services: Services, jobs: Job[] = JOBS): () => void {
   const timers: NodeJS.Timeout[] = [];
   for (const job of jobs) {
+    // A short-interval job may outlast its interval: the next tick is skipped, not stacked.
+    let running = false;
     const tick = () => {
+      if (running) return;
+      running = true;
       job
         .run(services)
         .then((result) => services.logger.debug({ job: job.name, result }, 'job done'))
-        .catch((err: unknown) => services.logger.error({ err, job: job.name }, 'job failed'));
+        .catch((err: unknown) => services.logger.error({ err, job: job.name }, 'job failed'))
+        .finally(() => {
+          running = false;
+        });
     };
     const first = setTimeout(tick, 5_000);
     const every = setInterval(tick, job.everyMs);

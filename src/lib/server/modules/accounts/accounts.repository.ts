@@ -168,6 +168,21 @@ export function createAccountsRepository(db: Kysely<DB>) {
       return row ? toUser(row) : undefined;
     },
 
+    /**
+     * Gives an email address, unverified, to an account that has none; a conditional update, so
+     * two concurrent additions cannot both win. Undefined when the account already has one.
+     */
+    async setEmailIfNone(id: string, email: string, at: string): Promise<UserRecord | undefined> {
+      const row = await db
+        .updateTable('user')
+        .set({ email, email_verified_at: null, updated_at: at })
+        .where('id', '=', id)
+        .where('email', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toUser(row) : undefined;
+    },
+
     async deleteUser(id: string): Promise<boolean> {
       const result = await db.deleteFrom('user').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) === 1;

@@ -111,6 +111,78 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
     });
   });
 
+  describe('sign-up by phone', () => {
+    it('answers 202 without a cookie, the same for a new and a known number; the SMS code signs in', async () => {
+      await createTestUser(services, { phone: '+33650000002' });
+      const fresh = await app.request('/api/v1/auth/sign-up', json({ phone: '06 50 00 00 01', displayName: 'Nadia' }));
+      const known = await app.request('/api/v1/auth/sign-up', json({ phone: '+33 6 50 00 00 02', displayName: 'Nadia' }));
+      expect(fresh.status).toBe(202);
+      expect(known.status).toBe(202);
+      const body = await fresh.json();
+      expect(body).toEqual(await known.json());
+      expect(body.status).toBe('accepted');
+      expect(cookieFrom(fresh)).toBeUndefined();
+      expect(cookieFrom(known)).toBeUndefined();
+
+      const message = await latestMessage('+33650000001');
+      expect(message.channel).toBe('sms');
+      const res = await app.request(
+        '/api/v1/auth/sign-in/code/verify',
+        json({ channel: 'sms', destination: '06 50 00 00 01', code: message.code })
+      );
+      expect(res.status).toBe(200);
+      expect((await res.json()).user).toMatchObject({ displayName: 'Nadia', email: null, phone: '+33650000001', locale: 'fr' });
+      expect(cookieFrom(res)).toMatch(/^glane_session=/);
+    });
+
+    it('names the field when a body fits neither shape', async () => {
+      const paths = async (body: unknown) => {
+        const res = await app.request('/api/v1/auth/sign-up', json(body));
+        expect(res.status).toBe(400);
+        const error = (await res.json()).error;
+        expect(error.code).toBe('validation_failed');
+        return error.details.fields.map((f: { path: string }) => f.path);
+      };
+      expect(await paths({ displayName: 'N' })).toEqual(['email', 'phone']);
+      expect(await paths({ phone: '0650000003', displayName: 'N', password: 'a long enough secret' })).toEqual(['password']);
+      expect(await paths({ email: 'n@example.org', displayName: 'N' })).toEqual(['password']);
+      expect(await paths({ phone: '01 50 00 00 03', displayName: 'N' })).toEqual(['phone']);
+      expect(await paths({ phone: 'not a number', displayName: '' })).toEqual(['phone', 'displayName']);
+      expect(await paths({ phone: '0650000003', displayName: 'N', isPlatformAdmin: true })).toEqual(['isPlatformAdmin']);
+    });
+
+    it('documents both shapes and both answers', async () => {
+      const doc = await (await app.request('/api/v1/openapi.json')).json();
+      const op = doc.paths['/v1/auth/sign-up'].post;
+      for (const status of ['201', '202', '400', '409', '429', '503', '500']) expect(op.responses[status], status).toBeDefined();
+      const input = doc.components.schemas.SignUpInput;
+      const shapes = (input.anyOf ?? input.oneOf) as { required: string[]; properties: Record<string, unknown> }[];
+      expect(shapes.map((shape) => shape.required.slice().sort())).toEqual([
+        ['displayName', 'email', 'password'],
+        ['displayName', 'phone']
+      ]);
+      expect(Object.keys(shapes[1]!.properties)).not.toContain('password');
+      expect(doc.paths['/v1/account/email'].post.responses['409']).toBeDefined();
+    });
+
+    it('adds an email to a phone-only account (signed in, with CSRF)', async () => {
+      await app.request('/api/v1/auth/sign-up', json({ phone: '0650000004', displayName: 'Nadia' }));
+      const signIn = await app.request(
+        '/api/v1/auth/sign-in/code/verify',
+        json({ channel: 'sms', destination: '0650000004', code: (await latestMessage('+33650000004')).code })
+      );
+      const cookie = cookieFrom(signIn)!;
+      const { csrfToken } = await signIn.json();
+      expect((await app.request('/api/v1/account/email', json({ email: 'nadia@example.org' }))).status).toBe(401);
+      const res = await app.request('/api/v1/account/email', json({ email: 'Nadia@Example.org' }, { Cookie: cookie, 'X-CSRF-Token': csrfToken }));
+      expect(res.status).toBe(200);
+      expect((await res.json()).user).toMatchObject({ email: 'nadia@example.org', emailVerified: false, phone: '+33650000004' });
+      expect((await latestMessage('nadia@example.org')).subject).toContain('confirmez votre adresse');
+      const again = await app.request('/api/v1/account/email', json({ email: 'other@example.org' }, { Cookie: cookie, 'X-CSRF-Token': csrfToken }));
+      expect(again.status).toBe(409);
+    });
+  });
+
   describe('sessions and CSRF', () => {
     it('GET /auth/session answers the user and CSRF token, 401 without a cookie', async () => {
       const user = await createTestUser(services, { displayName: 'Sam' });
@@ -330,7 +402,7 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
     it('documents every accounts route with its error responses', async () => {
       const doc = await (await app.request('/api/v1/openapi.json')).json();
       const paths = [
-        ['/v1/auth/sign-up', 'post', ['400', '409', '415', '429']],
+        ['/v1/auth/sign-up', 'post', ['400', '409', '415', '429', '503']],
         ['/v1/auth/sign-in', 'post', ['400', '401', '423', '429']],
         ['/v1/auth/sign-in/code', 'post', ['400', '429']],
         ['/v1/auth/sign-in/code/verify', 'post', ['400', '401']],
@@ -343,7 +415,8 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
         ['/v1/auth/email-verification/verify', 'post', ['400']],
         ['/v1/account', 'get', ['401']],
         ['/v1/account', 'patch', ['400', '401', '403']],
-        ['/v1/account', 'delete', ['401']]
+        ['/v1/account', 'delete', ['401']],
+        ['/v1/account/email', 'post', ['400', '401', '403', '409', '429']]
       ] as const;
       for (const [path, method, errors] of paths) {
         const op = doc.paths[path]?.[method];

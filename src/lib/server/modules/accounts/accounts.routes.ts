@@ -5,9 +5,11 @@ import {
   accountUserSchema,
   codeRequestInput,
   codeVerifyInput,
+  emailAddInput,
   emailVerificationInput,
   passwordResetCompleteInput,
   passwordResetRequestInput,
+  isEmailSignUp,
   sessionView,
   signInInput,
   signUpInput
@@ -36,6 +38,14 @@ const ACCEPTED = {
   message: 'If an account matches, a message has been sent. / Si un compte correspond, un message a été envoyé.'
 };
 
+/** The answer to a sign-up by phone, the same whether the number already had an account or not. */
+const CODE_SENT_BY_SMS = {
+  status: 'accepted' as const,
+  message:
+    'A sign-in code has been sent by SMS to this number: send it to /api/v1/auth/sign-in/code/verify with channel "sms". / ' +
+    'Un code de connexion a été envoyé par SMS à ce numéro.'
+};
+
 const tags = ['auth'];
 
 function requestContext(c: Context<AppEnv>): RequestContext {
@@ -51,11 +61,20 @@ const signUpRoute = createRoute({
   method: 'post',
   path: '/sign-up',
   tags,
-  summary: 'Create an account with email and password; signs in and sends an email-verification code',
+  summary: 'Create an account with email and password, or with a mobile phone number alone',
+  description:
+    'Two shapes. **Email**: `email` + `password` (+ optional `phone`): creates the account, signs in (201) and sends an ' +
+    'email-verification code; a taken email or phone answers 409 naming the field. **Phone**: `phone` alone (a French ' +
+    'mobile number, 06 or 07; no `email`, no `password`): creates the account unverified and sends a 6-digit sign-in code ' +
+    'by SMS (202); `POST /api/v1/auth/sign-in/code/verify` with `channel: "sms"` signs in and marks the phone verified. When ' +
+    'the number already has an account, a sign-in code is sent to it instead, with the same 202 answer. Phone sign-ups ' +
+    'share the limits of sign-in codes (429) and answer 503 when SMS cannot be sent. A body with neither, a password ' +
+    'without an email, or an email without a password answers 400 naming the field.',
   request: jsonBody(signUpInput.openapi('SignUpInput')),
   responses: {
-    201: jsonResponse(SessionView, 'Account created and signed in (sets the glane_session cookie)'),
-    ...errorResponses(400, 403, 409, 413, 415, 429)
+    201: jsonResponse(SessionView, 'Email sign-up: account created and signed in (sets the glane_session cookie)'),
+    202: jsonResponse(Accepted, 'Phone sign-up: a sign-in code was sent by SMS (same answer when the number had an account)'),
+    ...errorResponses(400, 403, 409, 413, 415, 429, 503)
   }
 });
 
@@ -171,7 +190,12 @@ export function authRoutes() {
   const router = createRouter();
 
   router.openapi(signUpRoute, async (c) => {
-    const result = await c.get('services').accounts.signUp(c.req.valid('json'), requestContext(c));
+    const input = c.req.valid('json');
+    if (!isEmailSignUp(input)) {
+      await c.get('services').accounts.signUpByPhone(input, requestContext(c));
+      return c.json(CODE_SENT_BY_SMS, 202);
+    }
+    const result = await c.get('services').accounts.signUp(input, requestContext(c));
     return c.json(signedIn(c, result), 201);
   });
 
@@ -255,6 +279,21 @@ const patchAccountRoute = createRoute({
   }
 });
 
+const addEmailRoute = createRoute({
+  method: 'post',
+  path: '/email',
+  tags: ['account'],
+  summary: 'Add an email address to an account that has none (signed up by phone); sends a verification code',
+  description:
+    'The address is stored unverified; confirm it with `POST /api/v1/auth/email-verification/verify`. 409 when the ' +
+    'address belongs to another account (`details.fields` names `email`) or this account already has one.',
+  request: jsonBody(emailAddInput.openapi('EmailAddInput')),
+  responses: {
+    200: jsonResponse(z.object({ user: AccountUser }), 'The account with its new, unverified address'),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 429)
+  }
+});
+
 const deleteAccountRoute = createRoute({
   method: 'delete',
   path: '/',
@@ -281,6 +320,12 @@ export function accountRoutes() {
   router.openapi(patchAccountRoute, async (c) => {
     const auth = requireAuth(c);
     return c.json({ user: await c.get('services').accounts.updateAccount(auth.userId, c.req.valid('json')) }, 200);
+  });
+
+  router.openapi(addEmailRoute, async (c) => {
+    const auth = requireAuth(c);
+    const user = await c.get('services').accounts.addEmail(auth.userId, c.req.valid('json'), requestContext(c));
+    return c.json({ user }, 200);
   });
 
   router.openapi(deleteAccountRoute, async (c) => {

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   codeRequestInput,
   codeVerifyInput,
+  isEmailSignUp,
   normalisePhone,
   passwordResetCompleteInput,
   signUpInput
 } from '../../../schemas/accounts.js';
+import { fieldMessage } from '../../../i18n/fields.js';
 import {
   activeLock,
   decideSession,
@@ -143,6 +145,29 @@ describe('account schemas', () => {
   it('refuses unknown fields and bad locales', () => {
     expect(signUpInput.safeParse({ ...ok, role: 'admin' }).success).toBe(false);
     expect(signUpInput.safeParse({ ...ok, locale: 'de' }).success).toBe(false);
+  });
+  it('takes a French mobile number alone as the phone shape of sign-up', () => {
+    const parsed = signUpInput.parse({ phone: '07 12 34 56 78', displayName: ' Nadia ' });
+    expect(parsed).toEqual({ phone: '+33712345678', displayName: 'Nadia', locale: 'fr' });
+    expect(isEmailSignUp(parsed)).toBe(false);
+    expect(isEmailSignUp(signUpInput.parse(ok))).toBe(true);
+  });
+  it('names the field when a sign-up fits neither shape', () => {
+    const paths = (value: unknown) => signUpInput.safeParse(value).error?.issues.map((i) => i.path.join('.'));
+    expect(paths({ displayName: 'N' })).toEqual(['email', 'phone']);
+    expect(paths({ phone: '0612345678', displayName: 'N', password: 'a long enough secret' })).toEqual(['password']);
+    expect(paths({ email: 'n@example.org', displayName: 'N' })).toEqual(['password']);
+    expect(paths({ email: 'n@example.org', displayName: 'N', password: 'short', phone: 'nope' })).toEqual(['password', 'phone']);
+    expect(paths({ phone: '0612345678', displayName: 'N', role: 'admin' })).toEqual(['']);
+  });
+  it('takes only French mobile numbers (06, 07) for a sign-up by phone, with a message of its own', () => {
+    for (const phone of ['01 23 45 67 89', '09 12 34 56 78', '+44 7700 900123']) {
+      const issue = signUpInput.safeParse({ phone, displayName: 'N' }).error?.issues[0];
+      expect(issue?.path).toEqual(['phone']);
+      expect(fieldMessage({ path: 'phone', message: issue!.message, code: issue!.code }).key).toBe('phoneSignUp.mobileOnly');
+    }
+    // Beside an email, the optional phone keeps today's wider rule.
+    expect(signUpInput.safeParse({ ...ok, phone: '01 23 45 67 89' }).success).toBe(true);
   });
   it('normalises a code destination by channel', () => {
     expect(codeRequestInput.parse({ channel: 'sms', destination: '06 12 34 56 78' })).toEqual({ channel: 'sms', destination: '+33612345678' });

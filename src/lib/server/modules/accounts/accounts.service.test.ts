@@ -75,6 +75,110 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
     });
   });
 
+  describe('sign-up by phone', () => {
+    const newcomer = { displayName: 'Nadia', locale: 'fr' as const };
+
+    it('creates an unverified account without email or password and sends a sign-in code by SMS', async () => {
+      const phone = '+33640000001';
+      await expect(services.accounts.signUpByPhone({ ...newcomer, phone }, ctx)).resolves.toBeUndefined();
+      const row = await services.db.selectFrom('user').selectAll().where('phone', '=', phone).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ email: null, password_hash: null, phone_verified_at: null, display_name: 'Nadia', locale: 'fr' });
+      const message = (await services.notify.listCaptured({ limit: 200 })).find((m) => m.recipient === phone)!;
+      expect(message.channel).toBe('sms');
+      expect(message.subject).toContain('code de connexion');
+      const code = await services.db.selectFrom('one_time_code').selectAll().where('destination', '=', phone).executeTakeFirstOrThrow();
+      expect(code).toMatchObject({ purpose: 'sign_in', channel: 'sms', user_id: row.id });
+      const audit = await services.db.selectFrom('audit_log').selectAll().where('subject_id', '=', row.id).execute();
+      expect(audit.map((e) => [e.action, e.details])).toEqual([['account.sign_up', JSON.stringify({ method: 'phone' })]]);
+      expect(JSON.stringify(audit)).not.toContain(phone);
+    });
+
+    it('signs the person in with the code and marks the phone verified', async () => {
+      const phone = '+33740000002';
+      await services.accounts.signUpByPhone({ ...newcomer, phone }, ctx);
+      t += 2 * MIN;
+      const code = (await codeSentTo(phone))!;
+      const result = await services.accounts.verifySignInCode({ channel: 'sms', destination: phone, code }, ctx);
+      expect(result.user).toMatchObject({ displayName: 'Nadia', email: null, emailVerified: false, phone });
+      expect(await services.accounts.authenticate(result.token)).not.toBeNull();
+      const row = await services.db.selectFrom('user').select('phone_verified_at').where('phone', '=', phone).executeTakeFirstOrThrow();
+      expect(row.phone_verified_at).toBe(new Date(START + 2 * MIN).toISOString());
+    });
+
+    it('answers the same for a number that has an account, sending it a sign-in code instead', async () => {
+      const phone = '+33640000003';
+      const existing = await createTestUser(services, { phone, displayName: 'Already here' });
+      await expect(services.accounts.signUpByPhone({ ...newcomer, phone }, ctx)).resolves.toBeUndefined();
+      const rows = await services.db.selectFrom('user').select(['id', 'display_name']).where('phone', '=', phone).execute();
+      expect(rows).toEqual([{ id: existing.userId, display_name: 'Already here' }]);
+      const code = (await codeSentTo(phone))!;
+      const result = await services.accounts.verifySignInCode({ channel: 'sms', destination: phone, code }, ctx);
+      expect(result.user.id).toBe(existing.userId);
+      // The SMS itself reads the same as for a new account.
+      await services.accounts.signUpByPhone({ ...newcomer, phone: '+33640000004' }, ctx);
+      const [known, fresh] = await Promise.all(
+        [phone, '+33640000004'].map(async (to) => (await services.notify.listCaptured({ limit: 200 })).find((m) => m.recipient === to)!)
+      );
+      expect(known!.subject.replace(/\d{6}/, '')).toBe(fresh!.subject.replace(/\d{6}/, ''));
+    });
+
+    it('creates one account when the same new number signs up twice at once', async () => {
+      const phone = '+33640000005';
+      await Promise.all([
+        services.accounts.signUpByPhone({ ...newcomer, phone }, { ip: '203.0.113.1' }),
+        services.accounts.signUpByPhone({ ...newcomer, phone }, { ip: '203.0.113.2' })
+      ]);
+      expect(await services.db.selectFrom('user').select('id').where('phone', '=', phone).execute()).toHaveLength(1);
+    });
+
+    it('shares the limits of sign-in codes: 5 per number in 15 minutes', async () => {
+      const phone = '+33640000006';
+      for (let i = 0; i < 3; i++) await services.accounts.signUpByPhone({ ...newcomer, phone }, { ip: `203.0.113.${i}` });
+      for (let i = 3; i < 5; i++) await services.accounts.requestSignInCode({ channel: 'sms', destination: phone }, { ip: `203.0.113.${i}` });
+      const error = await caught(services.accounts.signUpByPhone({ ...newcomer, phone }, { ip: '203.0.113.9' }));
+      expect(error.code).toBe('rate_limited');
+      expect(error.details?.retryAfter).toBe(15 * 60);
+    });
+
+    it('refuses with `unavailable` and creates nothing when SMS cannot be sent', async () => {
+      const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEV_MAILBOX: 'false', SMS_PROVIDER: 'none' });
+      const off = createServices(config, database, createLogger('silent'), { now: () => new Date(t) });
+      const error = await caught(off.accounts.signUpByPhone({ ...newcomer, phone: '+33640000007' }, ctx));
+      expect(error.code).toBe('unavailable');
+      expect(await services.db.selectFrom('user').select('id').where('phone', '=', '+33640000007').execute()).toEqual([]);
+    });
+
+    it('sends the code through a real SMS provider when there is no dev mailbox', async () => {
+      const sms = new LogSmsProvider();
+      const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEV_MAILBOX: 'false', SMS_PROVIDER: 'log' });
+      const live = createServices(config, database, createLogger('silent'), { now: () => new Date(t), smsProvider: sms });
+      await live.accounts.signUpByPhone({ ...newcomer, phone: '+33640000008' }, ctx);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(sms.sent.map((m) => m.to)).toEqual(['+33640000008']);
+      const code = /\b(\d{6})\b/.exec(sms.sent[0]!.text)![1]!;
+      const result = await live.accounts.verifySignInCode({ channel: 'sms', destination: '+33640000008', code }, ctx);
+      expect(result.user.phone).toBe('+33640000008');
+    });
+
+    it('lets a phone-only account add an email address, verified with the code sent to it', async () => {
+      const phone = '+33640000009';
+      await services.accounts.signUpByPhone({ ...newcomer, phone }, ctx);
+      const signedIn = await services.accounts.verifySignInCode({ channel: 'sms', destination: phone, code: (await codeSentTo(phone))! }, ctx);
+      const taken = await createTestUser(services);
+      const conflict = await caught(services.accounts.addEmail(signedIn.user.id, { email: taken.email }, ctx));
+      expect(conflict.code).toBe('conflict');
+      expect(conflict.details?.fields?.[0]?.path).toBe('email');
+
+      const added = await services.accounts.addEmail(signedIn.user.id, { email: 'nadia@example.org' }, ctx);
+      expect(added).toMatchObject({ email: 'nadia@example.org', emailVerified: false, phone });
+      const verified = await services.accounts.verifyEmail({ email: 'nadia@example.org', code: (await codeSentTo('nadia@example.org'))! }, ctx);
+      expect(verified.emailVerified).toBe(true);
+      expect((await caught(services.accounts.addEmail(signedIn.user.id, { email: 'other@example.org' }, ctx))).code).toBe('conflict');
+      const actions = await services.db.selectFrom('audit_log').select('action').where('subject_id', '=', signedIn.user.id).execute();
+      expect(actions.map((a) => a.action).sort()).toEqual(['account.email_add', 'account.email_verify', 'account.sign_up']);
+    });
+  });
+
   describe('sign-in by password', () => {
     it('gives the same error for a wrong password and an unknown email', async () => {
       const user = await createTestUser(services);

@@ -8,12 +8,14 @@ import type {
   CodeChannel,
   CodeRequestInput,
   CodeVerifyInput,
+  EmailAddInput,
   EmailVerificationInput,
   Locale,
   PasswordResetCompleteInput,
   PasswordResetRequestInput,
   SignInInput,
-  SignUpInput
+  SignUpWithEmailInput,
+  SignUpWithPhoneInput
 } from '../../../schemas/accounts.js';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/schema.js';
@@ -283,7 +285,7 @@ export function createAccountsService(deps: AccountsDeps) {
      * Sign-up by email and password: creates the account and its first session, and sends an
      * email-verification code. Duplicate email or phone → `conflict` naming the field.
      */
-    async signUp(input: SignUpInput, ctx: RequestContext = {}): Promise<SignedIn> {
+    async signUp(input: SignUpWithEmailInput, ctx: RequestContext = {}): Promise<SignedIn> {
       limit(`sign-up:ip:${ctx.ip ?? '?'}`, LIMITS.signUpPerIp);
       const taken = (path: string) =>
         new AppError('conflict', `An account already uses this ${path}`, { fields: [{ path, message: 'already used' }] });
@@ -317,6 +319,44 @@ export function createAccountsService(deps: AccountsDeps) {
       const user = await repo.findUserById(result.user.id);
       if (user) await issueCode('verify_email', 'email', input.email, user);
       return result;
+    },
+
+    /**
+     * Sign-up by phone alone, for people without an email: creates the account unverified, without
+     * email or password, and sends a sign-in code by SMS; `verifySignInCode` then signs the person in
+     * and marks the phone verified. When the number already has an account, a sign-in code is sent to
+     * it instead: the caller gets the same answer either way (no account enumeration), under the
+     * limits of sign-in codes (which it shares, so sign-up cannot be used to flood a number).
+     */
+    async signUpByPhone(input: SignUpWithPhoneInput, ctx: RequestContext = {}): Promise<void> {
+      if (!notify.canSend('sms')) throw new AppError('unavailable', 'Codes by sms are not available on this server');
+      limit(`sign-up:ip:${ctx.ip ?? '?'}`, LIMITS.signUpPerIp);
+      limit(`code:ip:${ctx.ip ?? '?'}`, LIMITS.codePerIp);
+      limit(`code:dest:${input.phone}`, LIMITS.codePerDestination);
+      let user = await repo.findUserByPhone(input.phone);
+      if (!user) {
+        try {
+          user = await db.transaction().execute(async (trx) => {
+            const created = await createAccountsRepository(trx).insertUser({
+              id: randomUUID(),
+              email: null,
+              phone: input.phone,
+              passwordHash: null,
+              displayName: input.displayName,
+              locale: input.locale,
+              at: now().toISOString()
+            });
+            await audit(trx, 'account.sign_up', created.id, created.id, ctx, { method: 'phone' });
+            return created;
+          });
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          // Lost a race with the same number: the other request's account gets the code.
+          user = await repo.findUserByPhone(input.phone);
+          if (!user) throw err;
+        }
+      }
+      await issueCode('sign_in', 'sms', input.phone, user, true);
     },
 
     /**
@@ -426,6 +466,37 @@ export function createAccountsService(deps: AccountsDeps) {
       limit(`verify:ip:${ctx.ip ?? '?'}`, LIMITS.codePerIp);
       limit(`verify:dest:${user.email}`, LIMITS.codePerDestination);
       await issueCode('verify_email', 'email', user.email, user);
+    },
+
+    /**
+     * Adds an email address to an account that has none (signed up by phone): stored unverified, and
+     * a verification code is sent to it (then `verifyEmail`). A taken address → `conflict` naming
+     * `email`; an account that already has one → `conflict` (changing an address is not offered).
+     */
+    async addEmail(userId: string, input: EmailAddInput, ctx: RequestContext = {}): Promise<AccountUser> {
+      const user = await requireUser(userId);
+      const hasOne = () => new AppError('conflict', 'This account already has an email address');
+      const taken = () =>
+        new AppError('conflict', 'An account already uses this email', { fields: [{ path: 'email', message: 'already used' }] });
+      if (user.email) throw hasOne();
+      limit(`verify:ip:${ctx.ip ?? '?'}`, LIMITS.codePerIp);
+      limit(`verify:dest:${input.email}`, LIMITS.codePerDestination);
+      if (await repo.findUserByEmail(input.email)) throw taken();
+      const at = now().toISOString();
+      let updated: UserRecord | undefined;
+      try {
+        updated = await db.transaction().execute(async (trx) => {
+          const row = await createAccountsRepository(trx).setEmailIfNone(userId, input.email, at);
+          if (row) await audit(trx, 'account.email_add', userId, userId, ctx);
+          return row;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw taken(); // lost a race with another account
+        throw err;
+      }
+      if (!updated) throw hasOne();
+      await issueCode('verify_email', 'email', input.email, updated);
+      return presentUser(updated);
     },
 
     /** Confirms an email address with its code (from the form or the link). */

@@ -156,9 +156,24 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
   const { db, kind, now } = deps;
   const staleAfterMonths = deps.staleAfterMonths ?? DEFAULT_STALE_AFTER_MONTHS;
 
-  /** The candidate places open at `at`, in order (hours evaluated once per distinct value). */
-  async function keepOpen(f: CandidateFilter, candidates: CandidateRow[], at: Date): Promise<CandidateRow[]> {
-    if (candidates.length === 0) return [];
+  /**
+   * The candidate places open at `at`, in order (hours evaluated once per distinct value). `judged`
+   * keeps each place's answer for the rest of the search: a widening pass reads again the places of
+   * the smaller circle, and only the new ones need their services, notices and hours.
+   */
+  async function keepOpen(
+    f: CandidateFilter,
+    candidates: CandidateRow[],
+    at: Date,
+    judged: Map<string, boolean>
+  ): Promise<CandidateRow[]> {
+    const fresh = candidates.filter((c) => !judged.has(c.id));
+    if (fresh.length > 0) await judge(f, fresh, at, judged);
+    return candidates.filter((c) => judged.get(c.id) === true);
+  }
+
+  /** Whether each of these places is open at `at` (into `judged`). */
+  async function judge(f: CandidateFilter, candidates: CandidateRow[], at: Date, judged: Map<string, boolean>): Promise<void> {
     const ids = candidates.map((c) => c.id);
     const day = parisDateKey(at);
     const [serviceHours, notices] = await Promise.all([
@@ -169,18 +184,19 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     const noticesByPlace = groupBy(notices, (n) => n.placeId);
     const filtered = hasServiceFilter(f);
     const memo = new Map<string, boolean>();
-    return candidates.filter((c) => {
+    for (const c of candidates) {
       const targets = hoursTargets(c.openingHours, servicesByPlace.get(c.id) ?? [], noticesByPlace.get(c.id) ?? [], filtered);
-      return targets.some((t) => {
+      const open = targets.some((t) => {
         const key = targetKey(t);
-        let open = memo.get(key);
-        if (open === undefined) {
-          open = isOpenAt(t.hours, at, t.overrides);
-          memo.set(key, open);
+        let value = memo.get(key);
+        if (value === undefined) {
+          value = isOpenAt(t.hours, at, t.overrides);
+          memo.set(key, value);
         }
-        return open;
+        return value;
       });
-    });
+      judged.set(c.id, open);
+    }
   }
 
   /** One pass at a fixed geo restriction: the page and the total. */
@@ -189,11 +205,12 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     geo: CandidateGeo | null,
     at: Date | null,
     page: number,
-    pageSize: number
+    pageSize: number,
+    judged: Map<string, boolean>
   ): Promise<{ rows: CandidateRow[]; total: number }> {
     const offset = (page - 1) * pageSize;
     if (!at) return findCandidatePage(db, kind, f, geo, pageSize, offset);
-    const rows = await keepOpen(f, await findAllCandidates(db, kind, f, geo), at);
+    const rows = await keepOpen(f, await findAllCandidates(db, kind, f, geo), at, judged);
     return { rows: rows.slice(offset, offset + pageSize), total: rows.length };
   }
 
@@ -296,6 +313,8 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     if (params.commune) center = await communeCentre(db, params.commune);
 
     let found: { rows: CandidateRow[]; total: number };
+    /** "Open at" answers per place, kept across the widening passes of this search. */
+    const judged = new Map<string, boolean>();
     let radiusKm: number | null = null;
     if (params.point) {
       // The radius asked (or 100 km) is a ceiling: start at 1 km and double until this page is full.
@@ -305,12 +324,12 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
       const wanted = page * pageSize;
       radiusKm = Math.min(WIDEN_START_KM, ceiling);
       for (;;) {
-        found = await pass(f, { center: params.point, radiusKm }, at, page, pageSize);
+        found = await pass(f, { center: params.point, radiusKm }, at, page, pageSize, judged);
         if (found.total >= wanted || radiusKm >= ceiling) break;
         radiusKm = Math.min(radiusKm * 2, ceiling);
       }
     } else {
-      found = await pass(f, center ? { center, radiusKm: null } : null, at, page, pageSize);
+      found = await pass(f, center ? { center, radiusKm: null } : null, at, page, pageSize, judged);
     }
 
     return {

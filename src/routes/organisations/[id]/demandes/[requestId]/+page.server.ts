@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike, optionalString, stringField } from '$lib/web/forms.server';
+import { parseDateInput } from '$lib/web/euros';
 import { documentFromForm, oversizedUpload, requestFailure } from '$lib/web/requests.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -29,7 +30,7 @@ export const actions: Actions = {
       await servicesOf(event).eligibility.decideRequest(actor, event.params.requestId, {
         outcome,
         schemes: outcome === 'granted' ? data.getAll('schemes').filter((v) => typeof v === 'string') : [],
-        validUntil: outcome === 'granted' ? optionalString(data, 'validUntil') : undefined,
+        validUntil: outcome === 'granted' ? parseDateInput(optionalString(data, 'validUntil')) : undefined,
         reason: optionalString(data, 'reason'),
         missing: outcome === 'incomplete' ? optionalString(data, 'missing') : undefined,
         version: Number(stringField(data, 'version'))

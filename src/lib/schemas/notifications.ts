@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * Notifications: the zod schemas shared by the API routes, the service and the pages
+ * (Web Push subscriptions, inbox paging). No `$lib/server` import: pages use them too.
+ */
+
+const base64url = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, { message: `${name} must be base64url` });
+
+/** A browser's PushSubscription.toJSON(): an https endpoint and its two keys. */
+export const pushSubscriptionSchema = z.object({
+  endpoint: z
+    .string()
+    .max(2000)
+    .refine(
+      (v) => {
+        try {
+          return new URL(v).protocol === 'https:';
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be an https URL' }
+    ),
+  keys: z.object({
+    // An uncompressed P-256 point (65 bytes → 87 characters) and a 16-byte secret (22 characters).
+    p256dh: base64url('p256dh', 80, 100),
+    auth: base64url('auth', 16, 32)
+  })
+});
+export type PushSubscriptionInput = z.infer<typeof pushSubscriptionSchema>;
+
+export const unsubscribePushSchema = z.object({ endpoint: z.string().min(1).max(2000) });
+
+/** Inbox paging: `page` from 1, `limit` up to 100. */
+export const inboxQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20)
+});
+export type InboxQuery = z.infer<typeof inboxQuerySchema>;

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { ALLERGENS, DIETS, OFFER_CATEGORIES, RESERVATION_STATUSES } from './marketplace-vocabulary.js';
+
+/**
+ * Zod schemas of reserving donations (issue 5, M2): the reserve request and the reservation as its
+ * owner sees it, shared by the API routes and the pages.
+ */
+
+/** Most units one request may ask for (limits from the settings apply below this). */
+export const RESERVE_QUANTITY_MAX = 1000;
+
+export const reserveInputSchema = z.object({
+  quantity: z.number().int().min(1).max(RESERVE_QUANTITY_MAX),
+  forUserId: z.string().min(1).max(100).optional(),
+  organisationId: z.string().min(1).max(100).optional(),
+  waitingList: z.boolean().optional()
+});
+export type ReserveInputBody = z.infer<typeof reserveInputSchema>;
+
+export const idempotencyKeySchema = z.string().trim().min(1).max(200);
+
+export const reservationViewSchema = z.object({
+  id: z.string(),
+  offerId: z.string(),
+  offerTitle: z.string(),
+  unit: z.string(),
+  organisationName: z.string().nullable(),
+  status: z.enum(RESERVATION_STATUSES),
+  quantity: z.number().int(),
+  collectedQuantity: z.number().int().nullable(),
+  waitingPosition: z.number().int().nullable(),
+  code: z.string().nullable(),
+  pickupStartsAt: z.string(),
+  pickupEndsAt: z.string(),
+  addressLine: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  city: z.string().nullable(),
+  lat: z.number(),
+  lng: z.number(),
+  storage: z.string(),
+  forUserId: z.string().nullable(),
+  partnerOrganisationId: z.string().nullable(),
+  actedByUserId: z.string().nullable(),
+  createdAt: z.string(),
+  confirmedAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancelledBy: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  canCancel: z.boolean()
+});
+
+export const personLimitsSchema = z.object({
+  maxActiveReservations: z.number().int(),
+  maxUnitsPerOfferPerPerson: z.number().int(),
+  maxPickupsPerWeek: z.number().int(),
+  penaltyUntil: z.string().nullable()
+});
+
+// ───────────────────────── the feed and its saved preferences ─────────────────────────
+
+/** Largest radius of the feed, in kilometres (a person collects on foot, by bike or bus). */
+export const FEED_MAX_RADIUS_KM = 50;
+export const FEED_DEFAULT_RADIUS_KM = 3;
+export const FEED_MAX_LIMIT = 100;
+export const FEED_SORTS = ['distance', 'ending'] as const;
+export type FeedSort = (typeof FEED_SORTS)[number];
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' });
+
+/** What a person saves for the feed (and, M4, for "new offers near me" notifications). */
+export const feedPreferencesInputSchema = z.object({
+  lat: z.number().min(-90).max(90).nullable(),
+  lng: z.number().min(-180).max(180).nullable(),
+  radiusKm: z.number().gt(0).max(FEED_MAX_RADIUS_KM),
+  categories: z.array(z.enum(OFFER_CATEGORIES)).max(OFFER_CATEGORIES.length),
+  diets: z.array(z.enum(DIETS)).max(DIETS.length),
+  excludeAllergens: z.array(z.enum(ALLERGENS)).max(ALLERGENS.length),
+  notifyNewOffers: z.boolean().optional(),
+  quietStart: hhmm.nullable().optional(),
+  quietEnd: hhmm.nullable().optional(),
+  dailyCap: z.number().int().min(0).max(100).optional()
+});
+export type FeedPreferencesInput = z.infer<typeof feedPreferencesInputSchema>;
+
+export const feedPreferencesSchema = feedPreferencesInputSchema.extend({
+  notifyNewOffers: z.boolean(),
+  quietStart: hhmm.nullable(),
+  quietEnd: hhmm.nullable(),
+  dailyCap: z.number().int(),
+  isSaved: z.boolean(),
+  updatedAt: z.string().nullable()
+});
+export type FeedPreferences = z.infer<typeof feedPreferencesSchema>;
+
+export const feedItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  category: z.enum(OFFER_CATEGORIES),
+  unit: z.string(),
+  quantity: z.number().int(),
+  remaining: z.number().int(),
+  weightGrams: z.number().int().nullable(),
+  dateKind: z.string(),
+  dateOn: z.string().nullable(),
+  allergens: z.array(z.string()),
+  diets: z.array(z.string()),
+  storage: z.string(),
+  origins: z.array(z.string()),
+  organisationName: z.string().nullable(),
+  addressLine: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  city: z.string().nullable(),
+  lat: z.number(),
+  lng: z.number(),
+  distanceKm: z.number(),
+  pickupStartsAt: z.string(),
+  pickupEndsAt: z.string(),
+  poolingEndsAt: z.string().nullable(),
+  audience: z.string()
+});
+export type FeedItem = z.infer<typeof feedItemSchema>;

@@ -1,0 +1,203 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { boundingBox, distanceFromTerm, haversineTerm, maxTermWithin } from '../../db/geosearch.js';
+import type { FeedQuery } from './feed.rules.js';
+
+/**
+ * SQL of the feed and of saved feed preferences. The feed reads live offers (published, units
+ * left, window not ended, open to people now) inside the bounding box of the radius — the
+ * (lat, lng) B-tree index on both databases — then keeps and orders them by the haversine term
+ * (db/geosearch.ts formulas), so only the page leaves the database.
+ */
+
+const parseList = (json: string): string[] => {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+export interface FeedRow {
+  id: string;
+  title: string;
+  description: string | null;
+  category: string;
+  unit: string;
+  quantity: number;
+  remaining: number;
+  weightGrams: number | null;
+  dateKind: string;
+  dateOn: string | null;
+  allergens: string[];
+  diets: string[];
+  storage: string;
+  origins: string[];
+  organisationName: string | null;
+  addressLine: string | null;
+  postalCode: string | null;
+  city: string | null;
+  lat: number;
+  lng: number;
+  distanceKm: number;
+  pickupStartsAt: string;
+  pickupEndsAt: string;
+  poolingEndsAt: string | null;
+  allocatedAt: string | null;
+  audience: string;
+}
+
+/** Live offers near the query's point, filtered, sorted and paged; with the count of all matches. */
+export async function findFeed(db: Kysely<DB>, q: FeedQuery, at: string): Promise<{ items: FeedRow[]; total: number }> {
+  const box = boundingBox({ lat: q.lat, lng: q.lng }, q.radiusKm);
+  // haversineTerm reads columns of the alias `g`: the offer is `g` here.
+  const term = haversineTerm({ lat: q.lat, lng: q.lng });
+  let base = db
+    .selectFrom('offer as g')
+    .where('g.status', '=', 'published')
+    .where('g.remaining', '>', 0)
+    .where('g.pickup_ends_at', '>', at)
+    .where('g.lat', '>=', box.minLat)
+    .where('g.lat', '<=', box.maxLat)
+    .where('g.lng', '>=', box.minLng)
+    .where('g.lng', '<=', box.maxLng)
+    .where(sql<boolean>`${term} <= ${maxTermWithin(q.radiusKm)}`)
+    .where((eb) =>
+      eb.or([eb('g.audience', '=', 'people'), eb.and([eb('g.audience', '=', 'partners-first'), eb('g.partners_until', '<=', at)])])
+    );
+  if (q.categories.length > 0) base = base.where('g.category', 'in', q.categories);
+  if (q.dietMask !== 0) base = base.where(sql<boolean>`(g.diet_mask & ${q.dietMask}) = ${q.dietMask}`);
+  if (q.excludeAllergenMask !== 0) base = base.where(sql<boolean>`(g.allergen_mask & ${q.excludeAllergenMask}) = 0`);
+
+  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  let page = base
+    .leftJoin('organisation as org', 'org.id', 'g.organisation_id')
+    .select([
+      'g.id',
+      'g.title',
+      'g.description',
+      'g.category',
+      'g.unit',
+      'g.quantity',
+      'g.remaining',
+      'g.weight_grams',
+      'g.date_kind',
+      'g.date_on',
+      'g.allergens',
+      'g.diets',
+      'g.storage',
+      'g.origins',
+      'org.name as organisation_name',
+      'g.address_line',
+      'g.postal_code',
+      'g.city',
+      'g.lat',
+      'g.lng',
+      'g.pickup_starts_at',
+      'g.pickup_ends_at',
+      'g.pooling_ends_at',
+      'g.allocated_at',
+      'g.audience'
+    ])
+    .select(term.as('term'));
+  page = q.sort === 'ending' ? page.orderBy('g.pickup_ends_at').orderBy('term') : page.orderBy('term').orderBy('g.pickup_ends_at');
+  const rows = await page.orderBy('g.id').limit(q.limit).offset(q.offset).execute();
+  return {
+    total: Number(count.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      description: r.description,
+      category: r.category,
+      unit: r.unit,
+      quantity: Number(r.quantity),
+      remaining: Number(r.remaining),
+      weightGrams: r.weight_grams === null ? null : Number(r.weight_grams),
+      dateKind: r.date_kind,
+      dateOn: r.date_on,
+      allergens: parseList(r.allergens),
+      diets: parseList(r.diets),
+      storage: r.storage,
+      origins: parseList(r.origins),
+      organisationName: r.organisation_name,
+      addressLine: r.address_line,
+      postalCode: r.postal_code,
+      city: r.city,
+      lat: Number(r.lat),
+      lng: Number(r.lng),
+      distanceKm: Math.round(distanceFromTerm(Number(r.term)) * 1000) / 1000,
+      pickupStartsAt: r.pickup_starts_at,
+      pickupEndsAt: r.pickup_ends_at,
+      poolingEndsAt: r.pooling_ends_at,
+      allocatedAt: r.allocated_at,
+      audience: r.audience
+    }))
+  };
+}
+
+export interface FeedPreferenceRecord {
+  lat: number | null;
+  lng: number | null;
+  radiusKm: number;
+  categories: string[];
+  dietMask: number;
+  excludedAllergenMask: number;
+  notifyNewOffers: boolean;
+  quietStart: string | null;
+  quietEnd: string | null;
+  dailyCap: number;
+  updatedAt: string;
+}
+
+export async function findFeedPreference(db: Kysely<DB>, userId: string): Promise<FeedPreferenceRecord | undefined> {
+  const r = await db.selectFrom('feed_preference').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  if (!r) return undefined;
+  return {
+    lat: r.lat === null ? null : Number(r.lat),
+    lng: r.lng === null ? null : Number(r.lng),
+    radiusKm: Number(r.radius_km),
+    categories: parseList(r.categories),
+    dietMask: Number(r.diet_mask),
+    excludedAllergenMask: Number(r.excluded_allergen_mask),
+    notifyNewOffers: Number(r.notify_new_offers) === 1,
+    quietStart: r.quiet_start,
+    quietEnd: r.quiet_end,
+    dailyCap: Number(r.daily_cap),
+    updatedAt: r.updated_at
+  };
+}
+
+/** Writes a person's preferences (insert or replace), atomically on both databases. */
+export async function saveFeedPreference(db: Kysely<DB>, userId: string, p: FeedPreferenceRecord): Promise<void> {
+  const values = {
+    lat: p.lat,
+    lng: p.lng,
+    radius_km: p.radiusKm,
+    categories: JSON.stringify(p.categories),
+    diet_mask: p.dietMask,
+    excluded_allergen_mask: p.excludedAllergenMask,
+    notify_new_offers: p.notifyNewOffers ? 1 : 0,
+    quiet_start: p.quietStart,
+    quiet_end: p.quietEnd,
+    daily_cap: p.dailyCap,
+    updated_at: p.updatedAt
+  };
+  await db
+    .insertInto('feed_preference')
+    .values({ user_id: userId, ...values })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+    .execute();
+}
+
+/** The middle of the live offers (for a first feed before the person chose or saved a point), or null. */
+export async function liveOffersCentre(db: Kysely<DB>, at: string): Promise<{ lat: number; lng: number } | null> {
+  const r = await db
+    .selectFrom('offer')
+    .select((eb) => [eb.fn.avg<number>('lat').as('lat'), eb.fn.avg<number>('lng').as('lng')])
+    .where('status', '=', 'published')
+    .where('remaining', '>', 0)
+    .where('pickup_ends_at', '>', at)
+    .executeTakeFirst();
+  return r && r.lat !== null && r.lng !== null ? { lat: Number(r.lat), lng: Number(r.lng) } : null;
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.js';
+import { DIALECTS } from '../../../../../tests/helpers/db.js';
+import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
+import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
+import { insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { grantAntiGaspi, insertTestOffer } from './reservations.testing.js';
+
+interface Session {
+  userId: string;
+  cookie: string;
+  csrfToken: string;
+}
+
+describe.each(DIALECTS)('feed HTTP on %s', (kind) => {
+  let t: TestServices;
+  let app: ReturnType<typeof buildApp>;
+  let eligible: Session;
+  let other: Session;
+
+  async function session(): Promise<Session> {
+    const user = await createTestUser(t.services);
+    t.services.limiter.clear();
+    return { userId: user.userId, ...(await signInForTest(app, user.email, user.password)) };
+  }
+  function call(method: string, path: string, as?: Session, body?: unknown) {
+    const h: Record<string, string> = {};
+    if (as) {
+      h.Cookie = as.cookie;
+      if (method !== 'GET') h['X-CSRF-Token'] = as.csrfToken;
+    }
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    return Promise.resolve(app.request(`/api/v1${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) }));
+  }
+
+  beforeAll(async () => {
+    t = await createTestServices(kind, { PUBLIC_URL: 'http://glane.test' });
+    app = buildApp(t.services);
+    const ccas = await insertTestOrganisation(t.services.db, 'ccas', 'CCAS');
+    const scheme = await insertTestScheme(t.services.db, 'anti-gaspi', [ccas]);
+    eligible = await session();
+    other = await session();
+    await grantAntiGaspi(t.services.db, eligible.userId, scheme, ccas);
+    await insertTestOffer(t.services.db, { title: 'Baguettes', lat: 50.63, lng: 3.06 });
+  }, 60_000);
+  afterAll(async () => t?.destroy());
+
+  it('serves the feed to eligible people, 403 to others, 401 signed out, 400 naming parameters', async () => {
+    const ok = await call('GET', '/marketplace/feed?lat=50.63&lng=3.06&radiusKm=2', eligible);
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { items: { title: string }[]; total: number };
+    expect(body.items.map((i) => i.title)).toEqual(['Baguettes']);
+    expect((await call('GET', '/marketplace/feed?lat=50.63&lng=3.06', other)).status).toBe(403);
+    expect((await call('GET', '/marketplace/feed?lat=50.63&lng=3.06')).status).toBe(401);
+    const bad = await call('GET', '/marketplace/feed?lat=50.63&lng=3.06&excludeAllergens=pollen', eligible);
+    expect(bad.status).toBe(400);
+    const err = (await bad.json()) as { error: { details: { fields: { path: string }[] } } };
+    expect(err.error.details.fields[0]!.path).toBe('excludeAllergens');
+  });
+
+  it('reads and saves feed preferences', async () => {
+    expect(((await (await call('GET', '/me/feed-preferences', eligible)).json()) as { isSaved: boolean }).isSaved).toBe(false);
+    const put = await call('PUT', '/me/feed-preferences', eligible, {
+      lat: 50.63,
+      lng: 3.06,
+      radiusKm: 2,
+      categories: ['pain-viennoiserie'],
+      diets: [],
+      excludeAllergens: ['lait']
+    });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ isSaved: true, excludeAllergens: ['lait'] });
+    const bad = await call('PUT', '/me/feed-preferences', eligible, { lat: 50.63, lng: 3.06, radiusKm: 2, categories: ['caviar'], diets: [], excludeAllergens: [] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('categories');
+    const doc = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: object }>> };
+    expect(doc.paths['/v1/marketplace/feed']?.get?.responses).toHaveProperty('500');
+    expect(doc.paths['/v1/me/feed-preferences']?.put?.responses).toHaveProperty('500');
+  });
+});

@@ -1,0 +1,196 @@
+import type { Kysely } from 'kysely';
+import { ALLERGENS, DIETS, valuesOf, type OfferCategory } from '../../../schemas/marketplace-vocabulary.js';
+import {
+  FEED_DEFAULT_RADIUS_KM,
+  type FeedItem,
+  type FeedPreferences,
+  type FeedPreferencesInput
+} from '../../../schemas/reservations.js';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { findFeed, findFeedPreference, liveOffersCentre, saveFeedPreference } from './feed.repository.js';
+import { findOffer } from './offers.repository.js';
+import { toOfferView, type OfferView } from './offers.presenter.js';
+import { parseFeedQuery, type FeedQuery, type RawFeedQuery } from './feed.rules.js';
+import type { ReservationsService } from './reservations.service.js';
+
+/**
+ * The feed of donations for eligible people (use cases): live offers near a point, filtered and
+ * sorted, and the person's saved area and preferences.
+ */
+
+export interface FeedActor {
+  userId: string;
+  isPlatformAdmin: boolean;
+}
+
+export interface FeedDeps {
+  db: Kysely<DB>;
+  now: () => Date;
+  reservations: Pick<ReservationsService, 'isEligible' | 'allocateOffer'>;
+}
+
+export interface FeedPage {
+  items: FeedItem[];
+  total: number;
+  query: FeedQuery;
+}
+
+/**
+ * The feed query itself, without eligibility: live offers open to people near `query`'s point.
+ * Exported for the feed benchmark (bench/feed.bench.ts) and the pages.
+ */
+export async function searchFeed(db: Kysely<DB>, query: FeedQuery, at: Date): Promise<{ items: FeedItem[]; total: number }> {
+  const { items, total } = await findFeed(db, query, at.toISOString());
+  return {
+    total,
+    items: items.map((r) => ({
+      id: r.id,
+      title: r.title,
+      description: r.description,
+      category: r.category as OfferCategory,
+      unit: r.unit,
+      quantity: r.quantity,
+      remaining: r.remaining,
+      weightGrams: r.weightGrams,
+      dateKind: r.dateKind,
+      dateOn: r.dateOn,
+      allergens: r.allergens,
+      diets: r.diets,
+      storage: r.storage,
+      origins: r.origins,
+      organisationName: r.organisationName,
+      addressLine: r.addressLine,
+      postalCode: r.postalCode,
+      city: r.city,
+      lat: r.lat,
+      lng: r.lng,
+      distanceKm: r.distanceKm,
+      pickupStartsAt: r.pickupStartsAt,
+      pickupEndsAt: r.pickupEndsAt,
+      poolingEndsAt: r.allocatedAt ? null : r.poolingEndsAt,
+      audience: r.audience
+    }))
+  };
+}
+
+const notEligible = () =>
+  new AppError('forbidden', 'An active anti-waste access (anti-gaspi) is needed to see the donations', { reason: 'not_eligible' });
+
+export function createFeedService(deps: FeedDeps) {
+  const { db, now, reservations } = deps;
+
+  async function preferencesOf(userId: string): Promise<FeedPreferences> {
+    const p = await findFeedPreference(db, userId);
+    if (!p) {
+      return {
+        lat: null,
+        lng: null,
+        radiusKm: FEED_DEFAULT_RADIUS_KM,
+        categories: [],
+        diets: [],
+        excludeAllergens: [],
+        notifyNewOffers: false,
+        quietStart: null,
+        quietEnd: null,
+        dailyCap: 5,
+        isSaved: false,
+        updatedAt: null
+      };
+    }
+    return {
+      lat: p.lat,
+      lng: p.lng,
+      radiusKm: p.radiusKm,
+      categories: p.categories as FeedPreferences['categories'],
+      diets: valuesOf(DIETS, p.dietMask),
+      excludeAllergens: valuesOf(ALLERGENS, p.excludedAllergenMask),
+      notifyNewOffers: p.notifyNewOffers,
+      quietStart: p.quietStart,
+      quietEnd: p.quietEnd,
+      dailyCap: p.dailyCap,
+      isSaved: true,
+      updatedAt: p.updatedAt
+    };
+  }
+
+  return {
+    /**
+     * The feed for an eligible person (403 otherwise): without a point, the saved area is used;
+     * every bad parameter is named (400). Offers whose pooling window has ended get their lottery
+     * here if the job has not run it yet.
+     */
+    async feed(actor: FeedActor, raw: RawFeedQuery): Promise<FeedPage> {
+      if (!(await reservations.isEligible(actor.userId, now()))) throw notEligible();
+      const saved = await findFeedPreference(db, actor.userId);
+      const parsed = parseFeedQuery(raw, saved ?? null);
+      if (!parsed.query) {
+        const first = parsed.issues[0]!;
+        throw new AppError('validation_failed', `Invalid value for ${first.path}: ${first.message}`, { fields: parsed.issues });
+      }
+      const at = now();
+      let page = await searchFeed(db, parsed.query, at);
+      const due = page.items.filter((i) => i.poolingEndsAt && Date.parse(i.poolingEndsAt) <= at.getTime());
+      if (due.length > 0) {
+        for (const item of due) await reservations.allocateOffer(item.id);
+        page = await searchFeed(db, parsed.query, at);
+      }
+      return { ...page, query: parsed.query };
+    },
+
+    /**
+     * One donation as an eligible person sees it (403 otherwise; 404 when unknown, or not meant for
+     * people: partners only). Gone or ended offers are returned with their status for the page to say so.
+     */
+    async offerForPerson(actor: FeedActor, offerId: string): Promise<OfferView> {
+      if (!(await reservations.isEligible(actor.userId, now()))) throw notEligible();
+      const offer = await findOffer(db, offerId);
+      if (!offer || offer.audience === 'partners') throw new AppError('not_found', 'Offer not found');
+      return toOfferView(offer);
+    },
+
+    /** Where a first feed is centred when the person gave no point and saved no area: the middle of the live offers. */
+    defaultCentre(): Promise<{ lat: number; lng: number } | null> {
+      return liveOffersCentre(db, now().toISOString());
+    },
+
+    /** Whether the person may use the marketplace now. */
+    isEligible(userId: string): Promise<boolean> {
+      return reservations.isEligible(userId, now());
+    },
+
+    /** The person's saved area and preferences (defaults when none are saved). */
+    getPreferences(actor: FeedActor): Promise<FeedPreferences> {
+      return preferencesOf(actor.userId);
+    },
+
+    /**
+     * Saves the area and filters; notification fields (M4) are kept when not sent. Lat and lng go
+     * together.
+     */
+    async savePreferences(actor: FeedActor, input: FeedPreferencesInput): Promise<FeedPreferences> {
+      if ((input.lat === null) !== (input.lng === null)) {
+        throw new AppError('validation_failed', 'Latitude and longitude go together', {
+          fields: [{ path: input.lat === null ? 'lat' : 'lng', message: 'give both latitude and longitude, or neither' }]
+        });
+      }
+      const current = await findFeedPreference(db, actor.userId);
+      await saveFeedPreference(db, actor.userId, {
+        lat: input.lat,
+        lng: input.lng,
+        radiusKm: input.radiusKm,
+        categories: [...new Set(input.categories)],
+        dietMask: input.diets.reduce((m, d) => m | (1 << DIETS.indexOf(d)), 0),
+        excludedAllergenMask: input.excludeAllergens.reduce((m, a) => m | (1 << ALLERGENS.indexOf(a)), 0),
+        notifyNewOffers: input.notifyNewOffers ?? current?.notifyNewOffers ?? false,
+        quietStart: input.quietStart !== undefined ? input.quietStart : (current?.quietStart ?? null),
+        quietEnd: input.quietEnd !== undefined ? input.quietEnd : (current?.quietEnd ?? null),
+        dailyCap: input.dailyCap ?? current?.dailyCap ?? 5,
+        updatedAt: now().toISOString()
+      });
+      return preferencesOf(actor.userId);
+    }
+  };
+}
+
+export type FeedService = ReturnType<typeof createFeedService>;

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../errors.js';
+import { DEFAULT_MARKETPLACE_SETTINGS as NO_SHOW_DEFAULTS } from './marketplace.rules.js';
+import {
+  handoverTiming,
+  noShowMessage,
+  normaliseHandoverCode,
+  parisDayBounds,
+  pickupCodeHash,
+  unitsGivenBack
+} from './pickup.rules.js';
+
+function fieldOf(fn: () => unknown): { path: string; code?: string } | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e.details?.fields?.[0];
+    throw e;
+  }
+  return undefined;
+}
+
+describe('normaliseHandoverCode', () => {
+  it('upper-cases and strips spaces and dashes; 6 symbols is a pickup code, 8 a card', () => {
+    expect(normaliseHandoverCode(' ab2-c d3 ')).toEqual({ kind: 'pickup', code: 'AB2CD3' });
+    expect(normaliseHandoverCode('abcd-efgh')).toEqual({ kind: 'card', code: 'ABCDEFGH' });
+  });
+  it('refuses characters never printed (0, O, 1, I, L) and other lengths, naming the field', () => {
+    expect(fieldOf(() => normaliseHandoverCode('AB0CD3'))).toMatchObject({ path: 'code', code: 'invalid_character' });
+    expect(fieldOf(() => normaliseHandoverCode('ABC*D3'))).toMatchObject({ path: 'code', code: 'invalid_character' });
+    expect(fieldOf(() => normaliseHandoverCode('ABCDE'))).toMatchObject({ path: 'code', code: 'invalid_length' });
+  });
+});
+
+describe('pickupCodeHash', () => {
+  it('is sha256 hex of offer id followed by the code (the data contract)', () => {
+    expect(pickupCodeHash('offer-1', 'ABC234')).toBe(createHash('sha256').update('offer-1ABC234').digest('hex'));
+    expect(pickupCodeHash('offer-1', 'ABC234')).toMatch(/^[0-9a-f]{64}$/);
+    expect(pickupCodeHash('offer-1', 'ABC234')).not.toBe(pickupCodeHash('offer-2', 'ABC234'));
+  });
+});
+
+describe('handoverTiming', () => {
+  const w = { startsAt: '2026-11-29T18:00:00.000Z', endsAt: '2026-11-29T19:00:00.000Z' };
+  it('opens 30 minutes before the window and closes 60 minutes after it', () => {
+    expect(handoverTiming(w, new Date('2026-11-29T17:29:00.000Z'))).toBe('early');
+    expect(handoverTiming(w, new Date('2026-11-29T17:30:00.000Z'))).toBe('open');
+    expect(handoverTiming(w, new Date('2026-11-29T20:00:00.000Z'))).toBe('open');
+    expect(handoverTiming(w, new Date('2026-11-29T20:01:00.000Z'))).toBe('late');
+  });
+});
+
+describe('unitsGivenBack', () => {
+  it('returns what was not collected, never negative', () => {
+    expect(unitsGivenBack(3, 1)).toBe(2);
+    expect(unitsGivenBack(3, 3)).toBe(0);
+  });
+});
+
+describe('noShowMessage', () => {
+  it('says why and until when the limits are lowered', () => {
+    const m = noShowMessage(
+      { offerTitle: 'Pain', penalty: { until: new Date('2026-12-12T19:00:00.000Z'), maxActiveReservations: 1 }, settings: NO_SHOW_DEFAULTS },
+      'fr'
+    );
+    expect(m.body).toContain('2 réservations non retirées en 30 jours');
+    expect(m.body).toContain('12 décembre 2026');
+    expect(noShowMessage({ offerTitle: 'Bread', penalty: null, settings: NO_SHOW_DEFAULTS }, 'en').body).toContain('please cancel');
+  });
+});
+
+describe('parisDayBounds', () => {
+  it('gives the Paris calendar day in UTC, winter and summer', () => {
+    expect(parisDayBounds(new Date('2026-11-29T23:30:00.000Z'))).toEqual({
+      from: '2026-11-29T23:00:00.000Z',
+      to: '2026-11-30T23:00:00.000Z'
+    });
+    expect(parisDayBounds(new Date('2026-07-01T10:00:00.000Z'))).toEqual({
+      from: '2026-06-30T22:00:00.000Z',
+      to: '2026-07-01T22:00:00.000Z'
+    });
+  });
+});

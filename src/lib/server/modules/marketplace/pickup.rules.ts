@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { PICKUP_CODE_ALPHABET, PICKUP_CODE_LENGTH } from '../../../schemas/marketplace-vocabulary.js';
+import { fieldError } from '../../errors.js';
+import { CARD_CODE_LENGTH } from '../eligibility/people.rules.js';
+import type { MarketplaceSettings } from './marketplace.rules.js';
+
+/**
+ * Pure rules of the handover (remise) of a reserved offer: what a typed code is, when a handover may be
+ * confirmed, what a partial pickup gives back, when a confirmed reservation becomes a no-show, and
+ * when repeated no-shows lower a person's limits. No I/O; pickup.service.ts does the rest.
+ */
+
+/** A handover may be confirmed from this many minutes before the window opens (the person comes early)… */
+export const HANDOVER_EARLY_MINUTES = 30;
+/**
+ * …until this many minutes after it ends (the baker closes late). The no-show job waits the same grace,
+ * so a reservation is never both collectable and a no-show; the conditional updates settle any race.
+ */
+export const HANDOVER_LATE_MINUTES = 60;
+export const NO_SHOW_GRACE_MINUTES = HANDOVER_LATE_MINUTES;
+
+/** Wrong pickup codes per donor account and per address, in 15 minutes (only failures count). */
+export const LOOKUP_LIMITS = { perUser: 20, perIp: 40, windowMs: 15 * 60 * 1000 } as const;
+
+export type TypedCode = { kind: 'pickup'; code: string } | { kind: 'card'; code: string };
+
+/**
+ * A typed or scanned code as stored: upper case, spaces and dashes removed. Six symbols is a pickup
+ * code, eight an accompanied person's card (same alphabet). Anything else → 400 naming `field`:
+ * 0, O, 1, I and L are never printed, so a code with one was misread and should be read again.
+ */
+export function normaliseHandoverCode(input: string, field = 'code'): TypedCode {
+  const code = input.toUpperCase().replace(/[\s\-‐‑–—]/g, '');
+  for (const ch of code) {
+    if (!PICKUP_CODE_ALPHABET.includes(ch)) {
+      throw fieldError(field, `"${ch}" is never used in codes (no 0, O, 1, I or L): read the code again`, 'invalid_character');
+    }
+  }
+  if (code.length === PICKUP_CODE_LENGTH) return { kind: 'pickup', code };
+  if (code.length === CARD_CODE_LENGTH) return { kind: 'card', code };
+  throw fieldError(
+    field,
+    `A pickup code has ${PICKUP_CODE_LENGTH} characters, a card code ${CARD_CODE_LENGTH}`,
+    'invalid_length'
+  );
+}
+
+/** The data contract (migration 030): code_hash = sha256 hex of offer id followed by the normalised code. */
+export function pickupCodeHash(offerId: string, code: string): string {
+  return createHash('sha256').update(offerId + code, 'utf8').digest('hex');
+}
+
+const MINUTE = 60_000;
+
+/** Where `at` stands against the handover period of a window (with its tolerances). */
+export function handoverTiming(window: { startsAt: string; endsAt: string }, at: Date): 'early' | 'open' | 'late' {
+  const t = at.getTime();
+  if (t < new Date(window.startsAt).getTime() - HANDOVER_EARLY_MINUTES * MINUTE) return 'early';
+  if (t > new Date(window.endsAt).getTime() + HANDOVER_LATE_MINUTES * MINUTE) return 'late';
+  return 'open';
+}
+
+/** The units of a reservation not collected, which go back to the offer's remainder. */
+export function unitsGivenBack(reserved: number, collected: number): number {
+  return Math.max(0, reserved - collected);
+}
+
+/** Windows that ended before this instant leave their confirmed reservations as no-shows. */
+export function noShowCutoff(at: Date): string {
+  return new Date(at.getTime() - NO_SHOW_GRACE_MINUTES * MINUTE).toISOString();
+}
+
+/** The part of the marketplace settings (marketplace.rules.ts) that no-show messages quote. */
+export type NoShowSettings = Pick<
+  MarketplaceSettings,
+  'noShowThreshold' | 'noShowWindowDays' | 'noShowPenaltyDays' | 'penaltyMaxActiveReservations'
+>;
+
+/** A date as the person reads it (Europe/Paris), e.g. « 13 décembre 2026 ». */
+export function parisDay(at: Date, locale: 'fr' | 'en'): string {
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
+    timeZone: 'Europe/Paris',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric'
+  }).format(at);
+}
+
+/** The message told to a person whose reservation became a no-show (and why their limits are lowered). */
+export function noShowMessage(
+  input: { offerTitle: string; penalty: { until: Date; maxActiveReservations: number } | null; settings: NoShowSettings },
+  locale: 'fr' | 'en'
+): { title: string; body: string } {
+  const { offerTitle, penalty, settings } = input;
+  if (locale === 'en') {
+    const base = `Nobody came to collect “${offerTitle}” before the end of the pickup window; the reservation is recorded as not collected.`;
+    return {
+      title: 'Reservation not collected',
+      body: penalty
+        ? `${base} After ${settings.noShowThreshold} reservations not collected within ${settings.noShowWindowDays} days, you may hold ${penalty.maxActiveReservations} reservation(s) at a time until ${parisDay(penalty.until, 'en')}. Cancelling in time leaves the food to someone else.`
+        : `${base} If you cannot come, please cancel: the food then goes to someone else.`
+    };
+  }
+  const base = `Personne n’est venu chercher « ${offerTitle} » avant la fin du créneau : la réservation est notée non retirée.`;
+  return {
+    title: 'Réservation non retirée',
+    body: penalty
+      ? `${base} Après ${settings.noShowThreshold} réservations non retirées en ${settings.noShowWindowDays} jours, vous pouvez avoir ${penalty.maxActiveReservations} réservation(s) à la fois jusqu’au ${parisDay(penalty.until, 'fr')}. Annuler à temps laisse le don à quelqu’un d’autre.`
+      : `${base} Si vous ne pouvez pas venir, pensez à annuler : le don profite alors à quelqu’un d’autre.`
+  };
+}
+
+/** The message told to a person whose reservation the donor cancelled, with the donor's reason. */
+export function donorCancelMessage(input: { offerTitle: string; reason: string }, locale: 'fr' | 'en'): { title: string; body: string } {
+  return locale === 'en'
+    ? { title: 'Reservation cancelled by the donor', body: `The donor cancelled your reservation of “${input.offerTitle}”. Reason: ${input.reason}` }
+    : { title: 'Réservation annulée par le donateur', body: `Le donateur a annulé votre réservation de « ${input.offerTitle} ». Motif : ${input.reason}` };
+}
+
+/** [start, end) in UTC of the Europe/Paris calendar day that contains `at` (23, 24 or 25 hours long). */
+export function parisDayBounds(at: Date): { from: string; to: string } {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  const midnight = (isoDay: string) => {
+    // Paris is UTC+1 or UTC+2: the right offset is the one whose Paris date is `isoDay` at 00:00.
+    for (const offset of [1, 2]) {
+      const guess = new Date(`${isoDay}T00:00:00.000Z`);
+      guess.setUTCHours(guess.getUTCHours() - offset);
+      const hour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(guess);
+      if (hour === '00') return guess;
+    }
+    return new Date(`${isoDay}T00:00:00.000Z`);
+  };
+  const start = midnight(day);
+  const next = new Date(start.getTime() + 36 * 60 * MINUTE);
+  const nextDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(next);
+  return { from: start.toISOString(), to: midnight(nextDay).toISOString() };
+}

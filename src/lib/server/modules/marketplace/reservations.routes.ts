@@ -1,0 +1,120 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import {
+  idempotencyKeySchema,
+  personLimitsSchema,
+  reservationViewSchema,
+  reserveInputSchema
+} from '../../../schemas/reservations.js';
+import { requireActor } from '../../http/auth.js';
+import type { AppEnv } from '../../http/env.js';
+import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';
+import { createRouter } from '../../http/router.js';
+
+/**
+ * HTTP of reservations: reserve a donation (`/offers/{id}/reservations`, Idempotency-Key header),
+ * cancel (`/reservations/{id}/cancel`), my reservations (`/me/reservations`). Thin: validate,
+ * call one service function, present.
+ */
+
+const tags = ['marketplace'];
+
+const Reservation = reservationViewSchema.openapi('Reservation', {
+  description: 'A reservation as its owner (or the agent who made it) sees it; `code` while confirmed'
+});
+const Limits = personLimitsSchema.openapi('ReservationLimits', {
+  description: 'Limits that apply now; `penaltyUntil` is set while repeated no-shows lower them'
+});
+
+const id = z.string().min(1).max(100);
+const OfferParams = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' } }) });
+const ReservationParams = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' } }) });
+
+const reserveRoute = createRoute({
+  method: 'post',
+  path: '/{id}/reservations',
+  tags,
+  summary: 'Reserve units of a donation (eligible people, an agent for an accompanied person, a partner association)',
+  description:
+    'Atomic: the units reserved never exceed the offer. The same `Idempotency-Key` (per person) answers the first ' +
+    'reservation again. During a pooling window the request is `pooled` until the lottery; with `waitingList: true`, ' +
+    'a request larger than what remains joins the waiting list. 403 without an active anti-gaspi access or outside ' +
+    "the offer's audience (`details.reason`); 409 with `details.remaining`, or `details.limit` when a limit is reached; " +
+    '410 when the donation is gone.',
+  request: {
+    params: OfferParams,
+    headers: z.object({
+      'idempotency-key': idempotencyKeySchema.openapi({
+        param: { name: 'idempotency-key', in: 'header' },
+        description: 'A random key per reservation attempt (e.g. a UUID), reused on retries'
+      })
+    }),
+    ...jsonBody(reserveInputSchema.openapi('ReserveInput'))
+  },
+  responses: {
+    201: jsonResponse(Reservation, 'Reserved (or the first answer again: header Idempotent-Replayed: true)'),
+    ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 429)
+  }
+});
+
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/{id}/cancel',
+  tags,
+  summary: 'Cancel my reservation until the pickup window starts (units go back; the waiting list moves up)',
+  request: { params: ReservationParams },
+  responses: { 200: jsonResponse(Reservation, 'Cancelled'), ...errorResponses(400, 401, 403, 404, 409) }
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One of my reservations, with its pickup code while confirmed',
+  request: { params: ReservationParams },
+  responses: { 200: jsonResponse(Reservation, 'The reservation'), ...errorResponses(400, 401, 404) }
+});
+
+const mineRoute = createRoute({
+  method: 'get',
+  path: '/reservations',
+  tags,
+  summary: 'My reservations, newest first, with pickup codes and the limits that apply to me now',
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(Reservation), limits: Limits }), 'Newest first'),
+    ...errorResponses(401)
+  }
+});
+
+const svc = (c: Context<AppEnv>) => c.get('services').reservations;
+
+/** `/api/v1/offers/{id}/reservations`. */
+export function offerReservationsRoutes() {
+  const router = createRouter();
+  router.openapi(reserveRoute, async (c) => {
+    const result = await svc(c).reserve(
+      requireActor(c),
+      c.req.valid('param').id,
+      c.req.valid('json'),
+      c.req.valid('header')['idempotency-key']
+    );
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(result.reservation, 201);
+  });
+  return router;
+}
+
+/** `/api/v1/reservations/{id}` and `/cancel`. */
+export function reservationsRoutes() {
+  const router = createRouter();
+  router.openapi(cancelRoute, async (c) => c.json(await svc(c).cancel(requireActor(c), c.req.valid('param').id), 200));
+  router.openapi(getRoute, async (c) => c.json(await svc(c).getMine(requireActor(c), c.req.valid('param').id), 200));
+  return router;
+}
+
+/** `/api/v1/me/reservations`. */
+export function myReservationsRoutes() {
+  const router = createRouter();
+  router.openapi(mineRoute, async (c) => c.json(await svc(c).listMine(requireActor(c)), 200));
+  return router;
+}

@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { createSeriesInput, seriesTemplateSchema, updateSeriesInput, type SeriesTemplate } from '../../../schemas/offers.js';
+import type { DB } from '../../db/schema.js';
+import type { OfferSeriesTable } from '../../db/schema.marketplace.js';
+import { AppError, type FieldIssue } from '../../errors.js';
+import type { Actor } from '../../http/auth.js';
+import { getSetting } from '../eligibility/schemes.repository.js';
+import { findMembership, findOrganisation, type OrganisationRecord } from '../organisations/organisations.repository.js';
+import { checkOfferSafety, MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from './marketplace.rules.js';
+import { listOrganisationOffers } from './offers.repository.js';
+import { canManageOrganisationOffers } from './offers.policy.js';
+import { toOfferView, type OfferView } from './offers.presenter.js';
+import { offerValues } from './offers.service.js';
+import { addDays, occurrenceDays, occurrenceWindow, parisToday, SERIES_HORIZON_DAYS, seriesProblems } from './series.rules.js';
+
+/**
+ * Recurring offers: a weekly rule (ISO weekdays, HH:MM window in Europe/Paris) and a template. A job
+ * keeps occurrences generated SERIES_HORIZON_DAYS ahead; the unique (series_id, occurrence_on) makes
+ * generation idempotent (a skipped — cancelled — occurrence is never generated again). One occurrence
+ * is edited or skipped through the offers API (PATCH /offers/{id}, POST /offers/{id}/cancel).
+ */
+
+export interface SeriesView {
+  id: string;
+  organisationId: string;
+  weekdays: number[];
+  startTime: string;
+  endTime: string;
+  startsOn: string;
+  endsOn: string | null;
+  generatedUntil: string | null;
+  stoppedAt: string | null;
+  template: SeriesTemplate;
+  /** Occurrences not yet over, soonest first. */
+  occurrences: OfferView[];
+}
+
+type SeriesRow = OfferSeriesTable;
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string; code: string }[] } } }, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: FieldIssue[] = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message, code: i.code }));
+  throw new AppError('validation_failed', `Invalid ${fields[0]?.path ?? 'input'}: ${fields[0]?.message ?? ''}`, { fields });
+}
+
+function refuse(issues: { path: string; code: string; message: string }[]): never {
+  throw new AppError('validation_failed', `${issues[0]!.path}: ${issues[0]!.message}`, {
+    fields: issues.map((i) => ({ path: i.path, message: i.message, code: i.code }))
+  });
+}
+
+function templateOf(row: SeriesRow): SeriesTemplate {
+  return seriesTemplateSchema.parse(JSON.parse(row.template));
+}
+
+export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
+  const { db, now } = deps;
+
+  async function donorOrganisation(actor: Actor, organisationId: string): Promise<OrganisationRecord> {
+    const org = await findOrganisation(db, organisationId);
+    if (!org) throw new AppError('not_found', 'No such organisation');
+    const membership = await findMembership(db, org.id, actor.userId);
+    if (!canManageOrganisationOffers({ organisationKind: org.kind, isMember: membership !== undefined })) {
+      throw new AppError('forbidden', 'Only members of a donor organisation may manage its recurring offers');
+    }
+    return org;
+  }
+
+  async function managedSeries(actor: Actor, id: string): Promise<{ row: SeriesRow; org: OrganisationRecord }> {
+    const row = await db.selectFrom('offer_series').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || !row.organisation_id) throw new AppError('not_found', 'No such series');
+    return { row, org: await donorOrganisation(actor, row.organisation_id) };
+  }
+
+  /** The template's rules checked on the first occurrence window (closed lists, cold chain, partners' DLC). */
+  async function checkTemplate(template: SeriesTemplate, startTime: string, endTime: string, day: string) {
+    const settings = readMarketplaceSettings((await getSetting(db, MARKETPLACE_SETTINGS_KEY))?.value ?? null);
+    const w = occurrenceWindow(day, startTime, endTime);
+    const issues = checkOfferSafety(
+      {
+        ...template,
+        dateOn: template.dateKind === 'none' ? null : addDays(day, template.dateOffsetDays),
+        pickupStartsAt: w.startsAt,
+        pickupEndsAt: w.endsAt,
+        postedBy: 'organisation'
+      },
+      settings,
+      new Date(Date.parse(w.startsAt) - 60_000)
+    );
+    if (issues.length > 0) refuse(issues.map((i) => ({ ...i, path: `template.${i.path}` })));
+  }
+
+  /** Inserts the missing occurrences of one series from today; returns how many were created. */
+  async function generateFor(row: SeriesRow, org: OrganisationRecord | undefined, at: Date): Promise<number> {
+    if (row.stopped_at || !row.organisation_id) return 0;
+    const template = templateOf(row);
+    const pickup = template.pickup ??
+      (org?.address?.lat != null && org.address.lng != null
+        ? { addressLine: org.address.line, postalCode: org.address.postalCode, city: org.address.city, lat: org.address.lat, lng: org.address.lng }
+        : null);
+    if (!pickup) return 0;
+    const today = parisToday(at);
+    const shape = { weekdays: JSON.parse(row.weekdays) as number[], startTime: row.start_time, endTime: row.end_time, startsOn: row.starts_on, endsOn: row.ends_on };
+    let created = 0;
+    const iso = at.toISOString();
+    for (const day of occurrenceDays(shape, today)) {
+      const w = occurrenceWindow(day, row.start_time, row.end_time);
+      if (Date.parse(w.endsAt) <= at.getTime()) continue;
+      const result = await db
+        .insertInto('offer')
+        .values({
+          id: randomUUID(),
+          ...offerValues({ ...template, dateOn: template.dateKind === 'none' ? null : addDays(day, template.dateOffsetDays) }, pickup),
+          organisation_id: row.organisation_id,
+          donor_user_id: null,
+          posted_by_user_id: row.created_by_user_id,
+          series_id: row.id,
+          occurrence_on: day,
+          remaining: template.quantity,
+          pickup_starts_at: w.startsAt,
+          pickup_ends_at: w.endsAt,
+          partners_until: template.audience === 'partners-first' ? w.startsAt : null,
+          pooling_ends_at: null,
+          allocated_at: null,
+          status: 'published',
+          cancel_reason: null,
+          cancelled_at: null,
+          version: 1,
+          is_demo: row.is_demo,
+          created_at: iso,
+          updated_at: iso
+        })
+        .onConflict((oc) => oc.columns(['series_id', 'occurrence_on']).doNothing())
+        .executeTakeFirst();
+      created += Number(result.numInsertedOrUpdatedRows ?? 0n);
+    }
+    await db
+      .updateTable('offer_series')
+      .set({ generated_until: addDays(today, SERIES_HORIZON_DAYS - 1), updated_at: iso })
+      .where('id', '=', row.id)
+      .execute();
+    return created;
+  }
+
+  /** Future occurrences nobody reserved yet (they may be rewritten or withdrawn with the series). */
+  function untouchedFuture(seriesId: string, at: Date) {
+    return db
+      .selectFrom('offer')
+      .select('id')
+      .where('series_id', '=', seriesId)
+      .where('status', '=', 'published')
+      .where('pickup_starts_at', '>', at.toISOString())
+      .whereRef('remaining', '=', 'quantity')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('reservation').select('reservation.id').whereRef('reservation.offer_id', '=', 'offer.id'))));
+  }
+
+  async function view(id: string): Promise<SeriesView> {
+    const row = await db.selectFrom('offer_series').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const offers = await listOrganisationOffers(db, row.organisation_id!, { from: now().toISOString() });
+    return {
+      id: row.id,
+      organisationId: row.organisation_id!,
+      weekdays: JSON.parse(row.weekdays) as number[],
+      startTime: row.start_time,
+      endTime: row.end_time,
+      startsOn: row.starts_on,
+      endsOn: row.ends_on,
+      generatedUntil: row.generated_until,
+      stoppedAt: row.stopped_at,
+      template: templateOf(row),
+      occurrences: offers.filter((o) => o.seriesId === id).map((o) => toOfferView(o, { forDonor: true }))
+    };
+  }
+
+  return {
+    /** Creates a recurring offer and generates its occurrences of the next days at once. */
+    async createSeries(actor: Actor, raw: unknown): Promise<SeriesView> {
+      const input = parse(createSeriesInput, raw);
+      const org = await donorOrganisation(actor, input.organisationId);
+      const at = now();
+      const startsOn = input.startsOn ?? parisToday(at);
+      const shape = { weekdays: input.weekdays, startTime: input.startTime, endTime: input.endTime, startsOn, endsOn: input.endsOn ?? null };
+      const problems = seriesProblems(shape);
+      if (problems.length > 0) refuse(problems);
+      await checkTemplate(input.template, input.startTime, input.endTime, startsOn);
+      const id = randomUUID();
+      const iso = at.toISOString();
+      const row: SeriesRow = {
+        id,
+        organisation_id: org.id,
+        donor_user_id: null,
+        template: JSON.stringify(input.template),
+        weekdays: JSON.stringify([...input.weekdays].sort()),
+        start_time: input.startTime,
+        end_time: input.endTime,
+        starts_on: startsOn,
+        ends_on: input.endsOn ?? null,
+        generated_until: null,
+        stopped_at: null,
+        created_by_user_id: actor.userId,
+        is_demo: 0,
+        created_at: iso,
+        updated_at: iso
+      };
+      await db.insertInto('offer_series').values(row).execute();
+      await generateFor(row, org, at);
+      return view(id);
+    },
+
+    /**
+     * Changes the rule or the template: future occurrences nobody reserved are rewritten (withdrawn and
+     * generated again); those with reservations stay as they are (edit them one by one).
+     */
+    async updateSeries(actor: Actor, id: string, raw: unknown): Promise<SeriesView> {
+      const patch = parse(updateSeriesInput, raw);
+      const { row, org } = await managedSeries(actor, id);
+      if (row.stopped_at) throw new AppError('conflict', 'The series is stopped');
+      const at = now();
+      const shape = {
+        weekdays: patch.weekdays ?? (JSON.parse(row.weekdays) as number[]),
+        startTime: patch.startTime ?? row.start_time,
+        endTime: patch.endTime ?? row.end_time,
+        startsOn: row.starts_on,
+        endsOn: patch.endsOn === undefined ? row.ends_on : patch.endsOn
+      };
+      const problems = seriesProblems(shape);
+      if (problems.length > 0) refuse(problems);
+      const template = patch.template ?? templateOf(row);
+      await checkTemplate(template, shape.startTime, shape.endTime, parisToday(at) > row.starts_on ? parisToday(at) : row.starts_on);
+      const iso = at.toISOString();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('offer_series')
+          .set({
+            weekdays: JSON.stringify([...shape.weekdays].sort()),
+            start_time: shape.startTime,
+            end_time: shape.endTime,
+            ends_on: shape.endsOn,
+            template: JSON.stringify(template),
+            updated_at: iso
+          })
+          .where('id', '=', id)
+          .execute();
+        await trx.deleteFrom('offer').where('id', 'in', untouchedFuture(id, at)).execute();
+      });
+      const updated = await db.selectFrom('offer_series').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      await generateFor(updated, org, at);
+      return view(id);
+    },
+
+    /** Stops the series: no more occurrences; future ones nobody reserved are cancelled. */
+    async stopSeries(actor: Actor, id: string): Promise<SeriesView> {
+      const { row } = await managedSeries(actor, id);
+      if (row.stopped_at) throw new AppError('conflict', 'The series is already stopped');
+      const at = now();
+      const iso = at.toISOString();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('offer_series').set({ stopped_at: iso, updated_at: iso }).where('id', '=', id).execute();
+        await trx
+          .updateTable('offer')
+          .set((eb) => ({ status: 'cancelled', cancel_reason: 'series stopped', cancelled_at: iso, remaining: 0, version: eb(eb.ref('version'), '+', 1), updated_at: iso }))
+          .where('id', 'in', untouchedFuture(id, at))
+          .execute();
+      });
+      return view(id);
+    },
+
+    async getSeries(actor: Actor, id: string): Promise<SeriesView> {
+      await managedSeries(actor, id);
+      return view(id);
+    },
+
+    /** The job: every running series keeps its occurrences of the next days (idempotent). */
+    async generateDue(): Promise<{ series: number; created: number }> {
+      const at = now();
+      const today = parisToday(at);
+      const rows = await db
+        .selectFrom('offer_series')
+        .selectAll()
+        .where('stopped_at', 'is', null)
+        .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', today)]))
+        .execute();
+      let created = 0;
+      for (const row of rows) {
+        const org = row.organisation_id ? await findOrganisation(db, row.organisation_id) : undefined;
+        created += await generateFor(row, org, at);
+      }
+      return { series: rows.length, created };
+    }
+  };
+}
+
+export type SeriesService = ReturnType<typeof createSeriesService>;

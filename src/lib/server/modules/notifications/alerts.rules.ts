@@ -1,0 +1,71 @@
+/**
+ * Pure rules of the marketplace alerts: quiet hours (Europe/Paris), distance, what matches a
+ * person's saved preferences.
+ */
+
+/** Minutes since midnight in Europe/Paris. */
+export function parisMinutes(at: Date): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Paris' }).formatToParts(at);
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
+  const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
+  return hour * 60 + minute;
+}
+
+function minutesOf(hhmm: string | null): number | null {
+  if (!hhmm) return null;
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+/**
+ * Whether `at` falls in the quiet hours [start, end) (HH:MM, Paris time; may wrap midnight, e.g.
+ * 22:00–07:00). No quiet hours when either end is missing or both are equal.
+ */
+export function inQuietHours(start: string | null, end: string | null, at: Date): boolean {
+  const s = minutesOf(start);
+  const e = minutesOf(end);
+  if (s === null || e === null || s === e) return false;
+  const now = parisMinutes(at);
+  return s < e ? now >= s && now < e : now >= s || now < e;
+}
+
+/** Great-circle distance in km (haversine). */
+export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export interface AlertPreference {
+  lat: number;
+  lng: number;
+  radiusKm: number;
+  categories: string[];
+  dietMask: number;
+  excludedAllergenMask: number;
+}
+
+export interface AlertOffer {
+  lat: number;
+  lng: number;
+  category: string;
+  dietMask: number;
+  allergenMask: number;
+}
+
+/**
+ * Whether an offer matches a saved area: within the radius, in one of the chosen categories (none
+ * chosen = all), carrying every chosen diet, containing none of the excluded allergens.
+ */
+export function offerMatches(pref: AlertPreference, offer: AlertOffer): boolean {
+  if (distanceKm(pref, offer) > pref.radiusKm) return false;
+  if (pref.categories.length > 0 && !pref.categories.includes(offer.category)) return false;
+  if ((offer.dietMask & pref.dietMask) !== pref.dietMask) return false;
+  if ((offer.allergenMask & pref.excludedAllergenMask) !== 0) return false;
+  return true;
+}
+
+/** HH:MM or empty (none). */
+export const QUIET_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;

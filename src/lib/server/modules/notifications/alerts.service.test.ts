@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../../../../tests/helpers/db.js';
+import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
+import { insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { insertTestReservation } from '../marketplace/offers.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson } from '../marketplace/reservations.testing.js';
+import { messageFor } from './messages.js';
+
+const AT = '2026-11-29T10:00:00.000Z';
+
+describe.each(DIALECTS)('marketplace alerts on %s', (kind) => {
+  let t: TestServices;
+  let schemeId: string;
+  let ccasId: string;
+  let donorOrg: string;
+  const db = () => t.database.db;
+
+  async function eligible(name = 'Léa', locale = 'fr'): Promise<string> {
+    const id = await insertTestPerson(db(), name, locale);
+    await grantAntiGaspi(db(), id, schemeId, ccasId);
+    return id;
+  }
+  async function savedArea(userId: string, values: Partial<{ lat: number; lng: number; radius_km: number; categories: string; diet_mask: number; excluded_allergen_mask: number; quiet_start: string | null; quiet_end: string | null; daily_cap: number; notify_new_offers: number }> = {}) {
+    await db()
+      .insertInto('feed_preference')
+      .values({
+        user_id: userId,
+        lat: 50.63,
+        lng: 3.06,
+        radius_km: 3,
+        categories: '[]',
+        diet_mask: 0,
+        excluded_allergen_mask: 0,
+        notify_new_offers: 1,
+        quiet_start: null,
+        quiet_end: null,
+        daily_cap: 5,
+        updated_at: AT,
+        ...values
+      })
+      .execute();
+  }
+  async function inbox(userId: string) {
+    return db().selectFrom('inbox_item').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+  }
+
+  beforeAll(async () => {
+    t = await createTestServices(kind);
+    ccasId = await insertTestOrganisation(db(), 'ccas', 'CCAS');
+    donorOrg = await insertTestOrganisation(db(), 'donor', 'Boulangerie Martin');
+    schemeId = await insertTestScheme(db(), 'anti-gaspi', [ccasId]);
+  });
+  afterAll(async () => t.destroy());
+  beforeEach(() => t.clock.set(AT));
+
+  it('reminds a confirmed reservation once, in the person’s language, when its window ends within the setting', async () => {
+    const fr = await eligible('Léa');
+    const en = await eligible('Sam', 'en');
+    const offer = await insertTestOffer(db(), { organisationId: donorOrg, at: AT, pickup_starts_at: '2026-11-29T17:00:00.000Z', pickup_ends_at: '2026-11-29T18:00:00.000Z' });
+    const r1 = await insertTestReservation(db(), offer, fr, 1);
+    await insertTestReservation(db(), offer, en, 2);
+    const waiting = await eligible('Noé');
+    await insertTestReservation(db(), offer, waiting, 1, 'waiting');
+
+    // 17:00 UTC: the window ends in 60 minutes, more than the default 30: nothing yet.
+    t.clock.set('2026-11-29T17:00:00.000Z');
+    expect(await t.services.alerts.sendPickupReminders()).toEqual({ reminded: 0 });
+    t.clock.set('2026-11-29T17:31:00.000Z');
+    expect(await t.services.alerts.sendPickupReminders()).toEqual({ reminded: 2 });
+    expect(await t.services.alerts.sendPickupReminders()).toEqual({ reminded: 0 });
+
+    const [frItem] = await inbox(fr);
+    expect(frItem).toMatchObject({ kind: 'reservation.reminder', title: 'Rappel : retrait avant 19:00', link: '/mes-reservations' });
+    expect(frItem!.body).toContain('Boulangerie Martin');
+    const [enItem] = await inbox(en);
+    expect(enItem!.title).toBe('Reminder: pick up before 19:00');
+    expect(await inbox(waiting)).toHaveLength(0);
+    const row = await db().selectFrom('reservation').select('reminded_at').where('id', '=', r1).executeTakeFirstOrThrow();
+    expect(row.reminded_at).toBe('2026-11-29T17:31:00.000Z');
+    // The email goes through the outbox.
+    expect(await db().selectFrom('outbox').select('channel').where('user_id', '=', fr).execute()).toEqual([{ channel: 'email' }]);
+  });
+
+  const LYON = { lat: 45.76, lng: 4.83 };
+  it('alerts eligible people whose saved area and preferences match a new offer, once', async () => {
+    const near = await eligible('Près');
+    await savedArea(near, LYON);
+    const far = await eligible('Loin');
+    await savedArea(far, { ...LYON, lat: 45.83, lng: 4.97 }); // ~13 km away, radius 3
+    const notEligible = await insertTestPerson(db(), 'Sans accès');
+    await savedArea(notEligible, LYON);
+    const off = await eligible('Sans alertes');
+    await savedArea(off, { ...LYON, notify_new_offers: 0 });
+    const wrongCategory = await eligible('Fruits');
+    await savedArea(wrongCategory, { ...LYON, categories: '["fruits-legumes"]' });
+    const allergic = await eligible('Gluten');
+    await savedArea(allergic, { ...LYON, excluded_allergen_mask: 1 });
+    const vegan = await eligible('Végan');
+    await savedArea(vegan, { ...LYON, diet_mask: 2 });
+    const member = await eligible('Boulanger');
+    await savedArea(member, LYON);
+    await insertTestMembership(db(), donorOrg, member);
+
+    const offer = await insertTestOffer(db(), { organisationId: donorOrg, at: AT, ...LYON, title: 'Baguettes' });
+    const partnersOnly = await insertTestOffer(db(), { organisationId: donorOrg, at: AT, ...LYON, audience: 'partners' });
+    expect(await t.services.alerts.sendNewOfferAlerts()).toEqual({ alerted: 1, quiet: 0, capped: 0 });
+    expect(await t.services.alerts.sendNewOfferAlerts()).toEqual({ alerted: 0, quiet: 0, capped: 0 });
+    const [item] = await inbox(near);
+    expect(item).toMatchObject({ kind: 'offer.new', title: 'Nouveau don près de chez vous : Baguettes', link: `/dons/${offer}` });
+    expect(item!.body).toMatch(/^Boulangerie Martin, à 0 km\./);
+    for (const other of [far, notEligible, off, wrongCategory, allergic, vegan, member]) expect(await inbox(other)).toHaveLength(0);
+    expect(partnersOnly).toBeTruthy();
+  });
+
+  it('waits for the end of quiet hours (Europe/Paris) and respects the daily cap', async () => {
+    const sleeper = await eligible('Dort');
+    await savedArea(sleeper, { lat: 48.85, lng: 2.35, quiet_start: '22:00', quiet_end: '07:00' });
+    const capped = await eligible('Plafond');
+    await savedArea(capped, { lat: 48.85, lng: 2.35, daily_cap: 1 });
+    // 22:30 in Paris (21:30 UTC in winter).
+    t.clock.set('2026-11-29T21:30:00.000Z');
+    const first = await insertTestOffer(db(), { organisationId: donorOrg, at: '2026-11-29T21:30:00.000Z', lat: 48.85, lng: 2.35, pickup_starts_at: '2026-11-30T08:00:00.000Z', pickup_ends_at: '2026-11-30T10:00:00.000Z' });
+    await insertTestOffer(db(), { organisationId: donorOrg, at: '2026-11-29T21:31:00.000Z', lat: 48.85, lng: 2.35, pickup_starts_at: '2026-11-30T08:00:00.000Z', pickup_ends_at: '2026-11-30T10:00:00.000Z' });
+    t.clock.set('2026-11-29T21:32:00.000Z');
+    expect(await t.services.alerts.sendNewOfferAlerts()).toEqual({ alerted: 1, quiet: 2, capped: 1 });
+    expect((await inbox(capped)).map((i) => i.link)).toEqual([`/dons/${first}`]);
+    expect(await inbox(sleeper)).toHaveLength(0);
+    // 07:00 in Paris: the delayed alerts go out (no cap reached for this person: 5 a day).
+    t.clock.set('2026-11-30T06:00:00.000Z');
+    expect(await t.services.alerts.sendNewOfferAlerts()).toMatchObject({ alerted: 2, quiet: 0 });
+    expect(await inbox(sleeper)).toHaveLength(2);
+  });
+
+  it('reads and saves the alert settings without touching the saved area', async () => {
+    const id = await eligible('Réglages');
+    expect(await t.services.alerts.getAlertSettings(id)).toEqual({
+      notifyNewOffers: false,
+      quietStart: null,
+      quietEnd: null,
+      dailyCap: 5,
+      hasArea: false,
+      radiusKm: null
+    });
+    await savedArea(id, { notify_new_offers: 0, radius_km: 4 });
+    const saved = await t.services.alerts.saveAlertSettings(id, { notifyNewOffers: true, quietStart: '21:30', quietEnd: '08:00', dailyCap: 3 });
+    expect(saved).toEqual({ notifyNewOffers: true, quietStart: '21:30', quietEnd: '08:00', dailyCap: 3, hasArea: true, radiusKm: 4 });
+    await expect(t.services.alerts.saveAlertSettings(id, { notifyNewOffers: true, quietStart: '21:30', quietEnd: null, dailyCap: 3 })).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: { fields: [{ path: 'quietEnd' }] }
+    });
+  });
+});
+
+describe('messageFor', () => {
+  const params = { offerTitle: 'Pain', placeName: 'Boulangerie', pickupStartsAt: '2026-11-29T18:00:00.000Z', pickupEndsAt: '2026-11-29T19:00:00.000Z', quantity: 2 };
+  it('writes every kind in French and English', () => {
+    expect(messageFor('reservation.confirmed', 'fr', params)).toEqual({
+      title: 'Réservation confirmée : Pain',
+      body: 'Votre réservation (2 parts) chez Boulangerie est confirmée. Retrait du dim. 29 nov., 19:00 à 20:00. Votre code de retrait est dans « Mes réservations ».'
+    });
+    expect(messageFor('reservation.promoted', 'en', params).title).toBe('A place came free: Pain');
+    expect(messageFor('offer.cancelled', 'fr', { ...params, reason: 'Four en panne' }).body).toBe(
+      'Boulangerie a annulé ce don. Votre réservation est annulée ; vous n’avez rien à faire. Motif : Four en panne'
+    );
+    expect(messageFor('offer.new', 'en', { ...params, distanceKm: 1.26 }).body).toBe('Boulangerie, 1.3 km away. Pick up from Sun 29 Nov, 19:00 to 20:00.');
+    expect(messageFor('reservation.reminder', 'de', params).title).toBe('Rappel : retrait avant 20:00');
+  });
+});

@@ -1,0 +1,171 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
+import { FEED_MAX_RADIUS_KM } from '../../../schemas/reservations.js';
+import type { DB } from '../../db/schema.js';
+import { fieldError } from '../../errors.js';
+import { activeGrants, listGrants } from '../eligibility/people.repository.js';
+import { parisDate } from '../eligibility/requests.rules.js';
+import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from '../marketplace/marketplace.rules.js';
+import { enqueueNotification } from './inbox.repository.js';
+import * as repo from './alerts.repository.js';
+import { distanceKm, inQuietHours, offerMatches, QUIET_TIME } from './alerts.rules.js';
+import { messageFor } from './messages.js';
+
+/**
+ * Marketplace alerts written by jobs into the outbox: the reminder before a pickup window ends
+ * (once per reservation) and "new offer in my saved area".
+ *
+ * New offers are found by a job scanning offers published in the last NEW_OFFER_LOOKBACK_MS rather
+ * than by a hook in the offers service: an offer posted by any path (form, API, recurring series,
+ * demo) is seen, and a failed run is simply caught up by the next one. Each (person, offer) is told
+ * once (an inbox item links to the offer). During the person's quiet hours (Europe/Paris) the alert
+ * is delayed, not dropped: the next run after the quiet hours sends it if the offer is still live
+ * and still within the lookback. The daily cap counts alerts over the last 24 hours; beyond it an
+ * offer is skipped for that person (it stays in the feed), and is not told later.
+ */
+
+/** How far back the new-offer scan looks: alerts delayed by quiet hours must still find their offer. */
+export const NEW_OFFER_LOOKBACK_MS = 12 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const alertSettingsSchema = z.object({
+  notifyNewOffers: z.boolean(),
+  quietStart: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
+  quietEnd: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
+  dailyCap: z.number().int().min(1).max(20)
+});
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+
+export interface AlertSettingsView extends AlertSettings {
+  /** Whether the person saved a point for the feed (alerts need one). */
+  hasArea: boolean;
+  radiusKm: number | null;
+}
+
+export interface AlertsService {
+  /** Writes the reminders due now; returns how many. */
+  sendPickupReminders(): Promise<{ reminded: number }>;
+  /** Writes the new-offer alerts due now. */
+  sendNewOfferAlerts(): Promise<{ alerted: number; quiet: number; capped: number }>;
+  getAlertSettings(userId: string): Promise<AlertSettingsView>;
+  saveAlertSettings(userId: string, input: AlertSettings): Promise<AlertSettingsView>;
+}
+
+export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): AlertsService {
+  const { db, now } = deps;
+
+  async function settings() {
+    const row = await db.selectFrom('setting').select('value').where('key', '=', MARKETPLACE_SETTINGS_KEY).executeTakeFirst();
+    return readMarketplaceSettings(row?.value ?? null);
+  }
+
+  async function isEligible(userId: string, at: Date): Promise<boolean> {
+    return activeGrants(await listGrants(db, userId), parisDate(at)).some((g) => g.schemeCode === MARKETPLACE_SCHEME);
+  }
+
+  async function getAlertSettings(userId: string): Promise<AlertSettingsView> {
+    const row = await repo.alertSettings(db, userId);
+    const defaultCap = Math.min(Math.max((await settings()).newOfferDailyCapDefault, 1), 20);
+    return {
+      notifyNewOffers: Number(row?.notify_new_offers ?? 0) === 1,
+      quietStart: row?.quiet_start ?? null,
+      quietEnd: row?.quiet_end ?? null,
+      dailyCap: row ? Math.min(Math.max(Number(row.daily_cap), 1), 20) : defaultCap,
+      hasArea: row?.lat != null && row?.lng != null,
+      radiusKm: row ? Number(row.radius_km) : null
+    };
+  }
+
+  return {
+    async sendPickupReminders() {
+      const at = now();
+      const minutes = (await settings()).reminderMinutesBeforeEnd;
+      if (minutes <= 0) return { reminded: 0 };
+      const due = await repo.remindersDue(db, at.toISOString(), new Date(at.getTime() + minutes * 60_000).toISOString());
+      let reminded = 0;
+      for (const c of due) {
+        const wrote = await db.transaction().execute(async (trx) => {
+          if (!(await repo.markReminded(trx, c.reservationId, at.toISOString()))) return false;
+          const text = messageFor('reservation.reminder', c.locale, {
+            offerTitle: c.offerTitle,
+            placeName: c.placeName,
+            pickupStartsAt: c.pickupStartsAt,
+            pickupEndsAt: c.pickupEndsAt,
+            quantity: c.quantity
+          });
+          await enqueueNotification(trx, at, { userId: c.userId, kind: 'reservation.reminder', ...text, link: '/mes-reservations' });
+          return true;
+        });
+        if (wrote) reminded += 1;
+      }
+      return { reminded };
+    },
+
+    async sendNewOfferAlerts() {
+      const at = now();
+      const result = { alerted: 0, quiet: 0, capped: 0 };
+      const offers = await repo.recentLiveOffers(db, new Date(at.getTime() - NEW_OFFER_LOOKBACK_MS).toISOString(), at.toISOString());
+      const eligible = new Map<string, boolean>();
+      for (const offer of offers) {
+        // A box of the largest saved radius around the offer, then each person's exact distance.
+        const dLat = FEED_MAX_RADIUS_KM / 111;
+        const dLng = FEED_MAX_RADIUS_KM / (111 * Math.max(Math.cos((offer.lat * Math.PI) / 180), 0.1));
+        const people = await repo.subscribersNear(db, {
+          minLat: offer.lat - dLat,
+          maxLat: offer.lat + dLat,
+          minLng: offer.lng - dLng,
+          maxLng: offer.lng + dLng
+        });
+        const link = `/dons/${offer.id}`;
+        for (const p of people) {
+          if (p.userId === offer.donorUserId) continue;
+          if (!offerMatches(p, offer)) continue;
+          if (await repo.alreadyAlerted(db, p.userId, link)) continue;
+          if (offer.organisationId && (await repo.isMember(db, p.userId, offer.organisationId))) continue;
+          if (!eligible.has(p.userId)) eligible.set(p.userId, await isEligible(p.userId, at));
+          if (!eligible.get(p.userId)) continue;
+          if (inQuietHours(p.quietStart, p.quietEnd, at)) {
+            result.quiet += 1;
+            continue;
+          }
+          if ((await repo.alertsSince(db, p.userId, new Date(at.getTime() - DAY_MS).toISOString())) >= p.dailyCap) {
+            result.capped += 1;
+            continue;
+          }
+          const text = messageFor('offer.new', p.locale, {
+            offerTitle: offer.title,
+            placeName: offer.placeName,
+            pickupStartsAt: offer.pickupStartsAt,
+            pickupEndsAt: offer.pickupEndsAt,
+            distanceKm: distanceKm(p, offer)
+          });
+          await db.transaction().execute((trx) => enqueueNotification(trx, at, { userId: p.userId, kind: 'offer.new', ...text, link }));
+          result.alerted += 1;
+        }
+      }
+      return result;
+    },
+
+    getAlertSettings,
+
+    async saveAlertSettings(userId, input) {
+      const parsed = alertSettingsSchema.parse(input);
+      if ((parsed.quietStart === null) !== (parsed.quietEnd === null)) {
+        throw fieldError(parsed.quietStart === null ? 'quietStart' : 'quietEnd', 'set both ends of the quiet hours, or neither', 'quiet_hours_incomplete');
+      }
+      await repo.saveAlertSettings(
+        db,
+        userId,
+        {
+          notify_new_offers: parsed.notifyNewOffers ? 1 : 0,
+          quiet_start: parsed.quietStart,
+          quiet_end: parsed.quietEnd,
+          daily_cap: parsed.dailyCap
+        },
+        now().toISOString()
+      );
+      return getAlertSettings(userId);
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import { fail } from '@sveltejs/kit';
+import QRCode from 'qrcode';
+import { actorOf, servicesOf } from '$lib/web/auth.server';
+import { isAppErrorLike } from '$lib/web/forms.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * `/mes-reservations`: the person's reservations; each confirmed one shows its pickup code in large
+ * letters and as a QR code (a PNG data URL made here: no script, works offline once loaded), with a
+ * cancel button while the window has not started; no-shows and lowered limits are explained.
+ */
+export const load: PageServerLoad = async (event) => {
+  const actor = actorOf(event);
+  const services = servicesOf(event);
+  const { items, limits } = await services.reservations.listMine(actor);
+  const now = services.now().getTime();
+  const withQr = await Promise.all(
+    items.map(async (r) => ({
+      ...r,
+      qr: r.code ? await QRCode.toDataURL(r.code, { margin: 2, width: 240, errorCorrectionLevel: 'M' }) : null
+    }))
+  );
+  const live = (r: (typeof withQr)[number]) => ['pooled', 'waiting', 'confirmed'].includes(r.status) && Date.parse(r.pickupEndsAt) > now;
+  return {
+    current: withQr.filter(live),
+    past: withQr.filter((r) => !live(r)),
+    limits,
+    hasRecentNoShow: items.some((r) => r.status === 'no_show' && now - Date.parse(r.pickupEndsAt) < 30 * 86_400_000),
+    justReserved: event.url.searchParams.get('reservee')
+  };
+};
+
+export const actions: Actions = {
+  cancel: async (event) => {
+    const actor = actorOf(event);
+    const services = servicesOf(event);
+    const data = await event.request.formData();
+    try {
+      await services.reservations.cancel(actor, String(data.get('reservationId') ?? ''));
+    } catch (err) {
+      if (isAppErrorLike(err)) return fail(409, { cancelFailed: true });
+      throw err;
+    }
+    return { cancelled: true };
+  }
+};

@@ -1,0 +1,69 @@
+import { error, redirect } from '@sveltejs/kit';
+import { actorOf, servicesOf } from '$lib/web/auth.server';
+import { isAppErrorLike } from '$lib/web/forms.server';
+import { defaultWindow, failOffer, offerFormInput, offerFormValues, parisDayTime } from '$lib/web/offers.server';
+import { eurosInput } from '$lib/web/euros';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * Post an offer in under a minute from a phone: the form comes filled from the organisation's last
+ * offer (or the one chosen under "start from a previous offer", `?depuis=<id>`), with today's window
+ * from now + 15 min for one hour. Works without JavaScript.
+ */
+export const load: PageServerLoad = async (event) => {
+  const actor = actorOf(event);
+  const services = servicesOf(event);
+  try {
+    const organisation = await services.organisations.getOrganisation(actor, event.params.id);
+    const recent = await services.offers.recentOffers(actor, event.params.id, 8);
+    const chosenId = event.url.searchParams.get('depuis');
+    const blank = chosenId === 'vide';
+    const template = blank ? undefined : (recent.find((o) => o.id === chosenId) ?? recent[0]);
+    const window = defaultWindow(services.now());
+    const start = parisDayTime(window.startsAt);
+    const values: Record<string, string | string[]> = template
+      ? offerFormValues(template, window)
+      : {
+          category: 'pain-viennoiserie',
+          unit: 'unit',
+          quantity: '',
+          dateKind: 'none',
+          storage: 'ambient',
+          allergens: [],
+          diets: [],
+          origins: [],
+          audience: 'people',
+          pickupDate: start.day,
+          pickupStart: start.time,
+          pickupEnd: parisDayTime(window.endsAt).time
+        };
+    const locale = event.locals.locale === 'en' ? 'en' : 'fr';
+    return {
+      organisation: { id: organisation.id, name: organisation.name },
+      values,
+      valueEuros: template ? eurosInput(template.valueCents, locale) : '',
+      templateId: template?.id ?? null,
+      recent: recent.map((o) => ({ id: o.id, title: o.title, quantity: o.quantity, category: o.category }))
+    };
+  } catch (err) {
+    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
+    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
+    throw err;
+  }
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const actor = actorOf(event);
+    const services = servicesOf(event);
+    const data = await event.request.formData();
+    let id: string;
+    try {
+      const offer = await services.offers.postOffer(actor, { organisationId: event.params.id, ...offerFormInput(data) });
+      id = offer.id;
+    } catch (err) {
+      return failOffer(err, data);
+    }
+    redirect(303, `/organisations/${event.params.id}/dons/${id}?publie`);
+  }
+};

@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
+import {
+  insertTestHousehold,
+  insertTestOffer,
+  insertTestReservation
+} from '../../src/lib/server/modules/marketplace/pickup.testing.js';
+import {
+  DEMO_PASSWORD,
+  expectAccessible,
+  launchBrowser,
+  overflowsHorizontally,
+  signInWithPassword,
+  startGlane,
+  type RunningGlane
+} from './harness.js';
+
+const PHONE = { width: 360, height: 740 };
+
+/**
+ * The baker's handover at closing time, on a phone: types the code a student shows, sees her first name,
+ * the quantity and the offer, and confirms. The reservation is written straight into the running
+ * Glane's database (the offers and reservations services of issue 5 are built alongside).
+ */
+describe('handover (remise) in the browser', () => {
+  let glane: RunningGlane;
+  let browser: Browser;
+  let database: Database;
+  let dir: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'glane-handover-'));
+    const path = join(dir, 'glane.db');
+    glane = await startGlane({ SQLITE_PATH: path });
+    browser = await launchBrowser();
+    database = openSqlite(path);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await database?.close();
+    await browser?.close();
+    await glane?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets the demo baker type a code at 360 px and confirm the pickup', async () => {
+    const db = database.db;
+    const baker = await db
+      .selectFrom('membership')
+      .innerJoin('user', 'user.id', 'membership.user_id')
+      .select('membership.organisation_id as orgId')
+      .where('user.email', '=', 'boulangerie@demo.glane.localhost')
+      .executeTakeFirstOrThrow();
+    const student = await db.selectFrom('user').select('id').where('email', '=', 'beneficiaire4@demo.glane.localhost').executeTakeFirstOrThrow();
+    const household = await db.selectFrom('household').select('first_name').where('user_id', '=', student.id).executeTakeFirst();
+    if (!household) await insertTestHousehold(db, student.id, 'Élodie');
+    const firstName = household?.first_name ?? 'Élodie';
+    const now = Date.now();
+    const offerId = await insertTestOffer(db, {
+      organisationId: baker.orgId,
+      title: 'Baguettes de la veille',
+      quantity: 6,
+      pickupStartsAt: new Date(now - 10 * 60_000).toISOString(),
+      pickupEndsAt: new Date(now + 50 * 60_000).toISOString()
+    });
+    await insertTestReservation(db, { offerId, userId: student.id, quantity: 2, code: 'KX7P3M', at: new Date(now - 60 * 60_000).toISOString() });
+
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
+    contexts.push(context);
+    const page = await context.newPage();
+    await signInWithPassword(page, glane.url, 'boulangerie@demo.glane.localhost', DEMO_PASSWORD);
+    await page.goto(`${glane.url}/organisations/${baker.orgId}`);
+    await page.getByRole('link', { name: 'Remise des dons' }).click();
+    await page.waitForURL(`${glane.url}/organisations/${baker.orgId}/remise`);
+    expect(await page.locator('ul.today').textContent()).toContain('Baguettes de la veille');
+    expect(await overflowsHorizontally(page), 'handover page scrolls sideways at 360 px').toBe(false);
+    await expectAccessible(page, 'handover page');
+
+    // A misread code (O for 0) is refused, naming the field.
+    await page.getByLabel('Code de retrait ou de carte').fill('KX7-P3O');
+    await page.getByRole('button', { name: 'Chercher' }).click();
+    await page.getByRole('alert').first().waitFor();
+    expect(await page.locator('#field-code').getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page, 'handover page, refused code');
+
+    await page.getByLabel('Code de retrait ou de carte').fill('kx7-p3m');
+    await page.getByRole('button', { name: 'Chercher' }).click();
+    await page.getByRole('heading', { name: `À remettre à ${firstName}` }).waitFor();
+    expect(await page.locator('article.reservation h3').textContent()).toMatch(/2\s*×\s*Baguettes de la veille/);
+    expect(await overflowsHorizontally(page), 'found reservation scrolls sideways at 360 px').toBe(false);
+    await expectAccessible(page, 'handover page, reservation found');
+    const button = page.getByRole('button', { name: 'Remis en entier (2)' });
+    const box = await button.boundingBox();
+    expect(box && box.height >= 44, 'the confirm button is a big touch target').toBe(true);
+    await button.click();
+    await page.getByText(`C’est noté : 2 × Baguettes de la veille remis à ${firstName}.`).waitFor();
+    expect(await page.locator('ul.today').textContent()).toContain('Retirée');
+    await expectAccessible(page, 'handover page, handed over');
+
+    const row = await db.selectFrom('reservation').select(['status', 'collected_quantity']).where('offer_id', '=', offerId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'collected', collected_quantity: 2 });
+  });
+
+  it('works without JavaScript: a partial pickup gives the rest back to the offer', async () => {
+    const db = database.db;
+    const baker = await db
+      .selectFrom('membership')
+      .innerJoin('user', 'user.id', 'membership.user_id')
+      .select('membership.organisation_id as orgId')
+      .where('user.email', '=', 'boulangerie@demo.glane.localhost')
+      .executeTakeFirstOrThrow();
+    const student = await db.selectFrom('user').select('id').where('email', '=', 'beneficiaire5@demo.glane.localhost').executeTakeFirstOrThrow();
+    const now = Date.now();
+    const offerId = await insertTestOffer(db, {
+      organisationId: baker.orgId,
+      title: 'Croissants',
+      quantity: 5,
+      pickupStartsAt: new Date(now - 10 * 60_000).toISOString(),
+      pickupEndsAt: new Date(now + 50 * 60_000).toISOString()
+    });
+    await insertTestReservation(db, { offerId, userId: student.id, quantity: 3, code: 'PQ4R5S' });
+
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, javaScriptEnabled: false });
+    contexts.push(context);
+    const page = await context.newPage();
+    await signInWithPassword(page, glane.url, 'boulangerie@demo.glane.localhost', DEMO_PASSWORD);
+    await page.goto(`${glane.url}/organisations/${baker.orgId}/remise`);
+    // No BarcodeDetector without scripts: the scan button is not offered.
+    expect(await page.getByRole('button', { name: 'Scanner le QR code' }).count()).toBe(0);
+    await page.getByLabel('Code de retrait ou de carte').fill('PQ4 R5S');
+    await page.getByRole('button', { name: 'Chercher' }).click();
+    await page.locator('article.reservation').waitFor();
+    const html = await page.content();
+    expect(html).toMatch(/<span class="qty[^"]*">3<\/span> × Croissants/);
+    // The partial form as a browser without scripts sends it: a plain form POST with the page's fields.
+    // (Playwright's actions stall on this JS-disabled page after a POST navigation, so the request is
+    // sent from the same signed-in context instead of clicking.)
+    const reservationId = /name="reservationId" value="([^"]+)"/.exec(html)?.[1];
+    const response = await page.request.post(`${glane.url}/organisations/${baker.orgId}/remise?/collect`, {
+      form: { reservationId: reservationId ?? '', mode: 'part', quantity: '1' },
+      headers: { Origin: glane.url, Accept: 'text/html' }
+    });
+    expect(response.status()).toBe(200);
+    expect(await response.text()).toMatch(/C’est noté : 1 × Croissants remis à/);
+    const offer = await db.selectFrom('offer').select('remaining').where('id', '=', offerId).executeTakeFirstOrThrow();
+    expect(offer.remaining).toBe(4);
+  });
+});
