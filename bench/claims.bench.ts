@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { runOnEachDatabase } from './databases.js';
+import { percentile, prng } from './kit.js';
 import { buildApp } from '../src/lib/server/app.js';
 import { loadConfig } from '../src/lib/server/config.js';
 import type { Database } from '../src/lib/server/db/database.js';
@@ -35,19 +36,7 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 32);
 /** Share of calls repeated with the same Idempotency-Key. */
 const RETRY_SHARE = 0.1;
 
-/** mulberry32: the same calls on every run and database. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const pct = percentile;
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 interface Call {

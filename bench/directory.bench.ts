@@ -50,6 +50,7 @@ import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { sql } from 'kysely';
 import { runOnEachDatabase } from './databases.js';
+import { fmt, prng, runHttp, summary } from './kit.js';
 import { buildApp } from '../src/lib/server/app.js';
 import { loadConfig } from '../src/lib/server/config.js';
 import type { Database } from '../src/lib/server/db/database.js';
@@ -82,18 +83,6 @@ const SEED = 20261201;
 /** The clock "open now" reads: Tuesday 1 December 2026, 10:30 in Paris. */
 const BENCH_NOW = new Date('2026-12-01T09:30:00.000Z');
 const CREATED_AT = '2026-06-01T08:00:00.000Z';
-
-/** mulberry32: tiny, fast, deterministic from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reset to the seed at the start of each database's run: both get the same data and queries. */
 let rand = prng(SEED);
@@ -382,49 +371,6 @@ function generateQueries(): BenchQuery[] {
 }
 
 // ---------------------------------------------------------------- measuring
-
-interface Summary {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-}
-function summary(times: number[]): Summary {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  const mean = times.reduce((s, t) => s + t, 0) / Math.max(1, times.length);
-  return { n: times.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), mean };
-}
-const ms = (v: number) => `${v.toFixed(2).padStart(7)} ms`;
-const fmt = (s: Summary) => `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  mean ${ms(s.mean)}`;
-
-/** Runs every URL once with `concurrency` requests in flight; latencies and overall rate. */
-async function runHttp(base: string, urls: string[], concurrency: number) {
-  const times: number[] = new Array<number>(urls.length);
-  let next = 0;
-  let failures = 0;
-  let bytes = 0;
-  const t0 = performance.now();
-  const worker = async () => {
-    while (next < urls.length) {
-      const i = next++;
-      const start = performance.now();
-      try {
-        const res = await fetch(base + urls[i]!);
-        const body = await res.arrayBuffer();
-        bytes += body.byteLength;
-        if (res.status !== 200) failures++;
-      } catch {
-        failures++;
-      }
-      times[i] = performance.now() - start;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const wall = performance.now() - t0;
-  return { times, wall, s: summary(times), rate: (1000 * urls.length) / wall, failures, bytes, avgBytes: bytes / urls.length };
-}
 
 /** Requests of one kind (HTTP_BLOCK at a time) gathered over an interleaved run. */
 interface HttpTally {

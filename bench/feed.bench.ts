@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { sql } from 'kysely';
 import { runOnEachDatabase } from './databases.js';
+import { fmt, prng, runHttp, summary } from './kit.js';
 import { ALLERGENS, DIETS, OFFER_CATEGORIES, maskOf } from '../src/lib/schemas/marketplace-vocabulary.js';
 import { buildApp } from '../src/lib/server/app.js';
 import { loadConfig } from '../src/lib/server/config.js';
@@ -44,16 +45,6 @@ const CREATED_AT = '2026-12-01T08:00:00.000Z';
 const PASSWORD = 'bench feed password 2026';
 const LILLE = { lat: 50.6292, lng: 3.0573 };
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 let rand = prng(SEED);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -284,47 +275,6 @@ const toUrl = (q: RawFeedQuery) =>
 
 // ---------------------------------------------------------------- measure
 
-interface Summary {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-}
-function summary(times: number[]): Summary {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1) };
-}
-const ms = (v: number) => `${v.toFixed(2).padStart(7)} ms`;
-const fmt = (s: Summary) => `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  mean ${ms(s.mean)}`;
-
-async function runHttp(base: string, urls: string[], concurrency: number, cookie: string) {
-  const times: number[] = new Array<number>(urls.length);
-  let next = 0;
-  let failures = 0;
-  let bytes = 0;
-  const t0 = performance.now();
-  const worker = async () => {
-    while (next < urls.length) {
-      const i = next++;
-      const start = performance.now();
-      try {
-        const res = await fetch(base + urls[i]!, { headers: { Cookie: cookie } });
-        const body = await res.arrayBuffer();
-        bytes += body.byteLength;
-        if (res.status !== 200) failures++;
-      } catch {
-        failures++;
-      }
-      times[i] = performance.now() - start;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const wall = performance.now() - t0;
-  return { s: summary(times), rate: (1000 * urls.length) / wall, failures, avgBytes: bytes / urls.length };
-}
-
 async function inProcess(database: Database, queries: RawFeedQuery[]) {
   const parsed = queries.map((q) => {
     const r = parseFeedQuery(q);
@@ -368,11 +318,11 @@ async function overHttp(services: Services, queries: RawFeedQuery[], email: stri
     const urls = queries.map(toUrl);
     const probe = await fetch(base + urls[0]!, { headers: { Cookie: cookie } });
     if (probe.status !== 200) throw new Error(`feed answered ${probe.status}: ${await probe.text()}`);
-    await runHttp(base, health.slice(0, WARMUP), CONCURRENCY, cookie);
-    await runHttp(base, urls.slice(0, WARMUP), CONCURRENCY, cookie);
-    const h1 = await runHttp(base, health, CONCURRENCY, cookie);
-    const feed = await runHttp(base, urls, CONCURRENCY, cookie);
-    const h2 = await runHttp(base, health, CONCURRENCY, cookie);
+    await runHttp(base, health.slice(0, WARMUP), CONCURRENCY, { Cookie: cookie });
+    await runHttp(base, urls.slice(0, WARMUP), CONCURRENCY, { Cookie: cookie });
+    const h1 = await runHttp(base, health, CONCURRENCY, { Cookie: cookie });
+    const feed = await runHttp(base, urls, CONCURRENCY, { Cookie: cookie });
+    const h2 = await runHttp(base, health, CONCURRENCY, { Cookie: cookie });
     const healthRate = (h1.rate + h2.rate) / 2;
     console.log(`  HTTP /api/health (${health.length} ×2, ${CONCURRENCY} in flight)  ${fmt(h1.s)}  ${h1.rate.toFixed(0)} / ${h2.rate.toFixed(0)} req/s`);
     console.log(

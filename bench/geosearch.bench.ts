@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { runOnEachDatabase } from './databases.js';
+import { prng } from './kit.js';
 import type { Database } from '../src/lib/server/db/database.js';
 import { findNearby, upsertGeoPoint } from '../src/lib/server/db/geosearch.js';
 import { searchDocuments, upsertSearchDocument } from '../src/lib/server/db/text-search.js';
@@ -17,18 +18,6 @@ import { searchDocuments, upsertSearchDocument } from '../src/lib/server/db/text
 const N = Number(process.env.BENCH_N ?? 50_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 1_000);
 const SEED = 20261129;
-
-/** mulberry32: tiny, fast, good enough for test data; deterministic from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal variate (Box–Muller). */
 function gaussian(rand: () => number): number {

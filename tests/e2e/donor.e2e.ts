@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
@@ -11,6 +8,7 @@ import {
   launchBrowser,
   overflowsHorizontally,
   signInWithPassword,
+  organisationOfMember,
   startGlane,
   type RunningGlane
 } from './harness.js';
@@ -27,15 +25,12 @@ describe('donor (dons) in the browser', () => {
   let glane: RunningGlane;
   let browser: Browser;
   let database: Database;
-  let dir: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'glane-donor-'));
-    const path = join(dir, 'glane.db');
-    glane = await startGlane({ SQLITE_PATH: path });
+    glane = await startGlane();
     browser = await launchBrowser();
-    database = openSqlite(path);
+    database = openSqlite(glane.sqlitePath);
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
@@ -44,18 +39,9 @@ describe('donor (dons) in the browser', () => {
     await database?.close();
     await browser?.close();
     await glane?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  async function bakeryId(): Promise<string> {
-    const row = await database.db
-      .selectFrom('membership')
-      .innerJoin('user', 'user.id', 'membership.user_id')
-      .select('membership.organisation_id as orgId')
-      .where('user.email', '=', BAKER)
-      .executeTakeFirstOrThrow();
-    return row.orgId;
-  }
+  const bakeryId = () => organisationOfMember(database.db, BAKER);
 
   it('lets the demo baker post bread at 360 px, refusing a DLC before the end of the pickup', async () => {
     const orgId = await bakeryId();

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
@@ -15,6 +12,7 @@ import {
   launchBrowser,
   overflowsHorizontally,
   signInWithPassword,
+  organisationOfMember,
   startGlane,
   type RunningGlane
 } from './harness.js';
@@ -30,15 +28,12 @@ describe('handover (remise) in the browser', () => {
   let glane: RunningGlane;
   let browser: Browser;
   let database: Database;
-  let dir: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'glane-handover-'));
-    const path = join(dir, 'glane.db');
-    glane = await startGlane({ SQLITE_PATH: path });
+    glane = await startGlane();
     browser = await launchBrowser();
-    database = openSqlite(path);
+    database = openSqlite(glane.sqlitePath);
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
@@ -47,24 +42,18 @@ describe('handover (remise) in the browser', () => {
     await database?.close();
     await browser?.close();
     await glane?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('lets the demo baker type a code at 360 px and confirm the pickup', async () => {
     const db = database.db;
-    const baker = await db
-      .selectFrom('membership')
-      .innerJoin('user', 'user.id', 'membership.user_id')
-      .select('membership.organisation_id as orgId')
-      .where('user.email', '=', 'boulangerie@demo.glane.localhost')
-      .executeTakeFirstOrThrow();
+    const bakerOrgId = await organisationOfMember(db, 'boulangerie@demo.glane.localhost');
     const student = await db.selectFrom('user').select('id').where('email', '=', 'beneficiaire4@demo.glane.localhost').executeTakeFirstOrThrow();
     const household = await db.selectFrom('household').select('first_name').where('user_id', '=', student.id).executeTakeFirst();
     if (!household) await insertTestHousehold(db, student.id, 'Élodie');
     const firstName = household?.first_name ?? 'Élodie';
     const now = Date.now();
     const offerId = await insertTestOffer(db, {
-      organisationId: baker.orgId,
+      organisationId: bakerOrgId,
       title: 'Baguettes de la veille',
       quantity: 6,
       pickupStartsAt: new Date(now - 10 * 60_000).toISOString(),
@@ -76,9 +65,9 @@ describe('handover (remise) in the browser', () => {
     contexts.push(context);
     const page = await context.newPage();
     await signInWithPassword(page, glane.url, 'boulangerie@demo.glane.localhost', DEMO_PASSWORD);
-    await page.goto(`${glane.url}/organisations/${baker.orgId}`);
+    await page.goto(`${glane.url}/organisations/${bakerOrgId}`);
     await page.getByRole('link', { name: 'Remise des dons' }).click();
-    await page.waitForURL(`${glane.url}/organisations/${baker.orgId}/remise`);
+    await page.waitForURL(`${glane.url}/organisations/${bakerOrgId}/remise`);
     expect(await page.locator('ul.today').textContent()).toContain('Baguettes de la veille');
     expect(await overflowsHorizontally(page), 'handover page scrolls sideways at 360 px').toBe(false);
     await expectAccessible(page, 'handover page');
@@ -110,16 +99,11 @@ describe('handover (remise) in the browser', () => {
 
   it('works without JavaScript: a partial pickup gives the rest back to the offer', async () => {
     const db = database.db;
-    const baker = await db
-      .selectFrom('membership')
-      .innerJoin('user', 'user.id', 'membership.user_id')
-      .select('membership.organisation_id as orgId')
-      .where('user.email', '=', 'boulangerie@demo.glane.localhost')
-      .executeTakeFirstOrThrow();
+    const bakerOrgId = await organisationOfMember(db, 'boulangerie@demo.glane.localhost');
     const student = await db.selectFrom('user').select('id').where('email', '=', 'beneficiaire5@demo.glane.localhost').executeTakeFirstOrThrow();
     const now = Date.now();
     const offerId = await insertTestOffer(db, {
-      organisationId: baker.orgId,
+      organisationId: bakerOrgId,
       title: 'Croissants',
       quantity: 5,
       pickupStartsAt: new Date(now - 10 * 60_000).toISOString(),
@@ -131,7 +115,7 @@ describe('handover (remise) in the browser', () => {
     contexts.push(context);
     const page = await context.newPage();
     await signInWithPassword(page, glane.url, 'boulangerie@demo.glane.localhost', DEMO_PASSWORD);
-    await page.goto(`${glane.url}/organisations/${baker.orgId}/remise`);
+    await page.goto(`${glane.url}/organisations/${bakerOrgId}/remise`);
     // No BarcodeDetector without scripts: the scan button is not offered.
     expect(await page.getByRole('button', { name: 'Scanner le QR code' }).count()).toBe(0);
     await page.getByLabel('Code de retrait ou de carte').fill('PQ4 R5S');
@@ -143,7 +127,7 @@ describe('handover (remise) in the browser', () => {
     // (Playwright's actions stall on this JS-disabled page after a POST navigation, so the request is
     // sent from the same signed-in context instead of clicking.)
     const reservationId = /name="reservationId" value="([^"]+)"/.exec(html)?.[1];
-    const response = await page.request.post(`${glane.url}/organisations/${baker.orgId}/remise?/collect`, {
+    const response = await page.request.post(`${glane.url}/organisations/${bakerOrgId}/remise?/collect`, {
       form: { reservationId: reservationId ?? '', mode: 'part', quantity: '1' },
       headers: { Origin: glane.url, Accept: 'text/html' }
     });

@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { DB } from '../../src/lib/server/db/schema.js';
 import { freePort } from '../helpers/net.js';
 
 const require = createRequire(import.meta.url);
@@ -23,6 +25,8 @@ const CHROMIUM_ARGS = [
 
 export interface RunningGlane {
   url: string;
+  /** The SQLite file the process serves (tests may open it to write fixtures or read results). */
+  sqlitePath: string;
   stop(): Promise<void>;
   output(): string;
 }
@@ -32,6 +36,7 @@ export async function startGlane(env: Record<string, string> = {}): Promise<Runn
   const dir = mkdtempSync(join(tmpdir(), 'glane-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const sqlitePath = env.SQLITE_PATH ?? join(dir, 'glane.db');
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/lib/server/main.ts'], {
     env: {
@@ -40,9 +45,9 @@ export async function startGlane(env: Record<string, string> = {}): Promise<Runn
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: url,
-      SQLITE_PATH: join(dir, 'glane.db'),
       LOG_LEVEL: 'warn',
-      ...env
+      ...env,
+      SQLITE_PATH: sqlitePath
     },
     stdio: ['ignore', 'pipe', 'pipe']
   });
@@ -61,6 +66,7 @@ export async function startGlane(env: Record<string, string> = {}): Promise<Runn
   }
   return {
     url,
+    sqlitePath,
     output: () => output,
     stop: async () => {
       child.kill('SIGTERM');
@@ -204,4 +210,15 @@ export async function expectAccessibleWithoutScripts(browser: Browser, page: Pag
   } finally {
     await context.close();
   }
+}
+
+/** The organisation of which the demo account `email` is a member (e.g. the bakery of `boulangerie@…`). */
+export async function organisationOfMember(db: Kysely<DB>, email: string): Promise<string> {
+  const row = await db
+    .selectFrom('membership')
+    .innerJoin('user', 'user.id', 'membership.user_id')
+    .select('membership.organisation_id as orgId')
+    .where('user.email', '=', email)
+    .executeTakeFirstOrThrow();
+  return row.orgId;
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
@@ -22,15 +19,14 @@ import {
  * /notifications at 360 px; marking it read works with and without JavaScript.
  */
 describe('notifications in the browser', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'glane-e2e-notifications-'));
   let glane: RunningGlane;
   let browser: Browser;
   let database: Database;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    glane = await startGlane({ SQLITE_PATH: join(dir, 'glane.db'), DEMO_DATA: 'false' });
-    database = openSqlite(join(dir, 'glane.db'));
+    glane = await startGlane({ DEMO_DATA: 'false' });
+    database = openSqlite(glane.sqlitePath);
     browser = await launchBrowser();
   });
   afterEach(async () => {
@@ -40,7 +36,6 @@ describe('notifications in the browser', () => {
     await browser?.close();
     await database?.close();
     await glane?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function signedUp(javaScriptEnabled: boolean) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { insertAccompanied, insertCard, insertGrantRow, type NewAccompanied } from '../modules/eligibility/people.repository.js';
+import { insertAccompanied, insertCard, type NewAccompanied } from '../modules/eligibility/people.repository.js';
+import { insertGrant } from '../modules/eligibility/requests.repository.js';
 import { addDays, hashCardCode, normaliseCardCode } from '../modules/eligibility/people.rules.js';
 import { sealText, type SealingKey } from '../modules/eligibility/sealed.js';
 import { DEMO_CREATED_AT, DEMO_TOWN, demoId, type DemoTerritory } from './territory.js';
@@ -73,7 +74,7 @@ export function buildDemoPeople(t: DemoTerritory, schemeIds: Record<string, stri
  */
 export async function insertDemoPeople(db: Kysely<DB>, p: DemoPeople, sealingKey?: SealingKey): Promise<{ people: number; cards: number }> {
   await insertAccompanied(db, p.accompanied);
-  await insertGrantRow(db, { ...p.grant, isDemo: true });
+  await insertGrant(db, { ...p.grant, isDemo: true });
   if (!sealingKey) return { people: 1, cards: 0 };
   await insertCard(db, {
     id: p.card.id,

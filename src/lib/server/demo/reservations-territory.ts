@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { insertGrantRow } from '../modules/eligibility/people.repository.js';
+import { insertGrant } from '../modules/eligibility/requests.repository.js';
 import { addDays } from '../modules/eligibility/people.rules.js';
 import { DEMO_CREATED_AT, demoId, type DemoTerritory } from './territory.js';
 
@@ -29,6 +29,6 @@ export function buildDemoMarketplaceGrants(t: DemoTerritory, schemeIds: Record<s
 }
 
 export async function insertDemoMarketplaceGrants(db: Kysely<DB>, grants: ReturnType<typeof buildDemoMarketplaceGrants>): Promise<number> {
-  for (const g of grants) await insertGrantRow(db, { ...g, isDemo: true });
+  for (const g of grants) await insertGrant(db, { ...g, isDemo: true });
   return grants.length;
 }

@@ -241,70 +241,6 @@ export async function findPersonCore(db: Kysely<DB>, userId: string): Promise<Pe
   };
 }
 
-export interface GrantRecord {
-  id: string;
-  schemeId: string;
-  schemeCode: string;
-  schemeName: string;
-  schemeNameEn: string | null;
-  organisationId: string;
-  organisationName: string;
-  requestId: string | null;
-  validFrom: string;
-  validUntil: string;
-  revokedAt: string | null;
-  remindedAt: string | null;
-  createdAt: string;
-}
-
-/** Every grant of a person (running, ended, revoked), latest end first. */
-export async function listGrants(db: Kysely<DB>, userId: string): Promise<GrantRecord[]> {
-  const rows = await db
-    .selectFrom('eligibility_grant')
-    .innerJoin('scheme', 'scheme.id', 'eligibility_grant.scheme_id')
-    .innerJoin('organisation', 'organisation.id', 'eligibility_grant.organisation_id')
-    .select([
-      'eligibility_grant.id',
-      'eligibility_grant.scheme_id',
-      'scheme.code',
-      'scheme.name as scheme_name',
-      'scheme.name_en',
-      'eligibility_grant.organisation_id',
-      'organisation.name as organisation_name',
-      'eligibility_grant.request_id',
-      'eligibility_grant.valid_from',
-      'eligibility_grant.valid_until',
-      'eligibility_grant.revoked_at',
-      'eligibility_grant.reminded_at',
-      'eligibility_grant.created_at'
-    ])
-    .where('eligibility_grant.user_id', '=', userId)
-    .orderBy('eligibility_grant.valid_until', 'desc')
-    .orderBy('scheme.position')
-    .orderBy('eligibility_grant.id')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    schemeId: r.scheme_id,
-    schemeCode: r.code,
-    schemeName: r.scheme_name,
-    schemeNameEn: r.name_en,
-    organisationId: r.organisation_id,
-    organisationName: r.organisation_name,
-    requestId: r.request_id,
-    validFrom: r.valid_from,
-    validUntil: r.valid_until,
-    revokedAt: r.revoked_at,
-    remindedAt: r.reminded_at,
-    createdAt: r.created_at
-  }));
-}
-
-/** Grants running on `today` (ISO date): not revoked, started, not ended. */
-export function activeGrants(grants: readonly GrantRecord[], today: string): GrantRecord[] {
-  return grants.filter((g) => g.revokedAt === null && g.validFrom <= today && g.validUntil >= today);
-}
-
 export interface RequestBrief {
   id: string;
   organisationId: string;
@@ -857,28 +793,3 @@ export async function endingWithoutContact(
   return rows.map((r) => ({ userId: r.user_id, validUntil: r.valid_until }));
 }
 
-/** A grant written outside a decision (the demo's accompanied person, granted at the desk before Glane). */
-export async function insertGrantRow(
-  db: Kysely<DB>,
-  g: { id: string; userId: string; schemeId: string; organisationId: string; validFrom: string; validUntil: string; at: string; isDemo?: boolean }
-): Promise<void> {
-  await db
-    .insertInto('eligibility_grant')
-    .values({
-      id: g.id,
-      user_id: g.userId,
-      scheme_id: g.schemeId,
-      organisation_id: g.organisationId,
-      request_id: null,
-      decision_id: null,
-      valid_from: g.validFrom,
-      valid_until: g.validUntil,
-      revoked_at: null,
-      revoked_by_user_id: null,
-      revoke_reason: null,
-      reminded_at: null,
-      is_demo: g.isDemo ? 1 : 0,
-      created_at: g.at
-    })
-    .execute();
-}

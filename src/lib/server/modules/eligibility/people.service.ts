@@ -22,7 +22,9 @@ import {
 } from './people.policy.js';
 import { renderCardPdf } from './people.pdf.js';
 import * as repo from './people.repository.js';
-import type { AccompanimentRecord, CardRecord, ErasedCounts, GrantRecord, RequestBrief } from './people.repository.js';
+import type { AccompanimentRecord, CardRecord, ErasedCounts, RequestBrief } from './people.repository.js';
+import { listGrantsOfUser, type GrantRecord } from './requests.repository.js';
+import { isGrantActive } from './requests.rules.js';
 
 export type { ErasureReport } from './people.rules.js';
 import {
@@ -204,7 +206,7 @@ function cardView(c: CardRecord): CardView {
 }
 
 function summaryOf(grants: readonly GrantRecord[], today: string): GrantSummary[] {
-  return repo.activeGrants(grants, today).map((g) => ({
+  return grants.filter((g) => isGrantActive(g, today)).map((g) => ({
     schemeCode: g.schemeCode,
     schemeName: g.schemeName,
     schemeNameEn: g.schemeNameEn,
@@ -249,7 +251,7 @@ export function createPeopleService(deps: PeopleDeps) {
     if (!rows.user) throw personNotFound();
     const [core, grants, cards, reads] = await Promise.all([
       repo.findPersonCore(db, userId),
-      repo.listGrants(db, userId),
+      listGrantsOfUser(db, userId),
       repo.listCards(db, userId),
       repo.listFileReads(db, userId, 10_000)
     ]);
@@ -426,7 +428,7 @@ export function createPeopleService(deps: PeopleDeps) {
       if (!accompaniment || !canActFor(agent, accompaniment)) throw personNotFound();
       const [core, grants, cards, requests] = await Promise.all([
         repo.findPersonCore(db, userId),
-        repo.listGrants(db, userId),
+        listGrantsOfUser(db, userId),
         repo.listCards(db, userId),
         repo.listRequestBriefs(db, userId)
       ]);
@@ -625,7 +627,7 @@ export function createPeopleService(deps: PeopleDeps) {
         subjectId: card.userId,
         requestId: actor.requestId ?? null
       });
-      const grants = canSeeGrantSummary(agent, card.userId) ? summaryOf(await repo.listGrants(db, card.userId), today()) : null;
+      const grants = canSeeGrantSummary(agent, card.userId) ? summaryOf(await listGrantsOfUser(db, card.userId), today()) : null;
       return { userId: card.userId, firstName: core.household?.firstName ?? core.displayName, grants };
     },
 
@@ -638,7 +640,7 @@ export function createPeopleService(deps: PeopleDeps) {
       if (!canSeeGrantSummary(agent, personUserId)) throw personNotFound();
       const exists = await db.selectFrom('user').select('id').where('id', '=', personUserId).executeTakeFirst();
       if (!exists) throw personNotFound();
-      return summaryOf(await repo.listGrants(db, personUserId), today());
+      return summaryOf(await listGrantsOfUser(db, personUserId), today());
     },
 
     /** Who read my file: audit entries about me by others, newest first. */

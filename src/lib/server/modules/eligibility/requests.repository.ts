@@ -76,12 +76,6 @@ export async function findUserIdBy(db: Kysely<DB>, by: { email: string } | { pho
   return (await q.executeTakeFirst())?.id;
 }
 
-/** The organisation that accompanies a person, if one does. */
-export async function findAccompaniment(db: Kysely<DB>, userId: string): Promise<{ organisationId: string } | undefined> {
-  const r = await db.selectFrom('accompaniment').select('organisation_id').where('user_id', '=', userId).executeTakeFirst();
-  return r ? { organisationId: r.organisation_id } : undefined;
-}
-
 export interface OrganisationBrief {
   id: string;
   name: string;
@@ -751,9 +745,15 @@ export interface GrantRecord {
   validFrom: string;
   validUntil: string;
   revokedAt: string | null;
+  /** When the person was reminded of the end (once). */
+  remindedAt: string | null;
   createdAt: string;
 }
 
+/**
+ * Writes a grant: from a decision (request and decision set), or outside one (the demo's people,
+ * granted at the desk before Glane: both null).
+ */
 export async function insertGrant(
   db: Kysely<DB>,
   g: {
@@ -761,8 +761,8 @@ export async function insertGrant(
     userId: string;
     schemeId: string;
     organisationId: string;
-    requestId: string;
-    decisionId: string;
+    requestId?: string | null;
+    decisionId?: string | null;
     validFrom: string;
     validUntil: string;
     at: string;
@@ -776,8 +776,8 @@ export async function insertGrant(
       user_id: g.userId,
       scheme_id: g.schemeId,
       organisation_id: g.organisationId,
-      request_id: g.requestId,
-      decision_id: g.decisionId,
+      request_id: g.requestId ?? null,
+      decision_id: g.decisionId ?? null,
       valid_from: g.validFrom,
       valid_until: g.validUntil,
       revoked_at: null,
@@ -809,6 +809,7 @@ function selectGrants(db: Kysely<DB>) {
       'eligibility_grant.valid_from',
       'eligibility_grant.valid_until',
       'eligibility_grant.revoked_at',
+      'eligibility_grant.reminded_at',
       'eligibility_grant.created_at'
     ]);
 }
@@ -830,15 +831,17 @@ function toGrant(r: GrantRow): GrantRecord {
     validFrom: r.valid_from,
     validUntil: r.valid_until,
     revokedAt: r.revoked_at,
+    remindedAt: r.reminded_at,
     createdAt: r.created_at
   };
 }
 
-/** A person's grants, latest end first. */
+/** Every grant of a person (running, ended, revoked), latest end first. */
 export async function listGrantsOfUser(db: Kysely<DB>, userId: string): Promise<GrantRecord[]> {
   const rows = await selectGrants(db)
     .where('eligibility_grant.user_id', '=', userId)
     .orderBy('eligibility_grant.valid_until', 'desc')
+    .orderBy('scheme.position')
     .orderBy('eligibility_grant.id')
     .execute();
   return rows.map(toGrant);

@@ -35,6 +35,7 @@ import {
   type Agent,
   type RequestPermissions
 } from './eligibility.policy.js';
+import { findAccompaniment } from './people.repository.js';
 import * as repo from './requests.repository.js';
 import type {
   DecisionRecord,
@@ -955,7 +956,7 @@ export function createRequestsService(deps: RequestsDeps) {
     person: { userId?: string; email?: string; phone?: string }
   ): Promise<string> {
     if (person.userId) {
-      const a = await repo.findAccompaniment(db, person.userId);
+      const a = await findAccompaniment(db, person.userId);
       if (!a || a.organisationId !== organisationId) {
         throw new AppError('not_found', 'No person accompanied by this organisation with this id', {
           fields: [{ path: 'person.userId', message: 'not a person this organisation accompanies' }]

@@ -65,21 +65,8 @@ function toScheme(r: Selectable<SchemeTable>): SchemeRecord {
   };
 }
 
-/** The writable fields of a scheme, as the service hands them over. */
-export interface SchemeFields {
-  name: string;
-  nameEn: string | null;
-  description: string | null;
-  acceptedProfiles: string[];
-  communes: string[];
-  maxResteAVivreCents: number | null;
-  maxQuotientFamilialCents: number | null;
-  defaultValidityDays: number;
-  maxValidityDays: number;
-  isRenewable: boolean;
-  isActive: boolean;
-  position: number;
-}
+/** The writable fields of a scheme, as the service hands them over (its code never changes). */
+export type SchemeFields = Omit<SchemeRecord, 'id' | 'code' | 'isDemo' | 'createdAt' | 'updatedAt'>;
 
 function fieldColumns(f: SchemeFields) {
   return {

@@ -50,25 +50,7 @@ export interface DeciderView {
 }
 
 /** A scheme as everyone may see it: its rules are public, and so is who decides it. */
-export interface SchemeView {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  description: string | null;
-  acceptedProfiles: string[];
-  communes: string[];
-  maxResteAVivreCents: number | null;
-  maxQuotientFamilialCents: number | null;
-  defaultValidityDays: number;
-  maxValidityDays: number;
-  isRenewable: boolean;
-  isActive: boolean;
-  position: number;
-  isDemo: boolean;
-  updatedAt: string;
-  deciders: DeciderView[];
-}
+export type SchemeView = Omit<repo.SchemeRecord, 'createdAt'> & { deciders: DeciderView[] };
 
 export interface EligibilitySettingsView {
   qfParts: QfPartsTable;
@@ -109,23 +91,9 @@ const notFound = () => new AppError('not_found', 'Scheme not found');
 const forbidden = () => new AppError('forbidden', 'Only platform admins and CCAS owners or managers may manage schemes and settings');
 
 function present(s: repo.SchemeRecord, deciders: repo.DeciderRecord[]): SchemeView {
+  const { createdAt: _createdAt, ...scheme } = s;
   return {
-    id: s.id,
-    code: s.code,
-    name: s.name,
-    nameEn: s.nameEn,
-    description: s.description,
-    acceptedProfiles: s.acceptedProfiles,
-    communes: s.communes,
-    maxResteAVivreCents: s.maxResteAVivreCents,
-    maxQuotientFamilialCents: s.maxQuotientFamilialCents,
-    defaultValidityDays: s.defaultValidityDays,
-    maxValidityDays: s.maxValidityDays,
-    isRenewable: s.isRenewable,
-    isActive: s.isActive,
-    position: s.position,
-    isDemo: s.isDemo,
-    updatedAt: s.updatedAt,
+    ...scheme,
     deciders: deciders
       .filter((d) => d.schemeId === s.id)
       .map((d) => ({ id: d.organisationId, name: d.name, slug: d.slug, kind: d.kind }))
@@ -133,20 +101,8 @@ function present(s: repo.SchemeRecord, deciders: repo.DeciderRecord[]): SchemeVi
 }
 
 function fieldsOf(s: repo.SchemeRecord): repo.SchemeFields {
-  return {
-    name: s.name,
-    nameEn: s.nameEn,
-    description: s.description,
-    acceptedProfiles: s.acceptedProfiles,
-    communes: s.communes,
-    maxResteAVivreCents: s.maxResteAVivreCents,
-    maxQuotientFamilialCents: s.maxQuotientFamilialCents,
-    defaultValidityDays: s.defaultValidityDays,
-    maxValidityDays: s.maxValidityDays,
-    isRenewable: s.isRenewable,
-    isActive: s.isActive,
-    position: s.position
-  };
+  const { id: _id, code: _code, isDemo: _isDemo, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = s;
+  return fields;
 }
 
 /** Names of the fields whose value differs (for the audit log: names, never values). */

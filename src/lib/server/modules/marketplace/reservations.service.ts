@@ -4,7 +4,9 @@ import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
 import type { DB } from '../../db/schema.js';
 import { AppError, fieldError } from '../../errors.js';
 import { canActFor } from '../eligibility/eligibility.policy.js';
-import { activeGrants, findAccompaniment, listGrants } from '../eligibility/people.repository.js';
+import { findAccompaniment } from '../eligibility/people.repository.js';
+import { listGrantsOfUser } from '../eligibility/requests.repository.js';
+import { isGrantActive } from '../eligibility/requests.rules.js';
 import { actFor } from '../eligibility/people.service.js';
 import { parisDate } from '../eligibility/requests.rules.js';
 import { loadAgent } from '../eligibility/requests.repository.js';
@@ -195,7 +197,8 @@ export function createReservationsService(deps: ReservationsDeps) {
 
   /** Whether a person may use the marketplace now: an active `anti-gaspi` grant (eligibility's query). */
   async function isEligible(userId: string, at = now()): Promise<boolean> {
-    const grants = activeGrants(await listGrants(db, userId), parisDate(at));
+    const today = parisDate(at);
+    const grants = (await listGrantsOfUser(db, userId)).filter((g) => isGrantActive(g, today));
     return grants.some((g) => g.schemeCode === MARKETPLACE_SCHEME);
   }
 

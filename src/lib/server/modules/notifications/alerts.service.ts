@@ -4,7 +4,8 @@ import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
 import { FEED_MAX_RADIUS_KM } from '../../../schemas/reservations.js';
 import type { DB } from '../../db/schema.js';
 import { fieldError } from '../../errors.js';
-import { activeGrants, listGrants } from '../eligibility/people.repository.js';
+import { listGrantsOfUser } from '../eligibility/requests.repository.js';
+import { isGrantActive } from '../eligibility/requests.rules.js';
 import { parisDate } from '../eligibility/requests.rules.js';
 import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from '../marketplace/marketplace.rules.js';
 import { enqueueNotification } from './inbox.repository.js';
@@ -61,7 +62,8 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
   }
 
   async function isEligible(userId: string, at: Date): Promise<boolean> {
-    return activeGrants(await listGrants(db, userId), parisDate(at)).some((g) => g.schemeCode === MARKETPLACE_SCHEME);
+    const today = parisDate(at);
+    return (await listGrantsOfUser(db, userId)).some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today));
   }
 
   async function getAlertSettings(userId: string): Promise<AlertSettingsView> {
