@@ -274,6 +274,7 @@ export const en: Catalogue = {
   'feed.noPoint': 'Choose a position to see donations nearby.',
   'feed.results.title': 'Available donations',
   'feed.results.count': { zero: 'No donation available in this area.', one: '{count} donation available.', other: '{count} donations available.' },
+  'feed.results.countCapped': 'More than {count} donations available.',
   'feed.results.none': 'Come back later or widen the distance.',
   'feed.results.previous': 'Previous',
   'feed.results.next': 'Next',

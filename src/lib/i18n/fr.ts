@@ -276,6 +276,7 @@ export const fr = {
   'feed.noPoint': 'Choisissez une position pour voir les dons proches.',
   'feed.results.title': 'Dons disponibles',
   'feed.results.count': { zero: 'Aucun don disponible dans cette zone.', one: '{count} don disponible.', other: '{count} dons disponibles.' },
+  'feed.results.countCapped': 'Plus de {count} dons disponibles.',
   'feed.results.none': 'Revenez plus tard ou élargissez la distance.',
   'feed.results.previous': 'Précédents',
   'feed.results.next': 'Suivants',

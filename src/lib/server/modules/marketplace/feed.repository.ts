@@ -48,63 +48,120 @@ export interface FeedRow {
   audience: string;
 }
 
-/** Live offers near the query's point, filtered, sorted and paged; with the count of all matches. */
-export async function findFeed(db: Kysely<DB>, q: FeedQuery, at: string): Promise<{ items: FeedRow[]; total: number }> {
-  const box = boundingBox({ lat: q.lat, lng: q.lng }, q.radiusKm);
-  // haversineTerm reads columns of the alias `g`: the offer is `g` here.
-  const term = haversineTerm({ lat: q.lat, lng: q.lng });
-  let base = db
-    .selectFrom('offer as g')
-    .where('g.status', '=', 'published')
-    .where('g.remaining', '>', 0)
-    .where('g.pickup_ends_at', '>', at)
-    .where('g.lat', '>=', box.minLat)
-    .where('g.lat', '<=', box.maxLat)
-    .where('g.lng', '>=', box.minLng)
-    .where('g.lng', '<=', box.maxLng)
-    .where(sql<boolean>`${term} <= ${maxTermWithin(q.radiusKm)}`)
-    .where((eb) =>
-      eb.or([eb('g.audience', '=', 'people'), eb.and([eb('g.audience', '=', 'partners-first'), eb('g.partners_until', '<=', at)])])
-    );
-  if (q.categories.length > 0) base = base.where('g.category', 'in', q.categories);
-  if (q.dietMask !== 0) base = base.where(sql<boolean>`(g.diet_mask & ${q.dietMask}) = ${q.dietMask}`);
-  if (q.excludeAllergenMask !== 0) base = base.where(sql<boolean>`(g.allergen_mask & ${q.excludeAllergenMask}) = 0`);
+/**
+ * The count of matches stops here: past it the feed says "more than 1,000" (`totalCapped`). Counting
+ * every match of a dense city (50,000 live offers around Lille: ~3,800 per query, 37,000 within 10 km
+ * of the centre) cost more than finding the page itself.
+ */
+export const FEED_TOTAL_CAP = 1000;
+/** Smallest radius the nearest-first page is first looked for in (km), doubled until the page is full. */
+const FEED_WIDEN_START_KM = 0.25;
 
-  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  let page = base
-    .leftJoin('organisation as org', 'org.id', 'g.organisation_id')
-    .select([
-      'g.id',
-      'g.title',
-      'g.description',
-      'g.category',
-      'g.unit',
-      'g.quantity',
-      'g.remaining',
-      'g.weight_grams',
-      'g.date_kind',
-      'g.date_on',
-      'g.allergens',
-      'g.diets',
-      'g.storage',
-      'g.origins',
-      'org.name as organisation_name',
-      'g.address_line',
-      'g.postal_code',
-      'g.city',
-      'g.lat',
-      'g.lng',
-      'g.pickup_starts_at',
-      'g.pickup_ends_at',
-      'g.pooling_ends_at',
-      'g.allocated_at',
-      'g.audience'
-    ])
-    .select(term.as('term'));
-  page = q.sort === 'ending' ? page.orderBy('g.pickup_ends_at').orderBy('term') : page.orderBy('term').orderBy('g.pickup_ends_at');
-  const rows = await page.orderBy('g.id').limit(q.limit).offset(q.offset).execute();
+/**
+ * Live offers near the query's point, filtered, sorted and paged; with the count of matches (exact up
+ * to FEED_TOTAL_CAP). Nearest first, the page is looked for in a small circle widened (doubling) until it
+ * holds the page or reaches the radius asked: the offers of a fuller page within a smaller circle are the
+ * nearest of the whole radius. Soonest end first, in a dense area (count capped), the offers are read in
+ * end order (the (status, pickup_ends_at) index) until the page is full, instead of sorting the whole area.
+ */
+export async function findFeed(
+  db: Kysely<DB>,
+  q: FeedQuery,
+  at: string,
+  /** Where counting stops (tests lower it to exercise the dense-area paths on a few offers). */
+  totalCap: number = FEED_TOTAL_CAP
+): Promise<{ items: FeedRow[]; total: number; totalCapped: boolean }> {
+  const center = { lat: q.lat, lng: q.lng };
+  // haversineTerm reads columns of the alias `g`: the offer is `g` here.
+  const term = haversineTerm(center);
+  /** Live matches within `radiusKm`; `byEnd` keeps the (lat, lng) index out of the plan (SQLite's unary +). */
+  const matches = (radiusKm: number, byEnd = false) => {
+    const box = boundingBox(center, radiusKm);
+    const lat = byEnd ? sql<number>`+g.lat` : sql<number>`g.lat`;
+    let base = db
+      .selectFrom('offer as g')
+      .where('g.status', '=', 'published')
+      .where('g.remaining', '>', 0)
+      .where('g.pickup_ends_at', '>', at)
+      .where(lat, '>=', box.minLat)
+      .where(lat, '<=', box.maxLat)
+      .where('g.lng', '>=', box.minLng)
+      .where('g.lng', '<=', box.maxLng)
+      .where(sql<boolean>`${term} <= ${maxTermWithin(radiusKm)}`)
+      .where((eb) =>
+        eb.or([eb('g.audience', '=', 'people'), eb.and([eb('g.audience', '=', 'partners-first'), eb('g.partners_until', '<=', at)])])
+      );
+    if (q.categories.length > 0) base = base.where('g.category', 'in', q.categories);
+    if (q.dietMask !== 0) base = base.where(sql<boolean>`(g.diet_mask & ${q.dietMask}) = ${q.dietMask}`);
+    if (q.excludeAllergenMask !== 0) base = base.where(sql<boolean>`(g.allergen_mask & ${q.excludeAllergenMask}) = 0`);
+    return base;
+  };
+  const pageAt = (radiusKm: number, byEnd = false) => {
+    const page = matches(radiusKm, byEnd)
+      .leftJoin('organisation as org', 'org.id', 'g.organisation_id')
+      .select([
+        'g.id',
+        'g.title',
+        'g.description',
+        'g.category',
+        'g.unit',
+        'g.quantity',
+        'g.remaining',
+        'g.weight_grams',
+        'g.date_kind',
+        'g.date_on',
+        'g.allergens',
+        'g.diets',
+        'g.storage',
+        'g.origins',
+        'org.name as organisation_name',
+        'g.address_line',
+        'g.postal_code',
+        'g.city',
+        'g.lat',
+        'g.lng',
+        'g.pickup_starts_at',
+        'g.pickup_ends_at',
+        'g.pooling_ends_at',
+        'g.allocated_at',
+        'g.audience'
+      ])
+      .select(term.as('term'));
+    const ordered =
+      q.sort === 'ending' ? page.orderBy('g.pickup_ends_at').orderBy('term') : page.orderBy('term').orderBy('g.pickup_ends_at');
+    return ordered.orderBy('g.id').limit(q.limit).offset(q.offset).execute();
+  };
+
+  const counted = await db
+    .selectFrom(
+      matches(q.radiusKm)
+        .select(sql<number>`1`.as('one'))
+        .limit(totalCap + 1)
+        .as('m')
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(counted.n);
+  const totalCapped = n > totalCap;
+  const total = Math.min(n, totalCap);
+
+  let rows: Awaited<ReturnType<typeof pageAt>>;
+  if (!totalCapped && q.offset >= n) rows = [];
+  else if (!totalCapped) rows = await pageAt(q.radiusKm);
+  else if (q.sort === 'ending') rows = await pageAt(q.radiusKm, true);
+  else {
+    // More than the cap within the radius: a circle holding twice the page, by the area's mean density.
+    const wanted = q.offset + q.limit;
+    let radiusKm = Math.min(q.radiusKm, Math.max(FEED_WIDEN_START_KM, q.radiusKm * Math.sqrt((2 * wanted) / totalCap)));
+    for (;;) {
+      rows = await pageAt(radiusKm);
+      if (rows.length >= q.limit || radiusKm >= q.radiusKm) break;
+      radiusKm = Math.min(radiusKm * 2, q.radiusKm);
+    }
+  }
   return {
-    total: Number(count.n),
+    total,
+    totalCapped,
     items: rows.map((r) => ({
       id: r.id,
       title: r.title,

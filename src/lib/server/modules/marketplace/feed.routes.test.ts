@@ -48,8 +48,9 @@ describe.each(DIALECTS)('feed HTTP on %s', (kind) => {
   it('serves the feed to eligible people, 403 to others, 401 signed out, 400 naming parameters', async () => {
     const ok = await call('GET', '/marketplace/feed?lat=50.63&lng=3.06&radiusKm=2', eligible);
     expect(ok.status).toBe(200);
-    const body = (await ok.json()) as { items: { title: string }[]; total: number };
+    const body = (await ok.json()) as { items: { title: string }[]; total: number; totalCapped: boolean };
     expect(body.items.map((i) => i.title)).toEqual(['Baguettes']);
+    expect([body.total, body.totalCapped]).toEqual([1, false]);
     expect((await call('GET', '/marketplace/feed?lat=50.63&lng=3.06', other)).status).toBe(403);
     expect((await call('GET', '/marketplace/feed?lat=50.63&lng=3.06')).status).toBe(401);
     const bad = await call('GET', '/marketplace/feed?lat=50.63&lng=3.06&excludeAllergens=pollen', eligible);

@@ -12,6 +12,7 @@ import { requireActor } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';
 import { createRouter } from '../../http/router.js';
+import { FEED_TOTAL_CAP } from './feed.repository.js';
 
 /**
  * HTTP of the feed (`/marketplace/feed`) and the saved feed preferences (`/me/feed-preferences`).
@@ -49,7 +50,8 @@ const feedRoute = createRoute({
     200: jsonResponse(
       z.object({
         items: z.array(FeedItem),
-        total: z.number().int(),
+        total: z.number().int().openapi({ description: `Matches within the radius, at most ${FEED_TOTAL_CAP}` }),
+        totalCapped: z.boolean().openapi({ description: `true: more than ${FEED_TOTAL_CAP} matches (total stops there)` }),
         query: z.object({ lat: z.number(), lng: z.number(), radiusKm: z.number(), sort: z.enum(FEED_SORTS), limit: z.number(), offset: z.number() })
       }),
       'Nearest first (or soonest end)'
@@ -84,7 +86,7 @@ export function feedRoutes() {
     const page = await svc(c).feed(requireActor(c), c.req.valid('query'));
     const q = page.query;
     return c.json(
-      { items: page.items, total: page.total, query: { lat: q.lat, lng: q.lng, radiusKm: q.radiusKm, sort: q.sort, limit: q.limit, offset: q.offset } },
+      { items: page.items, total: page.total, totalCapped: page.totalCapped, query: { lat: q.lat, lng: q.lng, radiusKm: q.radiusKm, sort: q.sort, limit: q.limit, offset: q.offset } },
       200
     );
   });

@@ -32,7 +32,10 @@ export interface FeedDeps {
 
 export interface FeedPage {
   items: FeedItem[];
+  /** Matches within the radius, at most FEED_TOTAL_CAP (then `totalCapped`). */
   total: number;
+  /** More matches than FEED_TOTAL_CAP ("more than 1,000"). */
+  totalCapped: boolean;
   query: FeedQuery;
 }
 
@@ -40,10 +43,15 @@ export interface FeedPage {
  * The feed query itself, without eligibility: live offers open to people near `query`'s point.
  * Exported for the feed benchmark (bench/feed.bench.ts) and the pages.
  */
-export async function searchFeed(db: Kysely<DB>, query: FeedQuery, at: Date): Promise<{ items: FeedItem[]; total: number }> {
-  const { items, total } = await findFeed(db, query, at.toISOString());
+export async function searchFeed(
+  db: Kysely<DB>,
+  query: FeedQuery,
+  at: Date
+): Promise<{ items: FeedItem[]; total: number; totalCapped: boolean }> {
+  const { items, total, totalCapped } = await findFeed(db, query, at.toISOString());
   return {
     total,
+    totalCapped,
     items: items.map((r) => ({
       id: r.id,
       title: r.title,
