@@ -2,18 +2,10 @@
  * What every benchmark shares: a seeded random generator (same data and queries on every run and
  * database), latency summaries, and an HTTP load runner with a fixed number of requests in flight.
  */
+import { mulberry32 } from '../src/lib/server/random.js';
 
-/** mulberry32: tiny, fast, good enough for test data; deterministic from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the benchmarks' data and queries (mulberry32). */
+export const prng = mulberry32;
 
 export interface Summary {
   n: number;

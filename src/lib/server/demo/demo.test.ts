@@ -40,9 +40,9 @@ import {
   DEMO_TOWN,
   demoId,
   fictionalSiret,
-  luhnCheckDigit,
-  mulberry32
+  luhnCheckDigit
 } from './territory.js';
+import { mulberry32 } from '../random.js';
 
 describe('demo territory (pure data)', () => {
   const t = buildDemoTerritory();

@@ -3,6 +3,7 @@ import type { DonorKind } from '../../schemas/organisations.js';
 import type { InvitationTable, MembershipTable, OrganisationTable, UserTable } from '../db/schema.js';
 import { sha256 } from '../modules/accounts/accounts.rules.js';
 import { slugify } from '../modules/organisations/organisations.rules.js';
+import { mulberry32 } from '../random.js';
 
 /**
  * The demo territory as pure data: a fictional town east of Lille, its CCAS, five associations of
@@ -61,17 +62,6 @@ export function demoId(kind: string, n: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1); same seed, same sequence on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The digit that completes `payload` into a Luhn-valid number (SIREN and SIRET use Luhn). */
 export function luhnCheckDigit(payload: string): string {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import { haversineKm } from '../../db/geosearch.js';
-import { mulberry32 } from '../../demo/territory.js';
+import { mulberry32 } from '../../random.js';
 import { insertTestOrganisation } from '../eligibility/requests.testing.js';
 import { findFeed, type FeedRow } from './feed.repository.js';
 import { parseFeedQuery, type RawFeedQuery } from './feed.rules.js';

@@ -180,17 +180,6 @@ export function lotteryWeight(recentUnits: number): number {
   return 1 / (1 + Math.max(0, recentUnits));
 }
 
-/** A small deterministic generator (mulberry32) of numbers in [0, 1), for a lottery given a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The order of the lottery: weighted sampling without replacement (Efraimidis–Spirakis: key

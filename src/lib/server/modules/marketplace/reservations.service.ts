@@ -13,6 +13,7 @@ import { loadAgent } from '../eligibility/requests.repository.js';
 import { sealText, unsealText, type SealingKey } from '../eligibility/sealed.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
 import { isUniqueViolation } from '../organisations/organisations.repository.js';
+import { mulberry32 } from '../../random.js';
 import * as repo from './reservations.repository.js';
 import type { ReservationRecord } from './reservations.repository.js';
 import {
@@ -28,7 +29,6 @@ import {
   parisWeekOf,
   personMayCancel,
   reservationMessage,
-  seededRandom,
   type PersonLimits
 } from './reservations.rules.js';
 
@@ -234,7 +234,7 @@ export function createReservationsService(deps: ReservationsDeps) {
         recentUnits: p.userId ? (received.get(p.userId) ?? 0) : 0,
         createdAt: p.createdAt
       }));
-      const ordered = lotteryOrder(entries, seededRandom(seed ?? lotterySeed(offerId, offer.poolingEndsAt)));
+      const ordered = lotteryOrder(entries, mulberry32(seed ?? lotterySeed(offerId, offer.poolingEndsAt)));
       const plan = allocate(ordered, offer.remaining);
       const owner = new Map(pooled.map((p) => [p.id, p.userId]));
       const confirmed: string[] = [];
