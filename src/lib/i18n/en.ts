@@ -334,6 +334,11 @@ export const en: Catalogue = {
   'myReservations.current': 'Current',
   'myReservations.penalty': 'After missed pickups, you may hold {max} reservation at a time, until {date}.',
   'myReservations.noShowNotice': 'A reserved donation was not collected. Please cancel if you cannot come: the donation will go to someone else.',
+  'myReservations.noShow.reason': 'Reason: nobody came to collect this donation before the end of the pickup window ({to}), nor in the {grace} minutes of grace after it.',
+  'myReservations.noShow.penalty': { zero: 'Consequence: after {threshold} missed pickups within {days} days, you may not reserve until {date}.', one: 'Consequence: after {threshold} missed pickups within {days} days, you may hold {count} reservation at a time until {date}.', other: 'Consequence: after {threshold} missed pickups within {days} days, you may hold {count} reservations at a time until {date}.' },
+  'myReservations.noShow.warning': { zero: 'Consequence: none for now. After {threshold} missed pickups within {days} days, you will not be able to reserve for {penaltyDays} days.', one: 'Consequence: none for now. After {threshold} missed pickups within {days} days, you will be able to hold only one reservation at a time for {penaltyDays} days.', other: 'Consequence: none for now. After {threshold} missed pickups within {days} days, you will be able to hold only {count} reservations at a time for {penaltyDays} days.' },
+  'myReservations.noShow.noPenalty': 'Consequence: none. Please still cancel if you cannot come.',
+  'myReservations.donorCancelReason': 'The donor’s reason: {reason}',
   // handover (M3): /organisations/[id]/remise
   'org.handoverLink': 'Hand over donations',
   'handover.title': 'Hand over donations — {name}',

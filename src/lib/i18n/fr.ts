@@ -336,6 +336,11 @@ export const fr = {
   'myReservations.current': 'En cours',
   'myReservations.penalty': 'Après des retraits manqués, vous pouvez avoir {max} réservation en cours à la fois, jusqu’au {date}.',
   'myReservations.noShowNotice': 'Un don réservé n’a pas été retiré. Pensez à annuler si vous ne pouvez pas venir : le don ira à quelqu’un d’autre.',
+  'myReservations.noShow.reason': 'Motif : personne n’est venu retirer ce don avant la fin du créneau ({to}), ni dans les {grace} minutes de tolérance qui suivent.',
+  'myReservations.noShow.penalty': { zero: 'Conséquence : après {threshold} retraits manqués en {days} jours, vous ne pouvez plus réserver jusqu’au {date}.', one: 'Conséquence : après {threshold} retraits manqués en {days} jours, vous pouvez avoir {count} réservation en cours à la fois, jusqu’au {date}.', other: 'Conséquence : après {threshold} retraits manqués en {days} jours, vous pouvez avoir {count} réservations en cours à la fois, jusqu’au {date}.' },
+  'myReservations.noShow.warning': { zero: 'Conséquence : aucune pour l’instant. Après {threshold} retraits manqués en {days} jours, vous ne pourrez plus réserver pendant {penaltyDays} jours.', one: 'Conséquence : aucune pour l’instant. Après {threshold} retraits manqués en {days} jours, vous ne pourrez avoir qu’une réservation à la fois pendant {penaltyDays} jours.', other: 'Conséquence : aucune pour l’instant. Après {threshold} retraits manqués en {days} jours, vous ne pourrez avoir que {count} réservations à la fois pendant {penaltyDays} jours.' },
+  'myReservations.noShow.noPenalty': 'Conséquence : aucune. Pensez tout de même à annuler si vous ne pouvez pas venir.',
+  'myReservations.donorCancelReason': 'Motif du donateur : {reason}',
   // handover (M3): /organisations/[id]/remise
   'org.handoverLink': 'Remise des dons',
   'handover.title': 'Remise des dons — {name}',

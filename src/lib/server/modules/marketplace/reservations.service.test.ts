@@ -9,6 +9,8 @@ import {
   insertTestScheme
 } from '../eligibility/requests.testing.js';
 import { putSetting } from '../eligibility/schemes.repository.js';
+import { DEFAULT_MARKETPLACE_SETTINGS } from './marketplace.rules.js';
+import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
 import { hashPickupCode } from './reservations.rules.js';
 import type { ReservationsService } from './reservations.service.js';
 import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
@@ -182,6 +184,24 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     await svc.reserve(as(person), await offer(), { quantity: 1 }, key());
     const refused = await rejection(svc.reserve(as(person), await offer(), { quantity: 1 }, key()));
     expect(refused.details).toMatchObject({ limit: 'maxActiveReservations', max: 1, penaltyUntil: '2026-12-09T20:00:00.000Z' });
+  });
+
+  it('explains the no-show rules with the territory settings and the handover grace', async () => {
+    expect(await svc.noShowRules()).toEqual({
+      graceMinutes: NO_SHOW_GRACE_MINUTES,
+      threshold: DEFAULT_MARKETPLACE_SETTINGS.noShowThreshold,
+      windowDays: DEFAULT_MARKETPLACE_SETTINGS.noShowWindowDays,
+      penaltyDays: DEFAULT_MARKETPLACE_SETTINGS.noShowPenaltyDays,
+      penaltyMaxActiveReservations: DEFAULT_MARKETPLACE_SETTINGS.penaltyMaxActiveReservations
+    });
+    await putSetting(db(), {
+      key: 'marketplace.settings',
+      value: JSON.stringify({ noShowThreshold: 3, noShowPenaltyDays: 7 }),
+      updatedByUserId: null,
+      updatedAt: '2026-11-29T09:00:00.000Z'
+    });
+    expect(await svc.noShowRules()).toMatchObject({ threshold: 3, penaltyDays: 7 });
+    await db().deleteFrom('setting').where('key', '=', 'marketplace.settings').execute();
   });
 
   it('follows the audience: partners first, then people; partner reservations name the association', async () => {

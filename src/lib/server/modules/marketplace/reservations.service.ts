@@ -13,6 +13,7 @@ import { loadAgent } from '../eligibility/requests.repository.js';
 import { sealText, unsealText, type SealingKey } from '../eligibility/sealed.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
 import { isUniqueViolation } from '../organisations/organisations.repository.js';
+import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
 import * as repo from './reservations.repository.js';
 import type { ReservationRecord } from './reservations.repository.js';
 import {
@@ -64,6 +65,18 @@ export interface ReserveInput {
 }
 
 /** A reservation as its owner (or the agent who made it) sees it. */
+/** The no-show rules as a person is told them (see `noShowRules`). */
+export interface NoShowRules {
+  /** Minutes after the end of the pickup window before a confirmed reservation becomes a no-show. */
+  graceMinutes: number;
+  /** No-shows within `windowDays` that lower the limits… */
+  threshold: number;
+  windowDays: number;
+  /** …for this many days (0: never), to this many active reservations. */
+  penaltyDays: number;
+  penaltyMaxActiveReservations: number;
+}
+
 export interface ReservationView {
   id: string;
   offerId: string;
@@ -476,6 +489,21 @@ export function createReservationsService(deps: ReservationsDeps) {
       const at = now();
       const records = await repo.listReservationsOf(db, actor.userId);
       return { items: records.map((r) => view(r, actor.userId, at)), limits: await limitsOf(actor.userId, at) };
+    },
+
+    /**
+     * What makes a reservation a no-show and what repeated ones cost (the territory's marketplace
+     * settings), so a person's page can explain a no-show with its reason and consequence.
+     */
+    async noShowRules(): Promise<NoShowRules> {
+      const s = await repo.readSettings(db);
+      return {
+        graceMinutes: NO_SHOW_GRACE_MINUTES,
+        threshold: s.noShowThreshold,
+        windowDays: s.noShowWindowDays,
+        penaltyDays: s.noShowPenaltyDays,
+        penaltyMaxActiveReservations: s.penaltyMaxActiveReservations
+      };
     },
 
     /** One reservation, for its owner or the agent who made it (404 for anyone else). */
