@@ -39,6 +39,8 @@ export interface OfferRecord {
   partnersUntil: string | null;
   poolingEndsAt: string | null;
   valueCents: number | null;
+  partnerAcceptsShorter: boolean;
+  isRawAnimalProduct: boolean;
   status: OfferStatus;
   cancelReason: string | null;
   cancelledAt: string | null;
@@ -94,6 +96,8 @@ function toRecord(r: OfferRow): OfferRecord {
     partnersUntil: r.partners_until,
     poolingEndsAt: r.pooling_ends_at,
     valueCents: r.value_cents === null ? null : Number(r.value_cents),
+    partnerAcceptsShorter: Number(r.partner_accepts_shorter) === 1,
+    isRawAnimalProduct: Number(r.is_raw_animal_product) === 1,
     status: r.status,
     cancelReason: r.cancel_reason,
     cancelledAt: r.cancelled_at,
@@ -119,7 +123,11 @@ export async function findOffer(db: Kysely<DB>, id: string): Promise<OfferRecord
 }
 
 /** The columns an offer is written with (insert and full update). */
-export type OfferValues = Omit<OfferTable, 'id' | 'version' | 'created_at' | 'updated_at' | 'status' | 'cancel_reason' | 'cancelled_at' | 'allocated_at' | 'remaining' | 'is_demo'>;
+export type OfferValues = Omit<
+  OfferTable,
+  | 'id' | 'version' | 'created_at' | 'updated_at' | 'status' | 'cancel_reason' | 'cancelled_at' | 'allocated_at' | 'remaining' | 'is_demo'
+  | 'partner_accepts_shorter' | 'is_raw_animal_product'
+> & { partner_accepts_shorter: number; is_raw_animal_product: number };
 
 export async function insertOffer(
   db: Kysely<DB>,

@@ -217,8 +217,9 @@ export function createOffersService(deps: OffersDeps) {
         pickupStartsAt: patch.pickupStartsAt ?? offer.pickupStartsAt,
         pickupEndsAt: patch.pickupEndsAt ?? offer.pickupEndsAt,
         audience: patch.audience ?? offer.audience,
-        partnerAcceptsShorter: patch.partnerAcceptsShorter ?? false,
-        isRawAnimalProduct: patch.isRawAnimalProduct ?? false,
+        // The stored declarations unless the edit changes them: the rules re-run with what the offer says.
+        partnerAcceptsShorter: patch.partnerAcceptsShorter ?? offer.partnerAcceptsShorter,
+        isRawAnimalProduct: patch.isRawAnimalProduct ?? offer.isRawAnimalProduct,
         valueCents: patch.valueCents === undefined ? offer.valueCents : patch.valueCents
       };
       const issues = checkOfferSafety(
@@ -369,7 +370,7 @@ export type ValueFields = Pick<
   OfferValues,
   | 'title' | 'description' | 'category' | 'unit' | 'quantity' | 'weight_grams' | 'date_kind' | 'date_on' | 'allergens'
   | 'allergen_mask' | 'diets' | 'diet_mask' | 'storage' | 'origins' | 'address_line' | 'postal_code' | 'city' | 'lat'
-  | 'lng' | 'audience' | 'value_cents'
+  | 'lng' | 'audience' | 'value_cents' | 'partner_accepts_shorter' | 'is_raw_animal_product'
 >;
 
 /** Columns from validated fields (closed lists already checked by the rules). */
@@ -389,6 +390,8 @@ export function offerValues(
     storage: string;
     audience: string;
     valueCents?: number | null;
+    partnerAcceptsShorter?: boolean;
+    isRawAnimalProduct?: boolean;
   },
   pickup: { addressLine?: string | null; postalCode?: string | null; city?: string | null; lat: number; lng: number }
 ): ValueFields {
@@ -415,6 +418,8 @@ export function offerValues(
     lat: pickup.lat,
     lng: pickup.lng,
     audience: v.audience as ValueFields['audience'],
-    value_cents: v.valueCents ?? null
+    value_cents: v.valueCents ?? null,
+    partner_accepts_shorter: v.partnerAcceptsShorter ? 1 : 0,
+    is_raw_animal_product: v.isRawAnimalProduct ? 1 : 0
   };
 }
