@@ -78,7 +78,25 @@ export const fr = {
     '« {offer} » chez {place} : le retrait se termine à {end}. Si vous ne pouvez pas venir, annulez pour laisser la place à quelqu’un d’autre.',
   'notify.offerCancelled.title': 'Don annulé : {offer}',
   'notify.offerCancelled.body': '{place} a annulé ce don. Votre réservation est annulée ; vous n’avez rien à faire.',
-  'notify.offerCancelled.reason': 'Motif : {reason}',
+  'notify.reason': 'Motif : {reason}',
+  'notify.reservationAllocated.title': 'Tirage au sort : {offer} est pour vous',
+  'notify.reservationAllocated.body':
+    'Le tirage au sort vous a attribué {quantity} chez {place}. Retrait du {start} à {end}. Votre code de retrait est dans « Mes réservations ».',
+  'notify.reservationNotAllocated.title': 'Tirage au sort : liste d’attente pour {offer}',
+  'notify.reservationNotAllocated.body':
+    '« {offer} » chez {place} est allé à d’autres cette fois ; vous êtes sur la liste d’attente et serez prévenu si une place se libère.',
+  'notify.reservationCancelled.title': 'Réservation annulée par le donateur : {offer}',
+  'notify.reservationCancelled.body': '{place} a annulé votre réservation de « {offer} » (retrait du {start} à {end}).',
+  'notify.noShow.title': 'Réservation non retirée : {offer}',
+  'notify.noShow.body':
+    'Personne n’est venu chercher « {offer} » chez {place} avant la fin du créneau ({end}) : la réservation est notée non retirée.',
+  'notify.noShow.penalty': {
+    zero: 'Après {threshold} réservations non retirées en {days} jours, vous ne pouvez plus réserver jusqu’au {until}. Annuler à temps laisse le don à quelqu’un d’autre.',
+    one: 'Après {threshold} réservations non retirées en {days} jours, vous pouvez avoir {count} réservation à la fois jusqu’au {until}. Annuler à temps laisse le don à quelqu’un d’autre.',
+    other: 'Après {threshold} réservations non retirées en {days} jours, vous pouvez avoir {count} réservations à la fois jusqu’au {until}. Annuler à temps laisse le don à quelqu’un d’autre.'
+  },
+  'notify.noShow.advice': 'Si vous ne pouvez pas venir, pensez à annuler : le don profite alors à quelqu’un d’autre.',
+  'notify.someDonor': 'Le donateur',
   'notify.offerNew.title': 'Nouveau don près de chez vous : {offer}',
   'notify.offerNew.body': '{place}, à {distance} km. Retrait du {start} à {end}.',
   'notify.quantity': { one: '{count} part', other: '{count} parts' },

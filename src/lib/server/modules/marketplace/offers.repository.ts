@@ -122,6 +122,24 @@ export async function findOffer(db: Kysely<DB>, id: string): Promise<OfferRecord
   return row ? toRecord(row) : undefined;
 }
 
+/**
+ * What a notification about an offer quotes (notifications/messages.ts): its title, the donor's public
+ * name (organisation) or else the pickup city, and the window.
+ */
+export async function findOfferForMessage(
+  db: Kysely<DB>,
+  offerId: string
+): Promise<{ offerTitle: string; placeName: string | null; pickupStartsAt: string; pickupEndsAt: string } | undefined> {
+  const r = await db
+    .selectFrom('offer')
+    .leftJoin('organisation', 'organisation.id', 'offer.organisation_id')
+    .select(['offer.title', 'organisation.name as organisationName', 'offer.city', 'offer.pickup_starts_at', 'offer.pickup_ends_at'])
+    .where('offer.id', '=', offerId)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return { offerTitle: r.title, placeName: r.organisationName ?? r.city, pickupStartsAt: r.pickup_starts_at, pickupEndsAt: r.pickup_ends_at };
+}
+
 /** The columns an offer is written with (insert and full update). */
 export type OfferValues = Omit<
   OfferTable,

@@ -13,6 +13,7 @@ import { AppError, type FieldIssue } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { getSetting } from '../eligibility/schemes.repository.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
+import { messageFor } from '../notifications/messages.js';
 import { findMembership, findOrganisation, type OrganisationRecord } from '../organisations/organisations.repository.js';
 import {
   checkOfferSafety,
@@ -74,13 +75,6 @@ function refuse(issues: { path: string; code: string; message: string }[]): neve
   throw new AppError('validation_failed', `${first.path}: ${first.message}`, {
     fields: issues.map((i) => ({ path: i.path, message: i.message, code: i.code }))
   });
-}
-
-/** The text that tells a person their reservation is cancelled with the offer. */
-function cancelledText(locale: 'fr' | 'en', title: string, reason: string): { title: string; body: string } {
-  return locale === 'en'
-    ? { title: `Offer cancelled: ${title}`, body: `The donor cancelled this offer and your reservation with it. Reason: ${reason}` }
-    : { title: `Don annulé : ${title}`, body: `Le donateur a annulé ce don, et votre réservation avec. Motif : ${reason}` };
 }
 
 export function createOffersService(deps: OffersDeps) {
@@ -270,8 +264,14 @@ export function createOffersService(deps: OffersDeps) {
         const userIds = [...new Set(cancelled.map((r) => r.userId).filter((u): u is string => u !== null))];
         const locales = await localesOf(trx, userIds);
         for (const userId of userIds) {
-          const text = cancelledText(locales.get(userId) ?? 'fr', offer.title, reason);
-          await enqueueNotification(trx, at, { userId, kind: 'offer.cancelled', title: text.title, body: text.body, link: '/mes-reservations' });
+          const text = messageFor('offer.cancelled', locales.get(userId), {
+            offerTitle: offer.title,
+            placeName: offer.organisationName ?? offer.city,
+            pickupStartsAt: offer.pickupStartsAt,
+            pickupEndsAt: offer.pickupEndsAt,
+            reason
+          });
+          await enqueueNotification(trx, at, { userId, kind: 'offer.cancelled', ...text, link: '/mes-reservations' });
         }
       });
       return toOfferView((await findOffer(db, id))!, { forDonor: true });

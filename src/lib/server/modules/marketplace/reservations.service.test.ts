@@ -69,7 +69,10 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     expect(row.code_hash).toBe(hashPickupCode(offerId, reservation.code!));
     expect(row.code_ciphertext).not.toContain(reservation.code!);
     const inbox = await db().selectFrom('inbox_item').selectAll().where('user_id', '=', person).execute();
-    expect(inbox.map((i) => i.kind)).toContain('reservation.confirmed');
+    const told = inbox.find((i) => i.kind === 'reservation.confirmed');
+    // The texts of notifications/messages.ts: offer, donor's name, quantity.
+    expect(told?.title).toBe('Réservation confirmée : Pain de la veille');
+    expect(told?.body).toMatch(/^Votre réservation \(2 parts\) chez Boulangerie est confirmée\. Retrait du /);
   });
 
   it('answers the same reservation again for the same key, without a second one', async () => {
@@ -351,6 +354,8 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     const kinds = await db().selectFrom('inbox_item').select('kind').where('user_id', 'in', people).execute();
     expect(kinds.filter((k) => k.kind === 'reservation.allocated')).toHaveLength(3);
     expect(kinds.filter((k) => k.kind === 'reservation.not_allocated')).toHaveLength(2);
+    const waitingTitles = await db().selectFrom('inbox_item').select('title').where('user_id', 'in', people).where('kind', '=', 'reservation.not_allocated').execute();
+    expect(waitingTitles.map((w) => w.title)).toEqual(['Tirage au sort : liste d’attente pour Pain de la veille', 'Tirage au sort : liste d’attente pour Pain de la veille']);
 
     // After pooling: first come, first served (and the lottery runs lazily on the next reserve).
     const lazy = await offer({ quantity: 2, pooling_ends_at: '2026-11-29T10:05:00.000Z' });
