@@ -27,7 +27,7 @@ const YOUSSEF = 'beneficiaire5@demo.glane.localhost';
  * the demo baker posts two offers from the pages → Élodie reserves the bread (code + QR) → the baker
  * types her code at /remise and confirms → Youssef no longer sees the bread, reserves the brioches and
  * does not come → after the window and its grace the no-show job marks it → Youssef reads the status,
- * the reason and the consequence on /mes-reservations. Every page: axe (WCAG A/AA) and no sideways scroll.
+ * the reason and the consequence on /mes-reservations, and the notification in his inbox. Every page: axe (WCAG A/AA) and no sideways scroll.
  */
 describe('the marketplace journey (post → reserve → hand over → no-show)', () => {
   let glane: RunningGlane;
@@ -170,5 +170,10 @@ describe('the marketplace journey (post → reserve → hand over → no-show)',
     // The demo territory's settings: a first no-show costs nothing yet, the page says when it would.
     expect(text).toMatch(/Conséquence : aucune pour l’instant\. Après 2 retraits manqués en 30 jours/);
     await checkPage(youssef, '/mes-reservations (no-show)');
+
+    // He was also told in his inbox, in the words of notifications/messages.ts.
+    await youssef.goto(`${glane.url}/notifications`);
+    await youssef.getByRole('heading', { name: 'Réservation non retirée : Brioches du soir' }).waitFor();
+    await checkPage(youssef, '/notifications (no-show)');
   }, 240_000);
 });
