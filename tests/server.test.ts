@@ -46,6 +46,13 @@ describe('the Glane process', () => {
     expect(run.output()).toContain('LOG_LEVEL=');
   });
 
+  it('refuses the test clock outside NODE_ENV=test', async () => {
+    const run = startGlane({ TEST_CLOCK: '1', NODE_ENV: 'production' });
+    children.push(run.child);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/TEST_CLOCK="1": only accepted when NODE_ENV=test/);
+  });
+
   it('migrates a new SQLite file, serves, and stops cleanly on SIGTERM closing the database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glane-proc-'));
     const dbPath = join(dir, 'glane.db');
@@ -56,6 +63,8 @@ describe('the Glane process', () => {
     expect(existsSync(dbPath)).toBe(true);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
+    // No test clock without TEST_CLOCK: the route does not exist.
+    expect((await fetch(`http://127.0.0.1:${port}/api/test/clock`, { method: 'POST' })).status).toBe(404);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('stopped');

@@ -222,3 +222,24 @@ export async function organisationOfMember(db: Kysely<DB>, email: string): Promi
     .executeTakeFirstOrThrow();
   return row.orgId;
 }
+
+/**
+ * Moves the server's clock (Glane started with NODE_ENV=test and TEST_CLOCK=1): forward by minutes, or
+ * to an instant. Returns the server's new time.
+ */
+export async function moveClock(glane: RunningGlane, move: { advanceMinutes: number } | { at: string }): Promise<Date> {
+  const res = await fetch(`${glane.url}/api/test/clock`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(move)
+  });
+  if (res.status !== 200) throw new Error(`moving the test clock: ${res.status} ${await res.text()}`);
+  return new Date(((await res.json()) as { now: string }).now);
+}
+
+/** Runs one scheduled job (jobs.ts name) now on a Glane started with TEST_CLOCK=1; returns its result. */
+export async function runJob(glane: RunningGlane, name: string): Promise<unknown> {
+  const res = await fetch(`${glane.url}/api/test/jobs/${encodeURIComponent(name)}`, { method: 'POST' });
+  if (res.status !== 200) throw new Error(`running job ${name}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { result: unknown }).result;
+}

@@ -76,7 +76,25 @@ export const en: Catalogue = {
     '“{offer}” at {place}: pickup ends at {end}. If you cannot come, cancel so someone else can have it.',
   'notify.offerCancelled.title': 'Offer cancelled: {offer}',
   'notify.offerCancelled.body': '{place} cancelled this offer. Your reservation is cancelled; there is nothing to do.',
-  'notify.offerCancelled.reason': 'Reason: {reason}',
+  'notify.reason': 'Reason: {reason}',
+  'notify.reservationAllocated.title': 'Draw: {offer} is yours',
+  'notify.reservationAllocated.body':
+    'The draw gave you {quantity} at {place}. Pick up from {start} to {end}. Your pickup code is in “My reservations”.',
+  'notify.reservationNotAllocated.title': 'Draw: waiting list for {offer}',
+  'notify.reservationNotAllocated.body':
+    '“{offer}” at {place} went to others this time; you are on the waiting list and will be told if a place comes free.',
+  'notify.reservationCancelled.title': 'Reservation cancelled by the donor: {offer}',
+  'notify.reservationCancelled.body': '{place} cancelled your reservation of “{offer}” (pickup from {start} to {end}).',
+  'notify.noShow.title': 'Reservation not collected: {offer}',
+  'notify.noShow.body':
+    'Nobody came to collect “{offer}” at {place} before the end of the pickup window ({end}); the reservation is recorded as not collected.',
+  'notify.noShow.penalty': {
+    zero: 'After {threshold} reservations not collected within {days} days, you may not reserve until {until}. Cancelling in time leaves the food to someone else.',
+    one: 'After {threshold} reservations not collected within {days} days, you may hold {count} reservation at a time until {until}. Cancelling in time leaves the food to someone else.',
+    other: 'After {threshold} reservations not collected within {days} days, you may hold {count} reservations at a time until {until}. Cancelling in time leaves the food to someone else.'
+  },
+  'notify.noShow.advice': 'If you cannot come, please cancel: the food then goes to someone else.',
+  'notify.someDonor': 'The donor',
   'notify.offerNew.title': 'New offer near you: {offer}',
   'notify.offerNew.body': '{place}, {distance} km away. Pick up from {start} to {end}.',
   'notify.quantity': { one: '{count} item', other: '{count} items' },
@@ -335,6 +353,11 @@ export const en: Catalogue = {
   'myReservations.current': 'Current',
   'myReservations.penalty': 'After missed pickups, you may hold {max} reservation at a time, until {date}.',
   'myReservations.noShowNotice': 'A reserved donation was not collected. Please cancel if you cannot come: the donation will go to someone else.',
+  'myReservations.noShow.reason': 'Reason: nobody came to collect this donation before the end of the pickup window ({to}), nor in the {grace} minutes of grace after it.',
+  'myReservations.noShow.penalty': { zero: 'Consequence: after {threshold} missed pickups within {days} days, you may not reserve until {date}.', one: 'Consequence: after {threshold} missed pickups within {days} days, you may hold {count} reservation at a time until {date}.', other: 'Consequence: after {threshold} missed pickups within {days} days, you may hold {count} reservations at a time until {date}.' },
+  'myReservations.noShow.warning': { zero: 'Consequence: none for now. After {threshold} missed pickups within {days} days, you will not be able to reserve for {penaltyDays} days.', one: 'Consequence: none for now. After {threshold} missed pickups within {days} days, you will be able to hold only one reservation at a time for {penaltyDays} days.', other: 'Consequence: none for now. After {threshold} missed pickups within {days} days, you will be able to hold only {count} reservations at a time for {penaltyDays} days.' },
+  'myReservations.noShow.noPenalty': 'Consequence: none. Please still cancel if you cannot come.',
+  'myReservations.donorCancelReason': 'The donor’s reason: {reason}',
   // handover (M3): /organisations/[id]/remise
   'org.handoverLink': 'Hand over donations',
   'handover.title': 'Hand over donations — {name}',

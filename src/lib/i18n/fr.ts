@@ -78,7 +78,25 @@ export const fr = {
     '« {offer} » chez {place} : le retrait se termine à {end}. Si vous ne pouvez pas venir, annulez pour laisser la place à quelqu’un d’autre.',
   'notify.offerCancelled.title': 'Don annulé : {offer}',
   'notify.offerCancelled.body': '{place} a annulé ce don. Votre réservation est annulée ; vous n’avez rien à faire.',
-  'notify.offerCancelled.reason': 'Motif : {reason}',
+  'notify.reason': 'Motif : {reason}',
+  'notify.reservationAllocated.title': 'Tirage au sort : {offer} est pour vous',
+  'notify.reservationAllocated.body':
+    'Le tirage au sort vous a attribué {quantity} chez {place}. Retrait du {start} à {end}. Votre code de retrait est dans « Mes réservations ».',
+  'notify.reservationNotAllocated.title': 'Tirage au sort : liste d’attente pour {offer}',
+  'notify.reservationNotAllocated.body':
+    '« {offer} » chez {place} est allé à d’autres cette fois ; vous êtes sur la liste d’attente et serez prévenu si une place se libère.',
+  'notify.reservationCancelled.title': 'Réservation annulée par le donateur : {offer}',
+  'notify.reservationCancelled.body': '{place} a annulé votre réservation de « {offer} » (retrait du {start} à {end}).',
+  'notify.noShow.title': 'Réservation non retirée : {offer}',
+  'notify.noShow.body':
+    'Personne n’est venu chercher « {offer} » chez {place} avant la fin du créneau ({end}) : la réservation est notée non retirée.',
+  'notify.noShow.penalty': {
+    zero: 'Après {threshold} réservations non retirées en {days} jours, vous ne pouvez plus réserver jusqu’au {until}. Annuler à temps laisse le don à quelqu’un d’autre.',
+    one: 'Après {threshold} réservations non retirées en {days} jours, vous pouvez avoir {count} réservation à la fois jusqu’au {until}. Annuler à temps laisse le don à quelqu’un d’autre.',
+    other: 'Après {threshold} réservations non retirées en {days} jours, vous pouvez avoir {count} réservations à la fois jusqu’au {until}. Annuler à temps laisse le don à quelqu’un d’autre.'
+  },
+  'notify.noShow.advice': 'Si vous ne pouvez pas venir, pensez à annuler : le don profite alors à quelqu’un d’autre.',
+  'notify.someDonor': 'Le donateur',
   'notify.offerNew.title': 'Nouveau don près de chez vous : {offer}',
   'notify.offerNew.body': '{place}, à {distance} km. Retrait du {start} à {end}.',
   'notify.quantity': { one: '{count} part', other: '{count} parts' },
@@ -337,6 +355,11 @@ export const fr = {
   'myReservations.current': 'En cours',
   'myReservations.penalty': 'Après des retraits manqués, vous pouvez avoir {max} réservation en cours à la fois, jusqu’au {date}.',
   'myReservations.noShowNotice': 'Un don réservé n’a pas été retiré. Pensez à annuler si vous ne pouvez pas venir : le don ira à quelqu’un d’autre.',
+  'myReservations.noShow.reason': 'Motif : personne n’est venu retirer ce don avant la fin du créneau ({to}), ni dans les {grace} minutes de tolérance qui suivent.',
+  'myReservations.noShow.penalty': { zero: 'Conséquence : après {threshold} retraits manqués en {days} jours, vous ne pouvez plus réserver jusqu’au {date}.', one: 'Conséquence : après {threshold} retraits manqués en {days} jours, vous pouvez avoir {count} réservation en cours à la fois, jusqu’au {date}.', other: 'Conséquence : après {threshold} retraits manqués en {days} jours, vous pouvez avoir {count} réservations en cours à la fois, jusqu’au {date}.' },
+  'myReservations.noShow.warning': { zero: 'Conséquence : aucune pour l’instant. Après {threshold} retraits manqués en {days} jours, vous ne pourrez plus réserver pendant {penaltyDays} jours.', one: 'Conséquence : aucune pour l’instant. Après {threshold} retraits manqués en {days} jours, vous ne pourrez avoir qu’une réservation à la fois pendant {penaltyDays} jours.', other: 'Conséquence : aucune pour l’instant. Après {threshold} retraits manqués en {days} jours, vous ne pourrez avoir que {count} réservations à la fois pendant {penaltyDays} jours.' },
+  'myReservations.noShow.noPenalty': 'Conséquence : aucune. Pensez tout de même à annuler si vous ne pouvez pas venir.',
+  'myReservations.donorCancelReason': 'Motif du donateur : {reason}',
   // handover (M3): /organisations/[id]/remise
   'org.handoverLink': 'Remise des dons',
   'handover.title': 'Remise des dons — {name}',

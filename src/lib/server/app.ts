@@ -8,6 +8,8 @@ import { isWidgetPath, widgetFrameSources, withFrameAncestors } from './http/fra
 import type { AppEnv } from './http/env.js';
 import { handleError } from './http/errors.js';
 import type { Services } from './services.js';
+import type { Job } from './jobs/jobs.js';
+import { testControlRoutes, type TestClock } from './testing/test-clock.js';
 
 /** What the root app needs from SvelteKit's built server (see sveltekit.ts). */
 export interface PageRenderer {
@@ -23,6 +25,8 @@ export interface AppOptions {
   pages?: PageRenderer;
   /** Reads the caller's address (from the socket); tests pass a fixed one. */
   clientAddress?: (c: import('hono').Context) => string;
+  /** TEST_CLOCK=1 with NODE_ENV=test only: the clock and jobs that `/api/test/*` moves and runs. */
+  testControl?: { clock: TestClock; jobs: Job[] };
 }
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -92,6 +96,9 @@ export function buildApp(services: Services, options: AppOptions = {}) {
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', API_CSP);
   });
 
+  if (options.testControl) {
+    app.route('/api/test', testControlRoutes(services, options.testControl.clock, options.testControl.jobs));
+  }
   app.route('/api', buildApi(services));
   app.onError(handleError);
   const apiNotFound = (c: import('hono').Context<AppEnv>) =>

@@ -52,4 +52,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADDRESS_API_URL: 'http://127.0.0.1:7878/' }).ADDRESS_API_URL).toBe('http://127.0.0.1:7878');
     expect(() => loadConfig({ ADDRESS_API_URL: 'ftp://adresse.example' })).toThrow(ConfigError);
   });
+
+  it('accepts TEST_CLOCK only with NODE_ENV=test, and says why otherwise', () => {
+    expect(loadConfig({}).TEST_CLOCK).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', TEST_CLOCK: '1' }).TEST_CLOCK).toBe(true);
+    for (const env of [{ TEST_CLOCK: '1' }, { NODE_ENV: 'development', TEST_CLOCK: 'true' }]) {
+      let caught: unknown;
+      try {
+        loadConfig(env);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      expect((caught as ConfigError).lines).toEqual([expect.stringMatching(/^TEST_CLOCK=.*only accepted when NODE_ENV=test/)]);
+    }
+  });
 });

@@ -105,6 +105,11 @@ const schema = z.object({
     .refine((v) => v === undefined || /^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s]+)$/.test(v), {
       message: 'must be mailto:address or an https: URL'
     }),
+  /**
+   * Browser tests only: the services read a clock the test harness moves (`POST /api/test/clock`) and
+   * jobs can be run on demand (`POST /api/test/jobs/<name>`). Refused unless NODE_ENV=test.
+   */
+  TEST_CLOCK: bool.default(false),
   /** Largest proof document accepted, in kilobytes. */
   DOCUMENT_MAX_KB: z.coerce.number().int().min(100).max(20480).default(5120),
   /** Days after which the documents of a request still undecided are deleted anyway. */
@@ -170,6 +175,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(lines);
   }
   const c = parsed.data;
+  if (c.TEST_CLOCK && c.NODE_ENV !== 'test') {
+    // The test clock lets any caller move the server's time and run jobs: never outside tests.
+    throw new ConfigError([
+      `TEST_CLOCK=${JSON.stringify(input.TEST_CLOCK)}: only accepted when NODE_ENV=test (NODE_ENV is ${c.NODE_ENV}); remove it`
+    ]);
+  }
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
   return Object.freeze({
     ...c,

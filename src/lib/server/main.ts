@@ -5,10 +5,11 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { loadDemoIfEmpty } from './demo/demo.js';
-import { startJobs } from './jobs/jobs.js';
+import { JOBS, startJobs } from './jobs/jobs.js';
 import { createLogger } from './logger.js';
 import { createServices } from './services.js';
 import { loadPages } from './sveltekit.js';
+import { createTestClock } from './testing/test-clock.js';
 
 /** The caller's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
 function clientAddress(config: Config) {
@@ -40,12 +41,19 @@ async function main(): Promise<void> {
   const database = openDatabase(config);
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const services = createServices(config, database, logger);
+  // Browser tests only (config refuses TEST_CLOCK outside NODE_ENV=test): one movable clock for every service and job.
+  const testClock = config.TEST_CLOCK ? createTestClock() : undefined;
+  if (testClock) logger.warn('TEST_CLOCK: the clock and jobs are controlled through /api/test (tests only)');
+  const services = createServices(config, database, logger, { now: testClock?.now });
   if (config.DEMO_DATA && (await loadDemoIfEmpty(services))) logger.info('demo territory loaded');
 
   const pages = await loadPages();
   if (!pages) logger.warn('web app not built (run `npm run build`): serving the API only');
-  const app = buildApp(services, { pages, clientAddress: clientAddress(config) });
+  const app = buildApp(services, {
+    pages,
+    clientAddress: clientAddress(config),
+    testControl: testClock ? { clock: testClock, jobs: JOBS } : undefined
+  });
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(

@@ -115,6 +115,9 @@ export function offerFormValues(o: OfferView, window?: { startsAt: Date; endsAt:
     pickupStart: start.time,
     pickupEnd: end.time,
     audience: o.audience,
+    // The stored declarations (kept by an edit, carried into an offer started from this one).
+    partnerAcceptsShorter: o.partnerAcceptsShorter ? 'on' : '',
+    isRawAnimalProduct: o.isRawAnimalProduct ? 'on' : '',
     valueCents: o.valueCents === null ? '' : String(o.valueCents)
   };
 }

@@ -7,7 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
 /**
  * `/mes-reservations`: the person's reservations; each confirmed one shows its pickup code in large
  * letters and as a QR code (a PNG data URL made here: no script, works offline once loaded), with a
- * cancel button while the window has not started; no-shows and lowered limits are explained.
+ * cancel button while the window has not started; each no-show says why (nobody came before the end of
+ * the window and its grace) and what it costs (lowered limits now, or after how many more).
  */
 export const load: PageServerLoad = async (event) => {
   const actor = actorOf(event);
@@ -25,6 +26,7 @@ export const load: PageServerLoad = async (event) => {
     current: withQr.filter(live),
     past: withQr.filter((r) => !live(r)),
     limits,
+    noShowRules: await services.reservations.noShowRules(),
     hasRecentNoShow: items.some((r) => r.status === 'no_show' && now - Date.parse(r.pickupEndsAt) < 30 * 86_400_000),
     justReserved: event.url.searchParams.get('reservee')
   };

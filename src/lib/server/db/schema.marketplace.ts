@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Hand-kept table types of the marketplace (migration 2026-11-29-030-marketplace); `DB` in schema.ts
  * extends `MarketplaceTables`. Quantities are integers, weights grams, values cents, times ISO UTC text,
@@ -58,6 +60,10 @@ export interface OfferTable {
   pooling_ends_at: string | null;
   allocated_at: string | null;
   value_cents: number | null;
+  /** 0/1, migration 032: the partner accepts a DLC closer than partnerMinDlcHours (default 0). */
+  partner_accepts_shorter: Generated<number>;
+  /** 0/1, migration 032: raw meat, fish, shellfish… declared by the donor (default 0). */
+  is_raw_animal_product: Generated<number>;
   status: OfferStatus;
   cancel_reason: string | null;
   cancelled_at: string | null;

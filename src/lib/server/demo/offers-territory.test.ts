@@ -24,7 +24,7 @@ describe('demo offers', () => {
           category: o.category,
           quantity: o.quantity,
           dateKind: o.date_kind,
-          dateOn: o.date_on,
+          dateOn: o.date_on ?? null,
           storage: o.storage,
           audience: o.audience,
           allergens: JSON.parse(o.allergens) as string[],

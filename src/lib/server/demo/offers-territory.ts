@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { OfferTable } from '../db/schema.marketplace.js';
 import { ALLERGENS, DIETS, maskOf } from '../../schemas/marketplace-vocabulary.js';
@@ -134,11 +134,11 @@ const SPECS: DemoOfferSpec[] = [
 ];
 
 /** The demo offers for a load at `now` (only the donors the territory has). */
-export function buildDemoOffers(t: DemoTerritory, now: Date): OfferTable[] {
+export function buildDemoOffers(t: DemoTerritory, now: Date): Insertable<OfferTable>[] {
   const orgs = new Map(t.organisations.map((o) => [o.id, o]));
   const posterOf = new Map(t.memberships.map((m) => [m.organisation_id, m.user_id]));
   const iso = now.toISOString();
-  const rows: OfferTable[] = [];
+  const rows: Insertable<OfferTable>[] = [];
   SPECS.forEach((s, i) => {
     const orgId = t.organisationIds[s.organisationKey];
     const org = orgId ? orgs.get(orgId) : undefined;
@@ -194,6 +194,6 @@ export function buildDemoOffers(t: DemoTerritory, now: Date): OfferTable[] {
   return rows;
 }
 
-export async function insertDemoOffers(db: Kysely<DB>, offers: OfferTable[]): Promise<void> {
+export async function insertDemoOffers(db: Kysely<DB>, offers: Insertable<OfferTable>[]): Promise<void> {
   if (offers.length > 0) await db.insertInto('offer').values(offers).execute();
 }

@@ -31,6 +31,10 @@ export interface OfferView {
   partnersUntil: string | null;
   poolingEndsAt: string | null;
   valueCents: number | null;
+  /** The partner association accepts a DLC closer than the territory's minimum (donor's declaration). */
+  partnerAcceptsShorter: boolean;
+  /** Raw meat, fish, shellfish… (donor's declaration). */
+  isRawAnimalProduct: boolean;
   status: 'published' | 'cancelled' | 'closed';
   cancelReason: string | null;
   cancelledAt: string | null;
@@ -69,6 +73,8 @@ export function toOfferView(o: OfferRecord, options: { forDonor?: boolean } = {}
     partnersUntil: o.partnersUntil,
     poolingEndsAt: o.poolingEndsAt,
     valueCents: options.forDonor ? o.valueCents : null,
+    partnerAcceptsShorter: o.partnerAcceptsShorter,
+    isRawAnimalProduct: o.isRawAnimalProduct,
     status: o.status,
     cancelReason: o.cancelReason,
     cancelledAt: o.cancelledAt,

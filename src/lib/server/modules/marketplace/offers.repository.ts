@@ -39,6 +39,8 @@ export interface OfferRecord {
   partnersUntil: string | null;
   poolingEndsAt: string | null;
   valueCents: number | null;
+  partnerAcceptsShorter: boolean;
+  isRawAnimalProduct: boolean;
   status: OfferStatus;
   cancelReason: string | null;
   cancelledAt: string | null;
@@ -94,6 +96,8 @@ function toRecord(r: OfferRow): OfferRecord {
     partnersUntil: r.partners_until,
     poolingEndsAt: r.pooling_ends_at,
     valueCents: r.value_cents === null ? null : Number(r.value_cents),
+    partnerAcceptsShorter: Number(r.partner_accepts_shorter) === 1,
+    isRawAnimalProduct: Number(r.is_raw_animal_product) === 1,
     status: r.status,
     cancelReason: r.cancel_reason,
     cancelledAt: r.cancelled_at,
@@ -118,8 +122,30 @@ export async function findOffer(db: Kysely<DB>, id: string): Promise<OfferRecord
   return row ? toRecord(row) : undefined;
 }
 
+/**
+ * What a notification about an offer quotes (notifications/messages.ts): its title, the donor's public
+ * name (organisation) or else the pickup city, and the window.
+ */
+export async function findOfferForMessage(
+  db: Kysely<DB>,
+  offerId: string
+): Promise<{ offerTitle: string; placeName: string | null; pickupStartsAt: string; pickupEndsAt: string } | undefined> {
+  const r = await db
+    .selectFrom('offer')
+    .leftJoin('organisation', 'organisation.id', 'offer.organisation_id')
+    .select(['offer.title', 'organisation.name as organisationName', 'offer.city', 'offer.pickup_starts_at', 'offer.pickup_ends_at'])
+    .where('offer.id', '=', offerId)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return { offerTitle: r.title, placeName: r.organisationName ?? r.city, pickupStartsAt: r.pickup_starts_at, pickupEndsAt: r.pickup_ends_at };
+}
+
 /** The columns an offer is written with (insert and full update). */
-export type OfferValues = Omit<OfferTable, 'id' | 'version' | 'created_at' | 'updated_at' | 'status' | 'cancel_reason' | 'cancelled_at' | 'allocated_at' | 'remaining' | 'is_demo'>;
+export type OfferValues = Omit<
+  OfferTable,
+  | 'id' | 'version' | 'created_at' | 'updated_at' | 'status' | 'cancel_reason' | 'cancelled_at' | 'allocated_at' | 'remaining' | 'is_demo'
+  | 'partner_accepts_shorter' | 'is_raw_animal_product'
+> & { partner_accepts_shorter: number; is_raw_animal_product: number };
 
 export async function insertOffer(
   db: Kysely<DB>,

@@ -57,10 +57,15 @@ describe.each(DIALECTS)('offers HTTP on %s', (kind) => {
     const offer = (await posted.json()) as { id: string; version: number };
     const read = await call('GET', `/offers/${offer.id}`, baker);
     expect(read.status).toBe(200);
-    expect(((await read.json()) as { reservations: unknown[] }).reservations).toEqual([]);
+    const detail = (await read.json()) as { reservations: unknown[]; offer: { partnerAcceptsShorter: boolean; isRawAnimalProduct: boolean } };
+    expect(detail.reservations).toEqual([]);
+    expect(detail.offer).toMatchObject({ partnerAcceptsShorter: false, isRawAnimalProduct: false });
     const patched = await call('PATCH', `/offers/${offer.id}`, baker, { quantity: 6, version: offer.version });
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as { quantity: number }).quantity).toBe(6);
+    const declared = await call('PATCH', `/offers/${offer.id}`, baker, { isRawAnimalProduct: true });
+    expect(declared.status).toBe(200);
+    expect(((await declared.json()) as { isRawAnimalProduct: boolean }).isRawAnimalProduct).toBe(true);
     const list = await call('GET', `/organisations/${bakery}/offers?from=2026-11-29T00:00:00Z&to=2026-11-30T00:00:00Z`, baker);
     expect(list.status).toBe(200);
     expect(((await list.json()) as { items: { id: string }[] }).items.map((o) => o.id)).toContain(offer.id);

@@ -66,6 +66,8 @@ export const OfferSchema = z
     partnersUntil: z.string().nullable(),
     poolingEndsAt: z.string().nullable(),
     valueCents: z.number().int().nullable().openapi({ description: 'At cost price, in cents; null except for the donor' }),
+    partnerAcceptsShorter: z.boolean().openapi({ description: 'The partner association accepts a DLC closer than the territory minimum (checked again on every edit)' }),
+    isRawAnimalProduct: z.boolean().openapi({ description: 'Raw meat, fish, shellfish… as declared by the donor (refused from private people; checked again on every edit)' }),
     status: z.enum(OFFER_STATUSES),
     cancelReason: z.string().nullable(),
     cancelledAt: z.string().nullable(),

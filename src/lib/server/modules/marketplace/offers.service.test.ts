@@ -8,6 +8,7 @@ import { insertTestUser } from '../organisations/organisations.testing.js';
 import { insertTestMembership } from '../eligibility/requests.testing.js';
 import { breadOffer, insertDonorOrganisation, insertTestReservation } from './offers.testing.js';
 import { findOffer } from './offers.repository.js';
+import { parisDayTime } from './offers.time.js';
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -122,6 +123,32 @@ describe.each(DIALECTS)('offers service on %s', (kind) => {
     const rule = await refusal(t.services.offers.updateOffer(baker, posted.id, { storage: 'chilled', pickupEndsAt: '2026-11-30T10:00:00Z' }));
     expect(rule.details?.fields?.[0]?.code).toBe('chilled_window_too_long');
     expect((await refusal(t.services.offers.updateOffer(stranger, posted.id, { quantity: 11 }))).code).toBe('forbidden');
+  });
+
+  it(`stores the donor's declarations and re-runs the rules with them on an edit (${label})`, async () => {
+    // A DLC on the day the window ends: too close for a partner association unless it accepts shorter.
+    const base = breadOffer(bakery, t.clock.now(), { audience: 'partners', dateKind: 'dlc', isRawAnimalProduct: true });
+    const dlc = { ...base, dateOn: parisDayTime(base.pickupEndsAt).day };
+    const refused = await refusal(t.services.offers.postOffer(baker, dlc));
+    expect(refused.details?.fields?.map((f) => f.code)).toEqual(['dlc_too_close_for_partners']);
+    const posted = await t.services.offers.postOffer(baker, { ...dlc, partnerAcceptsShorter: true });
+    expect(posted).toMatchObject({ partnerAcceptsShorter: true, isRawAnimalProduct: true });
+    const row = await t.services.db
+      .selectFrom('offer')
+      .select(['partner_accepts_shorter', 'is_raw_animal_product'])
+      .where('id', '=', posted.id)
+      .executeTakeFirstOrThrow();
+    expect([Number(row.partner_accepts_shorter), Number(row.is_raw_animal_product)]).toEqual([1, 1]);
+
+    // An edit that does not mention them keeps them, so the same DLC still passes.
+    const edited = await t.services.offers.updateOffer(baker, posted.id, { title: 'Pains pour l’épicerie solidaire' });
+    expect(edited).toMatchObject({ title: 'Pains pour l’épicerie solidaire', partnerAcceptsShorter: true, isRawAnimalProduct: true, version: 2 });
+    // Withdrawing the partner's agreement is checked against the stored DLC, and refused.
+    const withdrawn = await refusal(t.services.offers.updateOffer(baker, posted.id, { partnerAcceptsShorter: false }));
+    expect(withdrawn.details?.fields?.map((f) => `${f.path}:${f.code}`)).toEqual(['dateOn:dlc_too_close_for_partners']);
+    const cleared = await t.services.offers.updateOffer(baker, posted.id, { isRawAnimalProduct: false });
+    expect(cleared).toMatchObject({ partnerAcceptsShorter: true, isRawAnimalProduct: false });
+    expect((await findOffer(t.services.db, posted.id))?.isRawAnimalProduct).toBe(false);
   });
 
   it('cancels an offer with its live reservations and notifies each person in the same transaction', async () => {

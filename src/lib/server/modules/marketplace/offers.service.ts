@@ -13,6 +13,7 @@ import { AppError, type FieldIssue } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { getSetting } from '../eligibility/schemes.repository.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
+import { messageFor } from '../notifications/messages.js';
 import { findMembership, findOrganisation, type OrganisationRecord } from '../organisations/organisations.repository.js';
 import {
   checkOfferSafety,
@@ -74,13 +75,6 @@ function refuse(issues: { path: string; code: string; message: string }[]): neve
   throw new AppError('validation_failed', `${first.path}: ${first.message}`, {
     fields: issues.map((i) => ({ path: i.path, message: i.message, code: i.code }))
   });
-}
-
-/** The text that tells a person their reservation is cancelled with the offer. */
-function cancelledText(locale: 'fr' | 'en', title: string, reason: string): { title: string; body: string } {
-  return locale === 'en'
-    ? { title: `Offer cancelled: ${title}`, body: `The donor cancelled this offer and your reservation with it. Reason: ${reason}` }
-    : { title: `Don annulé : ${title}`, body: `Le donateur a annulé ce don, et votre réservation avec. Motif : ${reason}` };
 }
 
 export function createOffersService(deps: OffersDeps) {
@@ -217,8 +211,9 @@ export function createOffersService(deps: OffersDeps) {
         pickupStartsAt: patch.pickupStartsAt ?? offer.pickupStartsAt,
         pickupEndsAt: patch.pickupEndsAt ?? offer.pickupEndsAt,
         audience: patch.audience ?? offer.audience,
-        partnerAcceptsShorter: patch.partnerAcceptsShorter ?? false,
-        isRawAnimalProduct: patch.isRawAnimalProduct ?? false,
+        // The stored declarations unless the edit changes them: the rules re-run with what the offer says.
+        partnerAcceptsShorter: patch.partnerAcceptsShorter ?? offer.partnerAcceptsShorter,
+        isRawAnimalProduct: patch.isRawAnimalProduct ?? offer.isRawAnimalProduct,
         valueCents: patch.valueCents === undefined ? offer.valueCents : patch.valueCents
       };
       const issues = checkOfferSafety(
@@ -269,8 +264,14 @@ export function createOffersService(deps: OffersDeps) {
         const userIds = [...new Set(cancelled.map((r) => r.userId).filter((u): u is string => u !== null))];
         const locales = await localesOf(trx, userIds);
         for (const userId of userIds) {
-          const text = cancelledText(locales.get(userId) ?? 'fr', offer.title, reason);
-          await enqueueNotification(trx, at, { userId, kind: 'offer.cancelled', title: text.title, body: text.body, link: '/mes-reservations' });
+          const text = messageFor('offer.cancelled', locales.get(userId), {
+            offerTitle: offer.title,
+            placeName: offer.organisationName ?? offer.city,
+            pickupStartsAt: offer.pickupStartsAt,
+            pickupEndsAt: offer.pickupEndsAt,
+            reason
+          });
+          await enqueueNotification(trx, at, { userId, kind: 'offer.cancelled', ...text, link: '/mes-reservations' });
         }
       });
       return toOfferView((await findOffer(db, id))!, { forDonor: true });
@@ -369,7 +370,7 @@ export type ValueFields = Pick<
   OfferValues,
   | 'title' | 'description' | 'category' | 'unit' | 'quantity' | 'weight_grams' | 'date_kind' | 'date_on' | 'allergens'
   | 'allergen_mask' | 'diets' | 'diet_mask' | 'storage' | 'origins' | 'address_line' | 'postal_code' | 'city' | 'lat'
-  | 'lng' | 'audience' | 'value_cents'
+  | 'lng' | 'audience' | 'value_cents' | 'partner_accepts_shorter' | 'is_raw_animal_product'
 >;
 
 /** Columns from validated fields (closed lists already checked by the rules). */
@@ -389,6 +390,8 @@ export function offerValues(
     storage: string;
     audience: string;
     valueCents?: number | null;
+    partnerAcceptsShorter?: boolean;
+    isRawAnimalProduct?: boolean;
   },
   pickup: { addressLine?: string | null; postalCode?: string | null; city?: string | null; lat: number; lng: number }
 ): ValueFields {
@@ -415,6 +418,8 @@ export function offerValues(
     lat: pickup.lat,
     lng: pickup.lng,
     audience: v.audience as ValueFields['audience'],
-    value_cents: v.valueCents ?? null
+    value_cents: v.valueCents ?? null,
+    partner_accepts_shorter: v.partnerAcceptsShorter ? 1 : 0,
+    is_raw_animal_product: v.isRawAnimalProduct ? 1 : 0
   };
 }

@@ -235,11 +235,17 @@ export async function listDueNoShows(
   db: Kysely<DB>,
   cutoff: string,
   limit: number
-): Promise<{ id: string; userId: string | null; offerTitle: string; pickupEndsAt: string }[]> {
+): Promise<{ id: string; offerId: string; userId: string | null; offerTitle: string; pickupEndsAt: string }[]> {
   return db
     .selectFrom('reservation')
     .innerJoin('offer', 'offer.id', 'reservation.offer_id')
-    .select(['reservation.id as id', 'reservation.user_id as userId', 'offer.title as offerTitle', 'offer.pickup_ends_at as pickupEndsAt'])
+    .select([
+      'reservation.id as id',
+      'reservation.offer_id as offerId',
+      'reservation.user_id as userId',
+      'offer.title as offerTitle',
+      'offer.pickup_ends_at as pickupEndsAt'
+    ])
     .where('reservation.status', '=', 'confirmed')
     .where('offer.pickup_ends_at', '<', cutoff)
     .orderBy('offer.pickup_ends_at')

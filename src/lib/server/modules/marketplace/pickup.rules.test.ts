@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
-import { DEFAULT_MARKETPLACE_SETTINGS as NO_SHOW_DEFAULTS } from './marketplace.rules.js';
 import {
   handoverTiming,
-  noShowMessage,
   normaliseHandoverCode,
   parisDayBounds,
   pickupCodeHash,
@@ -55,18 +53,6 @@ describe('unitsGivenBack', () => {
   it('returns what was not collected, never negative', () => {
     expect(unitsGivenBack(3, 1)).toBe(2);
     expect(unitsGivenBack(3, 3)).toBe(0);
-  });
-});
-
-describe('noShowMessage', () => {
-  it('says why and until when the limits are lowered', () => {
-    const m = noShowMessage(
-      { offerTitle: 'Pain', penalty: { until: new Date('2026-12-12T19:00:00.000Z'), maxActiveReservations: 1 }, settings: NO_SHOW_DEFAULTS },
-      'fr'
-    );
-    expect(m.body).toContain('2 réservations non retirées en 30 jours');
-    expect(m.body).toContain('12 décembre 2026');
-    expect(noShowMessage({ offerTitle: 'Bread', penalty: null, settings: NO_SHOW_DEFAULTS }, 'en').body).toContain('please cancel');
   });
 });
 

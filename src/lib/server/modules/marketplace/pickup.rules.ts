@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { PICKUP_CODE_ALPHABET, PICKUP_CODE_LENGTH } from '../../../schemas/marketplace-vocabulary.js';
 import { fieldError } from '../../errors.js';
 import { CARD_CODE_LENGTH } from '../eligibility/people.rules.js';
-import type { MarketplaceSettings } from './marketplace.rules.js';
 
 /**
  * Pure rules of the handover (remise) of a reserved offer: what a typed code is, when a handover may be
@@ -68,53 +67,6 @@ export function unitsGivenBack(reserved: number, collected: number): number {
 /** Windows that ended before this instant leave their confirmed reservations as no-shows. */
 export function noShowCutoff(at: Date): string {
   return new Date(at.getTime() - NO_SHOW_GRACE_MINUTES * MINUTE).toISOString();
-}
-
-/** The part of the marketplace settings (marketplace.rules.ts) that no-show messages quote. */
-export type NoShowSettings = Pick<
-  MarketplaceSettings,
-  'noShowThreshold' | 'noShowWindowDays' | 'noShowPenaltyDays' | 'penaltyMaxActiveReservations'
->;
-
-/** A date as the person reads it (Europe/Paris), e.g. « 13 décembre 2026 ». */
-export function parisDay(at: Date, locale: 'fr' | 'en'): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
-    timeZone: 'Europe/Paris',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric'
-  }).format(at);
-}
-
-/** The message told to a person whose reservation became a no-show (and why their limits are lowered). */
-export function noShowMessage(
-  input: { offerTitle: string; penalty: { until: Date; maxActiveReservations: number } | null; settings: NoShowSettings },
-  locale: 'fr' | 'en'
-): { title: string; body: string } {
-  const { offerTitle, penalty, settings } = input;
-  if (locale === 'en') {
-    const base = `Nobody came to collect “${offerTitle}” before the end of the pickup window; the reservation is recorded as not collected.`;
-    return {
-      title: 'Reservation not collected',
-      body: penalty
-        ? `${base} After ${settings.noShowThreshold} reservations not collected within ${settings.noShowWindowDays} days, you may hold ${penalty.maxActiveReservations} reservation(s) at a time until ${parisDay(penalty.until, 'en')}. Cancelling in time leaves the food to someone else.`
-        : `${base} If you cannot come, please cancel: the food then goes to someone else.`
-    };
-  }
-  const base = `Personne n’est venu chercher « ${offerTitle} » avant la fin du créneau : la réservation est notée non retirée.`;
-  return {
-    title: 'Réservation non retirée',
-    body: penalty
-      ? `${base} Après ${settings.noShowThreshold} réservations non retirées en ${settings.noShowWindowDays} jours, vous pouvez avoir ${penalty.maxActiveReservations} réservation(s) à la fois jusqu’au ${parisDay(penalty.until, 'fr')}. Annuler à temps laisse le don à quelqu’un d’autre.`
-      : `${base} Si vous ne pouvez pas venir, pensez à annuler : le don profite alors à quelqu’un d’autre.`
-  };
-}
-
-/** The message told to a person whose reservation the donor cancelled, with the donor's reason. */
-export function donorCancelMessage(input: { offerTitle: string; reason: string }, locale: 'fr' | 'en'): { title: string; body: string } {
-  return locale === 'en'
-    ? { title: 'Reservation cancelled by the donor', body: `The donor cancelled your reservation of “${input.offerTitle}”. Reason: ${input.reason}` }
-    : { title: 'Réservation annulée par le donateur', body: `Le donateur a annulé votre réservation de « ${input.offerTitle} ». Motif : ${input.reason}` };
 }
 
 /** [start, end) in UTC of the Europe/Paris calendar day that contains `at` (23, 24 or 25 hours long). */

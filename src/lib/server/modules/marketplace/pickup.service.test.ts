@@ -143,6 +143,7 @@ describe.each(DIALECTS)('pickup service on %s', (kind) => {
       .where('kind', '=', 'reservation.cancelled')
       .execute();
     expect(inbox.some((i) => i.body.includes('Tartes') && i.body.includes('Fermeture exceptionnelle'))).toBe(true);
+    expect(inbox.map((i) => i.title)).toContain('Réservation annulée par le donateur : Tartes');
     expect((await errorOf(t.services.pickup.donorCancel(baker, id, { reason: 'Encore' }))).code).toBe('conflict');
     expect((await errorOf(t.services.pickup.donorCancel(baker, id, { reason: '' }))).details?.fields?.[0]?.path).toBe('reason');
   });

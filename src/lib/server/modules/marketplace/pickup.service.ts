@@ -7,6 +7,8 @@ import { zodFields } from '../../http/errors.js';
 import type { RateLimiter } from '../../rate-limiter.js';
 import type { PeopleService } from '../eligibility/people.service.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
+import { messageFor } from '../notifications/messages.js';
+import { findOfferForMessage } from './offers.repository.js';
 import { readMarketplaceSettings, type MarketplaceSettings } from './marketplace.rules.js';
 import * as repo from './pickup.repository.js';
 import { noShowTimes } from './reservations.repository.js';
@@ -16,10 +18,8 @@ import {
   HANDOVER_EARLY_MINUTES,
   HANDOVER_LATE_MINUTES,
   LOOKUP_LIMITS,
-  donorCancelMessage,
   handoverTiming,
   noShowCutoff,
-  noShowMessage,
   normaliseHandoverCode,
   parisDayBounds,
   pickupCodeHash,
@@ -207,8 +207,9 @@ export function createPickupService(deps: PickupDeps) {
         if (r.status === 'confirmed' && !(await repo.giveBack(trx, r.offerId, r.quantity, iso))) {
           throw new AppError('internal', 'Offer remainder out of bounds');
         }
-        if (r.userId) {
-          const message = donorCancelMessage({ offerTitle: r.offerTitle, reason: body.reason }, await repo.userLocale(trx, r.userId));
+        const facts = r.userId ? await findOfferForMessage(trx, r.offerId) : undefined;
+        if (r.userId && facts) {
+          const message = messageFor('reservation.cancelled', await repo.userLocale(trx, r.userId), { ...facts, reason: body.reason });
           await enqueueNotification(trx, at, { userId: r.userId, kind: 'reservation.cancelled', ...message, link: '/mes-reservations' });
         }
       });
@@ -245,16 +246,13 @@ export function createPickupService(deps: PickupDeps) {
       for (const d of due) {
         const done = await db.transaction().execute(async (trx) => {
           if (!(await repo.markNoShow(trx, d.id, iso))) return false;
-          if (d.userId) {
-            const penalty = await penaltyWith(trx, settings, d.userId, at);
-            const message = noShowMessage(
-              {
-                offerTitle: d.offerTitle,
-                penalty: penalty ? { until: new Date(penalty.until), maxActiveReservations: penalty.maxActiveReservations } : null,
-                settings
-              },
-              await repo.userLocale(trx, d.userId)
-            );
+          const facts = d.userId ? await findOfferForMessage(trx, d.offerId) : undefined;
+          if (d.userId && facts) {
+            const message = messageFor('reservation.no_show', await repo.userLocale(trx, d.userId), {
+              ...facts,
+              penalty: await penaltyWith(trx, settings, d.userId, at),
+              noShowRule: { threshold: settings.noShowThreshold, windowDays: settings.noShowWindowDays }
+            });
             await enqueueNotification(trx, at, { userId: d.userId, kind: 'reservation.no_show', ...message, link: '/mes-reservations' });
           }
           return true;

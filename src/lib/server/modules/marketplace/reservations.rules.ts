@@ -220,32 +220,3 @@ export function allocate(
 export function lotterySeed(offerId: string, poolingEndsAt: string): number {
   return createHash('sha256').update(`${offerId}|${poolingEndsAt}`).digest().readUInt32BE(0);
 }
-
-// ───────────────────────────── messages ─────────────────────────────
-
-/** Short texts of the reservation notifications, in the person's language. */
-export function reservationMessage(
-  kind: 'reservation.confirmed' | 'reservation.promoted' | 'reservation.allocated' | 'reservation.not_allocated',
-  locale: string,
-  offerTitle: string
-): { title: string; body: string } {
-  const en = locale === 'en';
-  switch (kind) {
-    case 'reservation.confirmed':
-      return en
-        ? { title: 'Reservation confirmed', body: `Your reservation of "${offerTitle}" is confirmed. Your pickup code is in My reservations.` }
-        : { title: 'Réservation confirmée', body: `Votre réservation de « ${offerTitle} » est confirmée. Votre code de retrait est dans Mes réservations.` };
-    case 'reservation.promoted':
-      return en
-        ? { title: 'Your turn: reservation confirmed', body: `A place freed up: "${offerTitle}" is reserved for you. Your pickup code is in My reservations.` }
-        : { title: 'À vous : réservation confirmée', body: `Une place s'est libérée : « ${offerTitle} » vous est réservé. Votre code de retrait est dans Mes réservations.` };
-    case 'reservation.allocated':
-      return en
-        ? { title: 'Draw: you have it', body: `The draw gave you "${offerTitle}". Your pickup code is in My reservations.` }
-        : { title: 'Tirage : c’est pour vous', body: `Le tirage au sort vous a attribué « ${offerTitle} ». Votre code de retrait est dans Mes réservations.` };
-    case 'reservation.not_allocated':
-      return en
-        ? { title: 'Draw: on the waiting list', body: `"${offerTitle}" went to others this time; you are on the waiting list.` }
-        : { title: 'Tirage : liste d’attente', body: `« ${offerTitle} » est allé à d'autres cette fois ; vous êtes sur la liste d'attente.` };
-  }
-}

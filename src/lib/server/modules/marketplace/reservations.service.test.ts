@@ -9,6 +9,8 @@ import {
   insertTestScheme
 } from '../eligibility/requests.testing.js';
 import { putSetting } from '../eligibility/schemes.repository.js';
+import { DEFAULT_MARKETPLACE_SETTINGS } from './marketplace.rules.js';
+import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
 import { hashPickupCode } from './reservations.rules.js';
 import type { ReservationsService } from './reservations.service.js';
 import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
@@ -67,7 +69,10 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     expect(row.code_hash).toBe(hashPickupCode(offerId, reservation.code!));
     expect(row.code_ciphertext).not.toContain(reservation.code!);
     const inbox = await db().selectFrom('inbox_item').selectAll().where('user_id', '=', person).execute();
-    expect(inbox.map((i) => i.kind)).toContain('reservation.confirmed');
+    const told = inbox.find((i) => i.kind === 'reservation.confirmed');
+    // The texts of notifications/messages.ts: offer, donor's name, quantity.
+    expect(told?.title).toBe('Réservation confirmée : Pain de la veille');
+    expect(told?.body).toMatch(/^Votre réservation \(2 parts\) chez Boulangerie est confirmée\. Retrait du /);
   });
 
   it('answers the same reservation again for the same key, without a second one', async () => {
@@ -182,6 +187,24 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     await svc.reserve(as(person), await offer(), { quantity: 1 }, key());
     const refused = await rejection(svc.reserve(as(person), await offer(), { quantity: 1 }, key()));
     expect(refused.details).toMatchObject({ limit: 'maxActiveReservations', max: 1, penaltyUntil: '2026-12-09T20:00:00.000Z' });
+  });
+
+  it('explains the no-show rules with the territory settings and the handover grace', async () => {
+    expect(await svc.noShowRules()).toEqual({
+      graceMinutes: NO_SHOW_GRACE_MINUTES,
+      threshold: DEFAULT_MARKETPLACE_SETTINGS.noShowThreshold,
+      windowDays: DEFAULT_MARKETPLACE_SETTINGS.noShowWindowDays,
+      penaltyDays: DEFAULT_MARKETPLACE_SETTINGS.noShowPenaltyDays,
+      penaltyMaxActiveReservations: DEFAULT_MARKETPLACE_SETTINGS.penaltyMaxActiveReservations
+    });
+    await putSetting(db(), {
+      key: 'marketplace.settings',
+      value: JSON.stringify({ noShowThreshold: 3, noShowPenaltyDays: 7 }),
+      updatedByUserId: null,
+      updatedAt: '2026-11-29T09:00:00.000Z'
+    });
+    expect(await svc.noShowRules()).toMatchObject({ threshold: 3, penaltyDays: 7 });
+    await db().deleteFrom('setting').where('key', '=', 'marketplace.settings').execute();
   });
 
   it('follows the audience: partners first, then people; partner reservations name the association', async () => {
@@ -331,6 +354,8 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     const kinds = await db().selectFrom('inbox_item').select('kind').where('user_id', 'in', people).execute();
     expect(kinds.filter((k) => k.kind === 'reservation.allocated')).toHaveLength(3);
     expect(kinds.filter((k) => k.kind === 'reservation.not_allocated')).toHaveLength(2);
+    const waitingTitles = await db().selectFrom('inbox_item').select('title').where('user_id', 'in', people).where('kind', '=', 'reservation.not_allocated').execute();
+    expect(waitingTitles.map((w) => w.title)).toEqual(['Tirage au sort : liste d’attente pour Pain de la veille', 'Tirage au sort : liste d’attente pour Pain de la veille']);
 
     // After pooling: first come, first served (and the lottery runs lazily on the next reserve).
     const lazy = await offer({ quantity: 2, pooling_ends_at: '2026-11-29T10:05:00.000Z' });

@@ -12,8 +12,11 @@ import { parisDate } from '../eligibility/requests.rules.js';
 import { loadAgent } from '../eligibility/requests.repository.js';
 import { sealText, unsealText, type SealingKey } from '../eligibility/sealed.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
+import { messageFor } from '../notifications/messages.js';
+import { findOfferForMessage } from './offers.repository.js';
 import { isUniqueViolation } from '../organisations/organisations.repository.js';
 import { mulberry32 } from '../../random.js';
+import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
 import * as repo from './reservations.repository.js';
 import type { ReservationRecord } from './reservations.repository.js';
 import {
@@ -28,7 +31,6 @@ import {
   lotterySeed,
   parisWeekOf,
   personMayCancel,
-  reservationMessage,
   type PersonLimits
 } from './reservations.rules.js';
 
@@ -64,6 +66,18 @@ export interface ReserveInput {
 }
 
 /** A reservation as its owner (or the agent who made it) sees it. */
+/** The no-show rules as a person is told them (see `noShowRules`). */
+export interface NoShowRules {
+  /** Minutes after the end of the pickup window before a confirmed reservation becomes a no-show. */
+  graceMinutes: number;
+  /** No-shows within `windowDays` that lower the limits… */
+  threshold: number;
+  windowDays: number;
+  /** …for this many days (0: never), to this many active reservations. */
+  penaltyDays: number;
+  penaltyMaxActiveReservations: number;
+}
+
 export interface ReservationView {
   id: string;
   offerId: string;
@@ -128,7 +142,7 @@ export async function promoteWaiting(
       continue;
     }
     promoted.push(w.id);
-    if (w.userId) await tell(trx, at, w.userId, 'reservation.promoted', offer.title);
+    if (w.userId) await tell(trx, at, w.userId, 'reservation.promoted', offerId, w.quantity);
   }
   return promoted;
 }
@@ -146,16 +160,19 @@ async function newCode(
   }
 }
 
+/** Tells a person (outbox, same transaction) what happened to their reservation, in their language (messages.ts). */
 async function tell(
   db: Kysely<DB>,
   at: Date,
   userId: string,
-  kind: Parameters<typeof reservationMessage>[0],
-  offerTitle: string
+  kind: 'reservation.confirmed' | 'reservation.promoted' | 'reservation.allocated' | 'reservation.not_allocated',
+  offerId: string,
+  quantity: number
 ): Promise<void> {
-  const locale = await repo.localeOf(db, userId);
-  const m = reservationMessage(kind, locale, offerTitle);
-  await enqueueNotification(db, at, { userId, kind, title: m.title, body: m.body, link: '/mes-reservations' });
+  const facts = await findOfferForMessage(db, offerId);
+  if (!facts) return;
+  const m = messageFor(kind, await repo.localeOf(db, userId), { ...facts, quantity });
+  await enqueueNotification(db, at, { userId, kind, ...m, link: '/mes-reservations' });
 }
 
 export function createReservationsService(deps: ReservationsDeps) {
@@ -237,6 +254,7 @@ export function createReservationsService(deps: ReservationsDeps) {
       const ordered = lotteryOrder(entries, mulberry32(seed ?? lotterySeed(offerId, offer.poolingEndsAt)));
       const plan = allocate(ordered, offer.remaining);
       const owner = new Map(pooled.map((p) => [p.id, p.userId]));
+      const asked = new Map(pooled.map((p) => [p.id, p.quantity]));
       const confirmed: string[] = [];
       const waiting: string[] = [];
       for (const e of plan.confirmed) {
@@ -246,7 +264,7 @@ export function createReservationsService(deps: ReservationsDeps) {
           if (await repo.confirmQueued(trx, e.id, 'pooled', code, iso)) {
             confirmed.push(e.id);
             const userId = owner.get(e.id);
-            if (userId) await tell(trx, at, userId, 'reservation.allocated', offer.title);
+            if (userId) await tell(trx, at, userId, 'reservation.allocated', offerId, e.quantity);
             continue;
           }
           await repo.giveBackUnits(trx, offerId, e.quantity, iso);
@@ -259,7 +277,7 @@ export function createReservationsService(deps: ReservationsDeps) {
         if (await repo.poolToWaiting(trx, id, position, iso)) {
           position += 1;
           const userId = owner.get(id);
-          if (userId) await tell(trx, at, userId, 'reservation.not_allocated', offer.title);
+          if (userId) await tell(trx, at, userId, 'reservation.not_allocated', offerId, asked.get(id) ?? 1);
         }
       }
       return { confirmed, waiting };
@@ -408,7 +426,7 @@ export function createReservationsService(deps: ReservationsDeps) {
               codeHash: code.hash,
               codeCiphertext: code.ciphertext
             });
-            await tell(trx, at, ownerId, 'reservation.confirmed', offer.title);
+            await tell(trx, at, ownerId, 'reservation.confirmed', offerId, input.quantity);
             return { id: base.id, code: code.code };
           }
           const current = await repo.findReservableOffer(trx, offerId);
@@ -476,6 +494,21 @@ export function createReservationsService(deps: ReservationsDeps) {
       const at = now();
       const records = await repo.listReservationsOf(db, actor.userId);
       return { items: records.map((r) => view(r, actor.userId, at)), limits: await limitsOf(actor.userId, at) };
+    },
+
+    /**
+     * What makes a reservation a no-show and what repeated ones cost (the territory's marketplace
+     * settings), so a person's page can explain a no-show with its reason and consequence.
+     */
+    async noShowRules(): Promise<NoShowRules> {
+      const s = await repo.readSettings(db);
+      return {
+        graceMinutes: NO_SHOW_GRACE_MINUTES,
+        threshold: s.noShowThreshold,
+        windowDays: s.noShowWindowDays,
+        penaltyDays: s.noShowPenaltyDays,
+        penaltyMaxActiveReservations: s.penaltyMaxActiveReservations
+      };
     },
 
     /** One reservation, for its owner or the agent who made it (404 for anyone else). */

@@ -64,6 +64,19 @@ describe.each(DIALECTS)('recurring offers on %s', (kind) => {
     t.clock.set('2026-03-27T09:00:00.000Z');
   });
 
+  it("carries the template's safety declarations onto each occurrence (stored, so edits keep them)", async () => {
+    const series = await t.services.offerSeries.createSeries(baker, {
+      organisationId: bakery,
+      weekdays: [6],
+      startTime: '12:00',
+      endTime: '13:00',
+      template: { ...template, title: 'Poisson du marché', isRawAnimalProduct: true }
+    });
+    expect(series.occurrences.length).toBeGreaterThan(0);
+    for (const o of series.occurrences) expect(o).toMatchObject({ isRawAnimalProduct: true, partnerAcceptsShorter: false });
+    await t.services.offerSeries.stopSeries(baker, series.id);
+  });
+
   it('lets one occurrence be skipped (never generated again) or edited', async () => {
     const series = await t.services.offerSeries.createSeries(baker, {
       organisationId: bakery,

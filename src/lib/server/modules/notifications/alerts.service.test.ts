@@ -4,7 +4,6 @@ import { createTestServices, type TestServices } from '../../../../../tests/help
 import { insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
 import { insertTestReservation } from '../marketplace/offers.testing.js';
 import { grantAntiGaspi, insertTestOffer, insertTestPerson } from '../marketplace/reservations.testing.js';
-import { messageFor } from './messages.js';
 
 const AT = '2026-11-29T10:00:00.000Z';
 
@@ -148,21 +147,5 @@ describe.each(DIALECTS)('marketplace alerts on %s', (kind) => {
       code: 'validation_failed',
       details: { fields: [{ path: 'quietEnd' }] }
     });
-  });
-});
-
-describe('messageFor', () => {
-  const params = { offerTitle: 'Pain', placeName: 'Boulangerie', pickupStartsAt: '2026-11-29T18:00:00.000Z', pickupEndsAt: '2026-11-29T19:00:00.000Z', quantity: 2 };
-  it('writes every kind in French and English', () => {
-    expect(messageFor('reservation.confirmed', 'fr', params)).toEqual({
-      title: 'Réservation confirmée : Pain',
-      body: 'Votre réservation (2 parts) chez Boulangerie est confirmée. Retrait du dim. 29 nov., 19:00 à 20:00. Votre code de retrait est dans « Mes réservations ».'
-    });
-    expect(messageFor('reservation.promoted', 'en', params).title).toBe('A place came free: Pain');
-    expect(messageFor('offer.cancelled', 'fr', { ...params, reason: 'Four en panne' }).body).toBe(
-      'Boulangerie a annulé ce don. Votre réservation est annulée ; vous n’avez rien à faire. Motif : Four en panne'
-    );
-    expect(messageFor('offer.new', 'en', { ...params, distanceKm: 1.26 }).body).toBe('Boulangerie, 1.3 km away. Pick up from Sun 29 Nov, 19:00 to 20:00.');
-    expect(messageFor('reservation.reminder', 'de', params).title).toBe('Rappel : retrait avant 20:00');
   });
 });

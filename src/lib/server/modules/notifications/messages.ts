@@ -2,32 +2,41 @@ import { isLocale, type Locale } from '../../../i18n/locale.js';
 import { translate } from '../../../i18n/translate.js';
 
 /**
- * The marketplace's notification texts, in the person's language (catalogue keys `notify.*`, fr/en),
- * for `enqueueNotification(trx, at, { userId, kind, ...messageFor(kind, user.locale, params), link })`.
- * Times are shown in Europe/Paris. No one else's personal data: the place is the donor's public name.
+ * The one place for the marketplace's notification texts, in the person's language (catalogue keys
+ * `notify.*`, fr/en), for `enqueueNotification(trx, at, { userId, kind, ...messageFor(kind, user.locale, params), link })`.
+ * Used by offers, reservations, pickup (handover, no-shows) and alerts. Times are shown in Europe/Paris.
+ * No one else's personal data: the place is the donor's public name (or the pickup city).
  */
 
 export type MarketplaceMessageKind =
   | 'reservation.confirmed'
   | 'reservation.promoted'
+  | 'reservation.allocated'
+  | 'reservation.not_allocated'
   | 'reservation.reminder'
+  | 'reservation.cancelled'
+  | 'reservation.no_show'
   | 'offer.cancelled'
   | 'offer.new';
 
 export interface MessageParams {
   /** The offer's title. */
   offerTitle: string;
-  /** The donor's public name (organisation) or the pickup city. */
-  placeName: string;
+  /** The donor's public name (organisation) or the pickup city; "the donor" when neither is known. */
+  placeName: string | null;
   /** The pickup window, ISO date-times. */
   pickupStartsAt: string;
   pickupEndsAt: string;
-  /** Units or portions reserved (confirmed, promoted). */
+  /** Units or portions reserved (confirmed, promoted, allocated). */
   quantity?: number;
-  /** The donor's reason (offer cancelled), shown after the body when given. */
+  /** The donor's reason (offer or reservation cancelled), shown after the body when given. */
   reason?: string | null;
   /** Distance from the saved area's centre (new offer). */
   distanceKm?: number;
+  /** No-show: the lowered limits now running, or null (then the person is advised to cancel next time). */
+  penalty?: { until: string; maxActiveReservations: number } | null;
+  /** No-show: the territory's rule quoted with the penalty. */
+  noShowRule?: { threshold: number; windowDays: number };
 }
 
 export interface MessageText {
@@ -39,9 +48,11 @@ function localeOf(locale: string | null | undefined): Locale {
   return isLocale(locale) ? locale : 'fr';
 }
 
+const tag = (l: Locale) => (l === 'fr' ? 'fr-FR' : 'en-GB');
+
 /** "sam. 29 nov., 19:00" / "Sat 29 Nov, 19:00" in Europe/Paris. */
 export function formatWhen(locale: Locale, iso: string): string {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+  return new Intl.DateTimeFormat(tag(locale), {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
@@ -53,11 +64,12 @@ export function formatWhen(locale: Locale, iso: string): string {
 
 /** "19:30" in Europe/Paris. */
 export function formatTime(locale: Locale, iso: string): string {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Europe/Paris'
-  }).format(new Date(iso));
+  return new Intl.DateTimeFormat(tag(locale), { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' }).format(new Date(iso));
+}
+
+/** "13 décembre 2026" / "13 December 2026" in Europe/Paris. */
+export function formatDay(locale: Locale, iso: string): string {
+  return new Intl.DateTimeFormat(tag(locale), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(new Date(iso));
 }
 
 /** The title and body of a marketplace notification in `locale` (fr when unknown). */
@@ -65,11 +77,15 @@ export function messageFor(kind: MarketplaceMessageKind, locale: string | null |
   const l = localeOf(locale);
   const common = {
     offer: params.offerTitle,
-    place: params.placeName,
+    place: params.placeName?.trim() || translate(l, 'notify.someDonor'),
     start: formatWhen(l, params.pickupStartsAt),
     end: formatTime(l, params.pickupEndsAt),
     quantity: translate(l, 'notify.quantity', { count: params.quantity ?? 1 }),
-    distance: new Intl.NumberFormat(l === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 }).format(params.distanceKm ?? 0)
+    distance: new Intl.NumberFormat(tag(l), { maximumFractionDigits: 1 }).format(params.distanceKm ?? 0)
+  };
+  const withReason = (body: string) => {
+    const reason = params.reason?.trim();
+    return reason ? `${body} ${translate(l, 'notify.reason', { reason })}` : body;
   };
   switch (kind) {
     case 'reservation.confirmed':
@@ -82,19 +98,45 @@ export function messageFor(kind: MarketplaceMessageKind, locale: string | null |
         title: translate(l, 'notify.reservationPromoted.title', common),
         body: translate(l, 'notify.reservationPromoted.body', common)
       };
+    case 'reservation.allocated':
+      return {
+        title: translate(l, 'notify.reservationAllocated.title', common),
+        body: translate(l, 'notify.reservationAllocated.body', common)
+      };
+    case 'reservation.not_allocated':
+      return {
+        title: translate(l, 'notify.reservationNotAllocated.title', common),
+        body: translate(l, 'notify.reservationNotAllocated.body', common)
+      };
     case 'reservation.reminder':
       return {
         title: translate(l, 'notify.reservationReminder.title', common),
         body: translate(l, 'notify.reservationReminder.body', common)
       };
-    case 'offer.cancelled': {
-      const body = translate(l, 'notify.offerCancelled.body', common);
-      const reason = params.reason?.trim();
+    case 'reservation.cancelled':
+      return {
+        title: translate(l, 'notify.reservationCancelled.title', common),
+        body: withReason(translate(l, 'notify.reservationCancelled.body', common))
+      };
+    case 'reservation.no_show': {
+      const base = translate(l, 'notify.noShow.body', common);
+      const { penalty, noShowRule } = params;
+      const after =
+        penalty && noShowRule
+          ? translate(l, 'notify.noShow.penalty', {
+              count: penalty.maxActiveReservations,
+              threshold: noShowRule.threshold,
+              days: noShowRule.windowDays,
+              until: formatDay(l, penalty.until)
+            })
+          : translate(l, 'notify.noShow.advice');
+      return { title: translate(l, 'notify.noShow.title', common), body: `${base} ${after}` };
+    }
+    case 'offer.cancelled':
       return {
         title: translate(l, 'notify.offerCancelled.title', common),
-        body: reason ? `${body} ${translate(l, 'notify.offerCancelled.reason', { reason })}` : body
+        body: withReason(translate(l, 'notify.offerCancelled.body', common))
       };
-    }
     case 'offer.new':
       return { title: translate(l, 'notify.offerNew.title', common), body: translate(l, 'notify.offerNew.body', common) };
   }
