@@ -78,6 +78,7 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     await page.getByRole('combobox', { name: /^Choix des produits/ }).selectOption('aucun');
     await page.getByLabel(/^Types de repas/).fill('petit-déjeuner');
     await page.getByRole('checkbox', { name: 'Sur place', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'Ukrainien' }).check();
     await page.getByRole('button', { name: 'Ajouter le service' }).click();
 
     // "Lille" is no INSEE code: the summary links to the field, which says so; the ticks are kept.
@@ -104,6 +105,7 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     expect(await page.getByLabel(/^Zone d’éligibilité/).inputValue()).toBe('59999');
     expect(await page.getByLabel(/^Types de repas/).inputValue()).toBe('petit-déjeuner');
     expect(await page.getByRole('combobox', { name: /^Choix des produits/ }).inputValue()).toBe('aucun');
+    expect(await page.getByRole('checkbox', { name: 'Ukrainien' }).isChecked()).toBe(true);
     await expectAccessible(page, 'service editing form');
 
     // The public page tells people how to get it and the conditions.
@@ -113,6 +115,9 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     expect(text).toContain('Se présenter sur place');
     expect(text).toContain('Familles monoparentales');
     expect(text).toContain('18');
+    // Its own languages, beside the place's.
+    expect(await service.locator('dt', { hasText: 'Langues parlées' }).count()).toBe(1);
+    expect(text).toContain('Ukrainien');
   });
 
   it('the service form fits a 360 px screen', async () => {
@@ -202,6 +207,90 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     const volunteer = await signedIn('restos.benevole@demo.glane.localhost');
     await openPlaceEditing(volunteer, /Restos du C/, RESTOS_PLACE);
     expect(await volunteer.getByRole('heading', { name: 'Arrêts du service itinérant' }).count()).toBe(0);
+  });
+
+  it('two editors change the same stop: the second sees the stop as it now is, keeps what was typed, saves again; dates of a stop on a phone', async () => {
+    // The owner opens the first stop on a phone without JavaScript and starts typing…
+    const owner = await signedIn('croix-rouge@demo.glane.localhost', { viewport: PHONE, javaScriptEnabled: false });
+    const slug = await openPlaceEditing(owner, /Croix-Rouge/, MARAUDE);
+    const editUrl = owner.url();
+    const firstName = (await owner.locator('ol.stops > li').first().locator('h3').textContent())!.trim();
+    await owner.locator('ol.stops > li').first().getByRole('link', { name: `Modifier l’arrêt (${firstName})` }).click();
+    await owner.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    await owner.getByLabel('Nom de l’arrêt').fill(`${firstName} (côté gare)`);
+
+    // …while the manager gives the same stop the dates of a summer tour and saves first.
+    const manager = await signedIn('croix-rouge.responsable@demo.glane.localhost');
+    await manager.goto(owner.url());
+    await manager.getByLabel('Premier jour de passage').fill('2027-07-01');
+    await manager.getByLabel('Dernier jour de passage').fill('2027-08-31');
+    await manager.getByRole('button', { name: 'Enregistrer l’arrêt' }).click();
+    await expect.poll(() => manager.getByRole('status').filter({ hasText: 'Arrêt enregistré' }).count()).toBe(1);
+
+    // The owner saves: refused, told why, shown the stop as it now is; the name typed is kept.
+    await owner.getByRole('button', { name: 'Enregistrer l’arrêt' }).click();
+    await owner.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    const alert = owner.getByRole('alert');
+    expect(await alert.count()).toBe(1);
+    expect(await alert.textContent()).toContain('Quelqu’un a modifié les arrêts avant vous');
+    const current = owner.locator('section', { has: owner.getByRole('heading', { name: 'L’arrêt tel qu’il est maintenant' }) });
+    expect(await current.textContent()).toContain('Du 1 juillet 2027 au 31 août 2027');
+    expect(await owner.getByLabel('Nom de l’arrêt').inputValue()).toBe(`${firstName} (côté gare)`);
+    // The form holds what the owner typed (no dates), not the manager's values: the owner decides.
+    expect(await owner.getByLabel('Premier jour de passage').inputValue()).toBe('');
+    expect(await overflowsHorizontally(owner), 'stop conflict at 360 px').toBe(false);
+    await expectAccessibleWithoutScripts(browser, owner, 'stop form after a conflict, with its dates, at 360 px');
+
+    // Keeping the manager's dates too, saving again now applies the owner's change over the current list.
+    await owner.getByLabel('Premier jour de passage').fill('2027-07-01');
+    await owner.getByLabel('Dernier jour de passage').fill('2027-08-31');
+    await owner.getByRole('button', { name: 'Enregistrer l’arrêt' }).click();
+    await owner.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    expect(await owner.getByRole('status').filter({ hasText: 'Arrêt enregistré' }).count()).toBe(1);
+    expect(await owner.getByRole('heading', { level: 1 }).textContent()).toBe(`Arrêt : ${firstName} (côté gare)`);
+
+    // A day before the first: refused on the field.
+    await owner.getByLabel('Dernier jour de passage').fill('2027-06-30');
+    await owner.getByRole('button', { name: 'Enregistrer l’arrêt' }).click();
+    await owner.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    expect(await owner.locator('#field-validTo-error').count()).toBe(1);
+
+    // The public page shows it as upcoming, with its dates.
+    const visitor = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
+    contexts.push(visitor);
+    const publicPage = await visitor.newPage();
+    await publicPage.goto(`${glane.url}/lieux/${slug}`);
+    const summer = publicPage.locator('ol.stops > li', { hasText: `${firstName} (côté gare)` });
+    expect(await summer.textContent()).toContain('Du 1 juillet 2027 au 31 août 2027');
+    expect(await summer.textContent()).toContain('À venir');
+
+    // Once over, it leaves the public page but stays on the editing page, marked as over.
+    await owner.getByLabel('Premier jour de passage').fill('2020-07-01');
+    await owner.getByLabel('Dernier jour de passage').fill('2020-08-31');
+    await owner.getByRole('button', { name: 'Enregistrer l’arrêt' }).click();
+    await owner.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    expect(await owner.getByRole('status').filter({ hasText: 'Arrêt enregistré' }).count()).toBe(1);
+    await publicPage.reload();
+    expect(await publicPage.locator('main').textContent()).not.toContain('côté gare');
+    await owner.goto(editUrl);
+    const over = owner.locator('ol.stops > li', { hasText: 'côté gare' });
+    expect(await over.textContent()).toContain('Terminé : n’est plus affiché au public');
+    await expectAccessibleWithoutScripts(browser, owner, 'place editing page with a past stop');
+
+    // Removed by the manager while the owner edits it: the owner is told, and may add it again as typed.
+    await over.getByRole('link', { name: /^Modifier l’arrêt/ }).click();
+    await owner.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    await owner.getByLabel('Nom de l’arrêt').fill('Parvis de la gare');
+    await manager.goto(owner.url());
+    await manager.getByRole('button', { name: /^Supprimer l’arrêt/ }).click();
+    await manager.waitForURL((u) => u.pathname.endsWith('/modifier'));
+    await owner.getByRole('button', { name: 'Enregistrer l’arrêt' }).click();
+    await owner.waitForURL((u) => /\/arrets\/[^/]+$/.test(u.pathname));
+    expect(await owner.getByRole('status').filter({ hasText: 'Cet arrêt a été supprimé entre-temps' }).count()).toBe(1);
+    expect(await owner.getByLabel('Nom de l’arrêt').inputValue()).toBe('Parvis de la gare');
+    await owner.getByRole('button', { name: 'Ajouter à nouveau cet arrêt' }).click();
+    await owner.waitForURL((u) => u.pathname.endsWith('/arrets/nouveau'));
+    expect(await owner.getByRole('status').filter({ hasText: 'L’arrêt Parvis de la gare est ajouté' }).count()).toBe(1);
   });
 
   it('a place created with sloppy hours shows their corrections on its editing page, once', async () => {

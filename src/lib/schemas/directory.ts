@@ -252,6 +252,8 @@ const serviceShape = {
     .max(500)
     .optional(),
   food: foodSchema.optional(),
+  /** Languages spoken at this service, besides the place's (same vocabulary). */
+  languages: vocabList(LANGUAGES, 'languages', LANGUAGES.length).optional(),
   openingHours: openingHoursSchema.nullable().optional(),
   contactName: optionalText(150),
   phone: phoneSchema.nullable().optional(),
@@ -321,6 +323,8 @@ export type CreateNoticeInput = z.input<typeof createNoticeSchema>;
 /**
  * One stop of a mobile place. `id`, when given, must be one of the place's current stops: it keeps
  * that stop's id (and its links) across the replacement; a stop without id gets a new one.
+ * `validFrom` / `validTo` (Paris days, inclusive, each optional): the stop only runs then (a summer
+ * tour); `validTo` must not be before `validFrom`.
  */
 export const stopSchema = z
   .strictObject({
@@ -331,10 +335,23 @@ export const stopSchema = z
     city: optionalText(120),
     lat: latSchema.nullable().optional(),
     lng: lngSchema.nullable().optional(),
-    openingHours: openingHoursSchema.nullable().optional()
+    openingHours: openingHoursSchema.nullable().optional(),
+    validFrom: daySchema.nullable().optional(),
+    validTo: daySchema.nullable().optional()
   })
-  .superRefine(bothOrNone);
+  .superRefine((s, ctx) => {
+    bothOrNone(s, ctx);
+    if (s.validFrom && s.validTo && s.validTo < s.validFrom) {
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'validTo must not be before validFrom' });
+    }
+  });
 
-/** Body of `PUT /places/{id}/stops`: the whole ordered list. */
-export const setStopsSchema = z.strictObject({ stops: z.array(stopSchema).max(MAX_STOPS) });
+/**
+ * Body of `PUT /places/{id}/stops`: the whole ordered list, with the `version` of the list the
+ * editor saw (`stopsVersion` of the place): a list changed since then is refused (409).
+ */
+export const setStopsSchema = z.strictObject({
+  version: z.number().int().min(0),
+  stops: z.array(stopSchema).max(MAX_STOPS)
+});
 export type SetStopsInput = z.input<typeof setStopsSchema>;

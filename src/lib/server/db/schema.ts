@@ -155,6 +155,8 @@ export interface PlaceTable {
   opening_hours: string | null;
   saturation: 'low' | 'medium' | 'high' | null;
   is_mobile: number;
+  /** Optimistic concurrency of the stop list: +1 on each replacement. */
+  stops_version: Generated<number>;
   source: string;
   source_id: string | null;
   verified_at: string | null;
@@ -188,6 +190,8 @@ export interface ServiceTable {
   mobilisation_url: string | null;
   zone_eligibilite: string;
   food: string;
+  /** JSON array of ISO 639-1 codes (or lsf) spoken at this service. */
+  languages: string;
   opening_hours: string | null;
   contact_name: string | null;
   phone: string | null;
@@ -230,6 +234,9 @@ export interface PlaceStopTable {
   lat: number | null;
   lng: number | null;
   opening_hours: string | null;
+  /** Optional validity (YYYY-MM-DD, Paris, inclusive): a summer tour. */
+  valid_from: string | null;
+  valid_to: string | null;
 }
 
 export interface PlacePhotoTable {

@@ -9,6 +9,7 @@ import type { NoticeRecord } from '$lib/server/modules/directory/directory.repos
 import { optionalActor, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike } from '$lib/web/forms.server';
 import { dayText, languageName, longDate, phoneText, telHref, webUrl } from '../../annuaire/view.server';
+import { stopDatesText } from './stops';
 import type { PageServerLoad } from './$types';
 
 const label = (locale: Locale, prefix: string, value: string) => {
@@ -125,6 +126,7 @@ export const load: PageServerLoad = async (event) => {
       ],
       mobilisationDetails: s.mobilisationDetails,
       mobilisationUrl: webUrl(s.mobilisationUrl),
+      languages: s.languages.map((code) => languageName(code, locale)),
       contactName: s.contactName,
       phone: s.phone ? phoneText(s.phone) : null,
       phoneHref: telHref(s.phone),
@@ -187,7 +189,11 @@ export const load: PageServerLoad = async (event) => {
       id: s.id,
       name: s.name,
       address: [s.addressLine, [s.postalCode, s.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
-      hours: s.openingHours
+      hours: s.openingHours,
+      /** "Du … au …", or null all year round. */
+      dates: stopDatesText(s, locale),
+      /** Past stops reach this page only for those who may edit them (the presenter hides them from everyone else). */
+      period: s.period
     })),
     /** Thumbnails (sized, so the page does not jump as they load) linking to the large images. */
     photos: detail.photos.map((p) => ({ id: p.id, alt: p.alt, url: p.url, thumb: p.thumb }))

@@ -9,7 +9,7 @@ import type {
   ServiceRecord,
   StopRecord
 } from './directory.repository.js';
-import { currentNotices, isStale, overridesFor } from './directory.rules.js';
+import { currentNotices, isStale, overridesFor, stopPeriod, type StopPeriod } from './directory.rules.js';
 import type { PhotoRecord } from './photos.repository.js';
 import { photoPath } from './photos.rules.js';
 import { describeOpening, openingState, parisDateKey, type OpeningState, type TemporaryOverride } from './hours.rules.js';
@@ -50,12 +50,20 @@ export interface PlaceDetail extends PlaceView {
   services: ServiceView[];
   /** Temporary notices in effect or upcoming, by start date. */
   notices: NoticeRecord[];
-  stops: StopRecord[];
+  /**
+   * Stops by position, each with where its validity stands today. Past stops (validTo before
+   * today) only for those who may edit them; everyone else sees current and upcoming ones.
+   */
+  stops: StopView[];
+  /** Version of the stop list: send it back when replacing the stops (optimistic concurrency). */
+  stopsVersion: number;
   /** Photos in their order, with their addresses (no bytes, no uploader). */
   photos: PhotoView[];
   /** What the caller may do; null when signed out. */
   permissions: PlacePermissions | null;
 }
+
+export type StopView = StopRecord & { period: StopPeriod };
 
 /** A photo of a place as published: its words, sizes and addresses (paths on this site). */
 export interface PhotoView {
@@ -134,7 +142,10 @@ export function presentPlaceDetail(
     organisation: agg.organisation,
     services: agg.services.map((s) => presentService(s, agg.place, notices, at)),
     notices,
-    stops: agg.stops,
+    stops: agg.stops
+      .map((s) => ({ ...s, period: stopPeriod(s, today) }))
+      .filter((s) => s.period !== 'past' || permissions?.canManageServices === true),
+    stopsVersion: agg.stopsVersion,
     photos: agg.photos.map(presentPhoto),
     permissions
   };

@@ -15,7 +15,10 @@ import {
   listRevisions,
   loadPlaceAggregate,
   PLACE_ENTITY,
+  bumpStopsVersion,
+  findService,
   replaceStops,
+  stopsVersionOf,
   syncPlaceTags,
   syncServiceTags,
   timeOrderedId,
@@ -218,7 +221,7 @@ describe.each(DIALECTS)('directory repository on %s', (kind) => {
     });
     await replaceStops(database.db, place.id, [
       { name: 'Place A', addressLine: null, postalCode: null, city: 'Lille', lat: 50.6, lng: 3.0, openingHours: 'Mo 10:00-12:00' },
-      { name: 'Place B', addressLine: null, postalCode: null, city: 'Lille', lat: null, lng: null, openingHours: null }
+      { name: 'Place B', addressLine: null, postalCode: null, city: 'Lille', lat: null, lng: null, openingHours: null, validFrom: '2027-06-01', validTo: '2027-08-31' }
     ]);
     for (let i = 0; i < 3; i++) {
       await insertRevision(database.db, {
@@ -232,16 +235,42 @@ describe.each(DIALECTS)('directory repository on %s', (kind) => {
     }
     const agg = await loadPlaceAggregate(database.db, place.id);
     expect(agg?.notices).toMatchObject([{ kind: 'closure', startsOn: '2026-12-24', message: 'Fermé pour les fêtes' }]);
-    expect(agg?.stops.map((s) => [s.position, s.name])).toEqual([
-      [0, 'Place A'],
-      [1, 'Place B']
+    expect(agg?.stops.map((s) => [s.position, s.name, s.validFrom, s.validTo])).toEqual([
+      [0, 'Place A', null, null],
+      [1, 'Place B', '2027-06-01', '2027-08-31']
     ]);
+    expect(agg?.stopsVersion).toBe(0);
     const first = await listRevisions(database.db, place.id, { limit: 2 });
     expect(first.map((r) => (r.after as { name: string }).name)).toEqual(['v3', 'v2']);
     const last = first[1];
     if (!last) throw new Error('expected two revisions');
     const next = await listRevisions(database.db, place.id, { limit: 2, cursor: { at: last.at, id: last.id } });
     expect(next.map((r) => (r.before as { name: string }).name)).toEqual(['v0']);
+  });
+
+  it('bumps the stop-list version only from the version seen', async () => {
+    const place = await insertPlace(database.db, { organisationId: orgId, slug: `p-${randomUUID().slice(0, 8)}`, name: 'Camion 2', createdAt: AT });
+    expect(await stopsVersionOf(database.db, place.id)).toBe(0);
+    expect(await bumpStopsVersion(database.db, place.id, 0)).toBe(1);
+    expect(await bumpStopsVersion(database.db, place.id, 0)).toBeNull();
+    expect(await bumpStopsVersion(database.db, place.id, 1)).toBe(2);
+    expect(await stopsVersionOf(database.db, place.id)).toBe(2);
+    expect(await stopsVersionOf(database.db, 'nope')).toBeUndefined();
+  });
+
+  it('stores the languages of a service and tags it with them and its place ones', async () => {
+    const place = await insertPlace(database.db, {
+      organisationId: orgId,
+      slug: `p-${randomUUID().slice(0, 8)}`,
+      name: 'Permanence',
+      languages: ['fr', 'en'],
+      createdAt: AT
+    });
+    const s = await insertService(database.db, { placeId: place.id, organisationId: orgId, name: 'Accueil', description: 'Accueil', languages: ['uk', 'en'], createdAt: AT });
+    await syncServiceTags(database.db, s.id);
+    expect((await findService(database.db, s.id))?.languages).toEqual(['uk', 'en']);
+    const tags = await database.db.selectFrom('service_tag').select('value').where('service_id', '=', s.id).where('kind', '=', 'language').execute();
+    expect(tags.map((t) => t.value).sort()).toEqual(['en', 'fr', 'uk']);
   });
 });
 

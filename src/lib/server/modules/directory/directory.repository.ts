@@ -120,6 +120,8 @@ export interface ServiceFields {
   mobilisationUrl: string | null;
   zoneEligibilite: string[];
   food: FoodDetails;
+  /** ISO 639-1 codes (LANGUAGES) spoken at this service, besides the place's. */
+  languages: string[];
   /** Null: the place's hours apply. */
   openingHours: string | null;
   contactName: string | null;
@@ -175,9 +177,17 @@ export interface StopRecord {
   lat: number | null;
   lng: number | null;
   openingHours: string | null;
+  /** Optional validity, YYYY-MM-DD (Europe/Paris, inclusive): a summer tour. Null: open-ended. */
+  validFrom: string | null;
+  validTo: string | null;
 }
 
-export type StopInput = Omit<StopRecord, 'id' | 'placeId' | 'position'> & { id?: string };
+/** A stop to save: validity dates default to none (open-ended). */
+export type StopInput = Omit<StopRecord, 'id' | 'placeId' | 'position' | 'validFrom' | 'validTo'> & {
+  id?: string;
+  validFrom?: string | null;
+  validTo?: string | null;
+};
 
 export type RevisionAction = 'create' | 'update' | 'delete' | 'verify' | 'import';
 
@@ -210,8 +220,10 @@ export interface PlaceAggregate {
   services: ServiceRecord[];
   /** All notices of the place, by start date (the caller filters by date). */
   notices: NoticeRecord[];
-  /** Stops of a mobile place, by position. */
+  /** Stops of a mobile place, by position (all of them, past ones included). */
   stops: StopRecord[];
+  /** Version of the stop list, sent back with a replacement (optimistic concurrency). */
+  stopsVersion: number;
   /** Photos (metadata only), by position. */
   photos: PhotoRecord[];
 }
@@ -343,6 +355,7 @@ export function toService(r: Selectable<ServiceTable>): ServiceRecord {
     mobilisationUrl: r.mobilisation_url,
     zoneEligibilite: parseArray(r.zone_eligibilite),
     food: parseObject<FoodDetails>(r.food),
+    languages: parseArray(r.languages),
     openingHours: r.opening_hours,
     contactName: r.contact_name,
     phone: r.phone,
@@ -388,6 +401,7 @@ function serviceColumns(s: ServicePatch): Updateable<ServiceTable> {
   if (s.mobilisationUrl !== undefined) out.mobilisation_url = s.mobilisationUrl;
   if (s.zoneEligibilite !== undefined) out.zone_eligibilite = JSON.stringify(s.zoneEligibilite);
   if (s.food !== undefined) out.food = JSON.stringify(s.food);
+  if (s.languages !== undefined) out.languages = JSON.stringify(s.languages);
   if (s.openingHours !== undefined) out.opening_hours = s.openingHours;
   if (s.contactName !== undefined) out.contact_name = s.contactName;
   if (s.phone !== undefined) out.phone = s.phone;
@@ -424,7 +438,9 @@ function toStop(r: Selectable<PlaceStopTable>): StopRecord {
     city: r.city,
     lat: num(r.lat),
     lng: num(r.lng),
-    openingHours: r.opening_hours
+    openingHours: r.opening_hours,
+    validFrom: r.valid_from,
+    validTo: r.valid_to
   };
 }
 
@@ -457,6 +473,7 @@ export async function insertPlace(db: Kysely<DB>, p: NewPlace): Promise<PlaceRec
     opening_hours: p.openingHours ?? null,
     saturation: p.saturation ?? null,
     is_mobile: bool(p.isMobile),
+    stops_version: 0,
     source: p.source ?? 'glane',
     source_id: p.sourceId ?? null,
     verified_at: p.verifiedAt ?? null,
@@ -572,6 +589,7 @@ export async function insertService(db: Kysely<DB>, s: NewService): Promise<Serv
     mobilisation_url: s.mobilisationUrl ?? null,
     zone_eligibilite: JSON.stringify(s.zoneEligibilite ?? []),
     food: JSON.stringify(s.food ?? {}),
+    languages: JSON.stringify(s.languages ?? []),
     opening_hours: s.openingHours ?? null,
     contact_name: s.contactName ?? null,
     phone: s.phone ?? null,
@@ -633,7 +651,11 @@ export async function deleteServiceRow(db: Kysely<DB>, serviceId: string): Promi
   return Number(res.numDeletedRows) > 0;
 }
 
-/** The tag rows (kind, value) a service should have, from its record and its place's languages. */
+/**
+ * The tag rows (kind, value) a service should have, from its record and its place's languages:
+ * its `language` tags are the place's languages and its own (the search keeps a place when the place
+ * or one of its matching services speaks a language asked).
+ */
 export function tagsOf(s: ServiceRecord, placeLanguages: string[]): { kind: string; value: string }[] {
   const out = new Map<string, { kind: string; value: string }>();
   const add = (kind: string, values: (string | null)[]) => {
@@ -647,6 +669,7 @@ export function tagsOf(s: ServiceRecord, placeLanguages: string[]): { kind: stri
   add('mode_accueil', s.modesAccueil);
   add('frais', [s.frais]);
   add('language', placeLanguages);
+  add('language', s.languages);
   return [...out.values()];
 }
 
@@ -769,7 +792,28 @@ export async function listStops(db: Kysely<DB>, placeId: string): Promise<StopRe
   return rows.map(toStop);
 }
 
-/** Replaces every stop of a place by `stops`, in that order. */
+/** The version of a place's stop list (undefined when no such place). */
+export async function stopsVersionOf(db: Kysely<DB>, placeId: string): Promise<number | undefined> {
+  const r = await db.selectFrom('place').select('stops_version').where('id', '=', placeId).executeTakeFirst();
+  return r ? Number(r.stops_version) : undefined;
+}
+
+/**
+ * Claims the next version of a place's stop list: +1 only when it is still `seen` (conditional
+ * UPDATE, atomic on both databases; on PostgreSQL a concurrent writer waits for the row, then finds
+ * the version changed). Returns the new version, or null when someone changed the list first.
+ */
+export async function bumpStopsVersion(db: Kysely<DB>, placeId: string, seen: number): Promise<number | null> {
+  const res = await db
+    .updateTable('place')
+    .set((eb) => ({ stops_version: eb('stops_version', '+', 1) }))
+    .where('id', '=', placeId)
+    .where('stops_version', '=', seen)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0 ? seen + 1 : null;
+}
+
+/** Replaces every stop of a place by `stops`, in that order (callers claim the version first: bumpStopsVersion). */
 export async function replaceStops(db: Kysely<DB>, placeId: string, stops: StopInput[]): Promise<StopRecord[]> {
   await db.deleteFrom('place_stop').where('place_id', '=', placeId).execute();
   const rows: Selectable<PlaceStopTable>[] = stops.map((s, i) => ({
@@ -782,7 +826,9 @@ export async function replaceStops(db: Kysely<DB>, placeId: string, stops: StopI
     city: s.city,
     lat: s.lat,
     lng: s.lng,
-    opening_hours: s.openingHours
+    opening_hours: s.openingHours,
+    valid_from: s.validFrom ?? null,
+    valid_to: s.validTo ?? null
   }));
   if (rows.length > 0) await db.insertInto('place_stop').values(rows).execute();
   return rows.map(toStop);
@@ -799,13 +845,14 @@ export async function loadPlaceAggregate(db: Kysely<DB>, placeId: string): Promi
     .select(['id', 'slug', 'name', 'network'])
     .where('id', '=', place.organisationId)
     .executeTakeFirstOrThrow();
-  const [services, notices, stops, photos] = await Promise.all([
+  const [services, notices, stops, photos, stopsVersion] = await Promise.all([
     listServicesOfPlace(db, placeId),
     listNotices(db, placeId),
     listStops(db, placeId),
-    listPhotosOfPlace(db, placeId)
+    listPhotosOfPlace(db, placeId),
+    stopsVersionOf(db, placeId)
   ]);
-  return { place, organisation: org, services, notices, stops, photos };
+  return { place, organisation: org, services, notices, stops, photos, stopsVersion: stopsVersion ?? 0 };
 }
 
 // ---------------------------------------------------------------- revisions

@@ -146,7 +146,7 @@ describe.each(DIALECTS)('directory HTTP on %s', (kind) => {
     expect((await call('DELETE', `/notices/${noticeId}`, member)).status).toBe(204);
 
     // Stops, verification, history.
-    res = await call('PUT', `/places/${id}/stops`, owner, { stops: [{ name: 'Marché', lat: 50.6, lng: 3.1, openingHours: 'sa 9:00-12:00' }] });
+    res = await call('PUT', `/places/${id}/stops`, owner, { version: 0, stops: [{ name: 'Marché', lat: 50.6, lng: 3.1, openingHours: 'sa 9:00-12:00' }] });
     expect(res.status).toBe(200);
     const stopsBody = (await res.json()) as { items: { name: string; openingHours: string }[]; warnings: { field: string }[] };
     expect(stopsBody.items[0]).toMatchObject({ name: 'Marché', openingHours: 'Sa 09:00-12:00' });
@@ -188,8 +188,52 @@ describe.each(DIALECTS)('directory HTTP on %s', (kind) => {
     expect(doc.paths['/v1/places']?.post?.responses).toHaveProperty('409');
     expect(doc.paths['/v1/places/{id}/hours']?.patch?.responses).toHaveProperty('403');
     expect(doc.paths['/v1/places/{idOrSlug}']?.get?.responses).toHaveProperty('404');
+    expect(doc.paths['/v1/places/{id}/stops']?.put?.responses).toHaveProperty('409');
     for (const path of ['/v1/services/{id}', '/v1/notices/{id}', '/v1/places/{id}/stops', '/v1/places/{id}/revisions']) {
       expect(doc.paths[path], path).toBeDefined();
     }
+  });
+
+  it('service languages and stop dates: 400 naming the field; two editors of the stop list: the second gets 409 with the current list', async () => {
+    let res = await call('POST', '/places', owner, { ...placeBody, name: 'Camion solidaire', lat: 50.7, lng: 3.2, organisationId: orgId, isMobile: true });
+    expect(res.status).toBe(201);
+    const { id, slug } = ((await res.json()) as { place: { id: string; slug: string } }).place;
+
+    res = await call('POST', `/places/${id}/services`, owner, { name: 'Accueil', description: 'En ukrainien', languages: ['uk', 'xx'] });
+    expect(res.status).toBe(400);
+    expect(await fields(res)).toEqual(['languages']);
+    res = await call('POST', `/places/${id}/services`, owner, { name: 'Accueil', description: 'En ukrainien', languages: ['uk'] });
+    expect(res.status).toBe(201);
+    const serviceId = ((await res.json()) as { service: { id: string; languages: string[] } }).service.id;
+    res = await call('PATCH', `/services/${serviceId}`, owner, { languages: 'uk' });
+    expect(res.status).toBe(400);
+    expect(await fields(res)).toEqual(['languages']);
+
+    // Both editors read the page: version 0.
+    const read = (await (await call('GET', `/places/${id}`, owner)).json()) as { stopsVersion: number; services: { languages: string[] }[] };
+    expect(read.stopsVersion).toBe(0);
+    expect(read.services[0]?.languages).toEqual(['uk']);
+
+    res = await call('PUT', `/places/${id}/stops`, owner, { version: 0, stops: [{ name: 'Plage', validFrom: '2027-07-01', validTo: '2027-06-30' }] });
+    expect(res.status).toBe(400);
+    expect(await fields(res)).toEqual(['stops.0.validTo']);
+    res = await call('PUT', `/places/${id}/stops`, owner, { stops: [] });
+    expect(res.status).toBe(400);
+    expect(await fields(res)).toEqual(['version']);
+
+    res = await call('PUT', `/places/${id}/stops`, owner, { version: 0, stops: [{ name: 'Plage', validFrom: '2027-07-01', validTo: '2027-08-31' }] });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ version: 1, items: [{ name: 'Plage', validFrom: '2027-07-01', validTo: '2027-08-31' }] });
+
+    res = await call('PUT', `/places/${id}/stops`, owner, { version: 0, stops: [{ name: 'Gare' }] });
+    expect(res.status).toBe(409);
+    const conflict = (await res.json()) as { error: { code: string; details: { current: { version: number; stops: { name: string }[] } } } };
+    expect(conflict.error.code).toBe('conflict');
+    expect(conflict.error.details.current.version).toBe(1);
+    expect(conflict.error.details.current.stops.map((s) => s.name)).toEqual(['Plage']);
+
+    // The public page shows the upcoming stop with its dates.
+    const page = (await (await call('GET', `/places/${slug}`)).json()) as { stops: { name: string; period: string; validFrom: string }[] };
+    expect(page.stops).toMatchObject([{ name: 'Plage', period: 'upcoming', validFrom: '2027-07-01' }]);
   });
 });

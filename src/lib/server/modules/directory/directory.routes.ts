@@ -105,6 +105,7 @@ const Service = z
     mobilisationUrl: z.string().nullable(),
     zoneEligibilite: z.array(z.string()),
     food: z.record(z.string(), z.unknown()),
+    languages: z.array(z.string()).openapi({ description: "ISO 639-1 codes (or lsf) spoken at this service, besides the place's" }),
     openingHours: z.string().nullable().openapi({ description: "Own hours; null: the place's" }),
     effectiveOpeningHours: z.string().nullable(),
     contactName: z.string().nullable(),
@@ -143,9 +144,17 @@ const Stop = z
     city: z.string().nullable(),
     lat: z.number().nullable(),
     lng: z.number().nullable(),
-    openingHours: z.string().nullable()
+    openingHours: z.string().nullable(),
+    validFrom: z.string().nullable().openapi({ description: 'First day the stop runs (YYYY-MM-DD, Paris); null: no start' }),
+    validTo: z.string().nullable().openapi({ description: 'Last day the stop runs (inclusive); null: no end' })
   })
   .openapi('PlaceStop');
+
+const StopView = Stop.extend({
+  period: z
+    .enum(['current', 'upcoming', 'past'])
+    .openapi({ description: 'Where its validity stands today; past stops are shown only to those who may edit them' })
+}).openapi('PlaceStopView');
 
 const Permissions = z
   .object({
@@ -166,7 +175,8 @@ const Place = z
     organisation: z.object({ id: z.string(), slug: z.string(), name: z.string(), network: z.string().nullable() }),
     services: z.array(Service),
     notices: z.array(Notice).openapi({ description: 'Temporary notices in effect or upcoming' }),
-    stops: z.array(Stop),
+    stops: z.array(StopView),
+    stopsVersion: z.number().int().openapi({ description: 'Send it back as `version` when replacing the stops' }),
     photos: z.array(Photo).openapi({ description: 'Photos in their order (alternative text, sizes, addresses)' }),
     permissions: Permissions.nullable().openapi({ description: "The caller's rights; null when signed out" })
   })
@@ -323,11 +333,17 @@ const setStopsRoute = createRoute({
   summary: 'Replace the ordered stops of a mobile place (owners, managers, admins)',
   description:
     "Give a current stop's `id` to keep it; stops without one get a new id. Hours are stored normalised; " +
-    'their corrections come back as `warnings` (field `stops.N.openingHours`).',
+    'their corrections come back as `warnings` (field `stops.N.openingHours`). `validFrom`/`validTo` (optional, ' +
+    'YYYY-MM-DD, `validTo` ≥ `validFrom`) limit a stop to a period. Send the `version` you read (`stopsVersion` ' +
+    'of the place): if someone replaced the stops since, 409 `conflict` with `details.current: { version, stops }` ' +
+    'and nothing is written.',
   request: { params: IdParams, ...jsonBody(setStopsSchema.openapi('StopsSet')) },
   responses: {
-    200: jsonResponse(z.object({ items: z.array(Stop), warnings: z.array(Warning) }), 'The stops'),
-    ...errorResponses(...WRITE)
+    200: jsonResponse(
+      z.object({ items: z.array(Stop), version: z.number().int(), warnings: z.array(Warning) }),
+      'The stops and the new version'
+    ),
+    ...errorResponses(...WRITE, 409)
   }
 });
 
@@ -380,8 +396,8 @@ export function placesRoutes() {
   });
   router.openapi(setStopsRoute, async (c) => {
     const actor = requireActor(c);
-    const { stops, warnings } = await svc(c).setStops(actor, c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ items: stops, warnings }, 200);
+    const { stops, version, warnings } = await svc(c).setStops(actor, c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ items: stops, version, warnings }, 200);
   });
   return router;
 }

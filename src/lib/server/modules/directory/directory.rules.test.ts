@@ -8,6 +8,7 @@ import {
   isSimilarName,
   isStale,
   overridesFor,
+  stopPeriod,
   placeSlugBase,
   serviceWarnings
 } from './directory.rules.js';
@@ -71,5 +72,17 @@ describe('directory rules', () => {
     const c = encodeCursor('2026-11-29T10:00:00.000Z', 'abc');
     expect(decodeCursor(c)).toEqual({ at: '2026-11-29T10:00:00.000Z', id: 'abc' });
     expect(decodeCursor('garbage')).toBeUndefined();
+  });
+});
+
+describe('stop periods', () => {
+  it('a stop is past after its last day, upcoming before its first, else current (days inclusive)', () => {
+    const stop = { validFrom: '2027-07-01', validTo: '2027-08-31' };
+    expect(stopPeriod(stop, '2027-06-30')).toBe('upcoming');
+    expect(stopPeriod(stop, '2027-07-01')).toBe('current');
+    expect(stopPeriod(stop, '2027-08-31')).toBe('current');
+    expect(stopPeriod(stop, '2027-09-01')).toBe('past');
+    expect(stopPeriod({ validFrom: null, validTo: null }, '2030-01-01')).toBe('current');
+    expect(stopPeriod({ validFrom: null, validTo: '2026-01-01' }, '2026-01-02')).toBe('past');
   });
 });

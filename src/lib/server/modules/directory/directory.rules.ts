@@ -99,6 +99,15 @@ export function currentNotices(notices: NoticeRecord[], today: string): NoticeRe
   return notices.filter((n) => n.endsOn >= today);
 }
 
+/** Where a stop's validity stands on `today` (YYYY-MM-DD, Paris): no dates = current. */
+export type StopPeriod = 'current' | 'upcoming' | 'past';
+
+export function stopPeriod(stop: { validFrom: string | null; validTo: string | null }, today: string): StopPeriod {
+  if (stop.validTo !== null && stop.validTo < today) return 'past';
+  if (stop.validFrom !== null && stop.validFrom > today) return 'upcoming';
+  return 'current';
+}
+
 /**
  * Soft rules of a service: saved, but shown to the editor. A paying service should say so in its
  * modalities (`participation-financiere`) so people filtering on it find it.

@@ -214,6 +214,30 @@ describe.each(DIALECTS)('directory service on %s', (kind) => {
     expect(tags.map((t) => t.value).sort()).toEqual(['fr', 'uk']);
   });
 
+  it('keeps languages per service: validated like the place, tagged with the place ones, history before → after', async () => {
+    const { place } = await service.createPlace(owner, placeInput({ languages: ['fr'] }));
+    const base = { name: 'Permanence', description: 'Accueil en ukrainien' };
+    const err = await appError(service.createService(owner, place.id, { ...base, languages: ['uk', 'klingon'] }));
+    expect(fieldPaths(err)).toEqual(['languages']);
+    expect(err.details?.fields?.[0]?.message).toContain('klingon');
+    const { service: s } = await service.createService(owner, place.id, { ...base, languages: ['uk', 'uk', 'lsf'] });
+    expect(s.languages).toEqual(['uk', 'lsf']);
+    const tags = async () =>
+      (await database.db.selectFrom('service_tag').select('value').where('service_id', '=', s.id).where('kind', '=', 'language').execute())
+        .map((t) => t.value)
+        .sort();
+    expect(await tags()).toEqual(['fr', 'lsf', 'uk']);
+    clock.advance(1000);
+    const { service: updated } = await service.updateService(owner, s.id, { languages: ['ar'] });
+    expect(updated.languages).toEqual(['ar']);
+    expect(await tags()).toEqual(['ar', 'fr']);
+    const rev = (await revisionsOf(place.id)).at(-1)!;
+    expect(rev).toMatchObject({ service_id: s.id, section: 'service' });
+    expect(JSON.parse(rev.before!)).toEqual({ languages: ['uk', 'lsf'] });
+    expect(JSON.parse(rev.after!)).toEqual({ languages: ['ar'] });
+    expect((await service.getPublicPlace(place.slug)).services[0]?.languages).toEqual(['ar']);
+  });
+
   it('verifies a place without changing it', async () => {
     const { place } = await service.createPlace(owner, placeInput());
     clock.advance(86_400_000);
@@ -293,6 +317,7 @@ describe.each(DIALECTS)('directory service on %s', (kind) => {
   it('replaces the stops of a mobile place', async () => {
     const { place } = await service.createPlace(owner, placeInput());
     const { stops, warnings } = await service.setStops(manager, place.id, {
+      version: 0,
       stops: [
         { name: 'Place du marché', lat: 50.6, lng: 3.1, openingHours: 'Tu 10:00-12:00' },
         { name: 'Gare', city: 'Lille' }
@@ -303,18 +328,21 @@ describe.each(DIALECTS)('directory service on %s', (kind) => {
     const page = await service.getPublicPlace(place.slug);
     expect(page.isMobile).toBe(true);
     expect(page.stops).toHaveLength(2);
-    expect(fieldPaths(await appError(service.setStops(manager, place.id, { stops: [{ name: 'X', openingHours: 'zut' }] })))).toEqual([
+    expect(page.stopsVersion).toBe(1);
+    expect(fieldPaths(await appError(service.setStops(manager, place.id, { version: 1, stops: [{ name: 'X', openingHours: 'zut' }] })))).toEqual([
       'stops.0.openingHours'
     ]);
-    expect((await appError(service.setStops(member, place.id, { stops: [] }))).code).toBe('forbidden');
+    expect(fieldPaths(await appError(service.setStops(manager, place.id, { stops: [] })))).toEqual(['version']);
+    expect((await appError(service.setStops(member, place.id, { version: 1, stops: [] }))).code).toBe('forbidden');
   });
 
   it('keeps the ids of stops given back, refuses foreign ids, and returns hours corrections as warnings', async () => {
     const { place } = await service.createPlace(owner, placeInput());
-    const first = await service.setStops(manager, place.id, { stops: [{ name: 'Marché' }, { name: 'Gare' }] });
+    const first = await service.setStops(manager, place.id, { version: 0, stops: [{ name: 'Marché' }, { name: 'Gare' }] });
     const [market, station] = first.stops;
     // Reordered and one edited: both keep their ids; a new stop gets a new one.
     const second = await service.setStops(manager, place.id, {
+      version: first.version,
       stops: [
         { id: station!.id, name: 'Gare', openingHours: 'tu 9:00-11:00' },
         { id: market!.id, name: 'Marché couvert' },
@@ -331,14 +359,98 @@ describe.each(DIALECTS)('directory service on %s', (kind) => {
     expect(second.warnings.every((w) => w.code === 'opening_hours_warning')).toBe(true);
     // An id of another place's stop, or the same id twice, names the stop at fault.
     const other = (await service.createPlace(owner, placeInput({ name: 'Autre camion', lat: 50.7, lng: 3.2 }))).place;
-    const foreign = (await service.setStops(manager, other.id, { stops: [{ name: 'Ailleurs' }] })).stops[0]!;
-    expect(fieldPaths(await appError(service.setStops(manager, place.id, { stops: [{ name: 'X' }, { id: foreign.id, name: 'Y' }] })))).toEqual([
+    const foreign = (await service.setStops(manager, other.id, { version: 0, stops: [{ name: 'Ailleurs' }] })).stops[0]!;
+    const v = second.version;
+    expect(fieldPaths(await appError(service.setStops(manager, place.id, { version: v, stops: [{ name: 'X' }, { id: foreign.id, name: 'Y' }] })))).toEqual([
       'stops.1.id'
     ]);
     expect(
-      fieldPaths(await appError(service.setStops(manager, place.id, { stops: [{ id: market!.id, name: 'A' }, { id: market!.id, name: 'B' }] })))
+      fieldPaths(
+        await appError(service.setStops(manager, place.id, { version: v, stops: [{ id: market!.id, name: 'A' }, { id: market!.id, name: 'B' }] }))
+      )
     ).toEqual(['stops.1.id']);
     expect((await service.getPublicPlace(place.id)).stops.map((s) => s.name)).toEqual(['Gare', 'Marché couvert', 'Mairie']);
+  });
+
+  it('refuses a stop list changed since it was read (409 with the current list), one of two simultaneous writers wins', async () => {
+    const { place } = await service.createPlace(owner, placeInput());
+    const read = await service.getPublicPlace(place.id, manager);
+    expect(read.stopsVersion).toBe(0);
+    const first = await service.setStops(manager, place.id, { version: 0, stops: [{ name: 'Marché' }, { name: 'Gare' }] });
+    expect(first.version).toBe(1);
+    // The second editor read version 0 too: refused, nothing written, the list as it now is comes back.
+    const late = await appError(service.setStops(owner, place.id, { version: 0, stops: [{ name: 'Église' }] }));
+    expect(late.code).toBe('conflict');
+    const current = late.details?.current as { version: number; stops: { name: string }[] };
+    expect(current.version).toBe(1);
+    expect(current.stops.map((s) => s.name)).toEqual(['Marché', 'Gare']);
+    // Even when its stop ids were removed meanwhile: a conflict, not a bad id.
+    const third = await service.setStops(manager, place.id, { version: 1, stops: [{ name: 'Mairie' }] });
+    const stale = await appError(service.setStops(owner, place.id, { version: 1, stops: [{ id: first.stops[0]!.id, name: 'Marché' }] }));
+    expect(stale.code).toBe('conflict');
+    expect((stale.details?.current as { version: number }).version).toBe(third.version);
+    // Two writers at once on the same version: exactly one wins.
+    const results = await Promise.allSettled([
+      service.setStops(manager, place.id, { version: third.version, stops: [{ name: 'A' }] }),
+      service.setStops(owner, place.id, { version: third.version, stops: [{ name: 'B' }] })
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((rejected.reason as AppError).code).toBe('conflict');
+    const after = await service.getPublicPlace(place.id);
+    expect(after.stopsVersion).toBe(third.version + 1);
+    expect(after.stops).toHaveLength(1);
+    // The history keeps each accepted replacement only.
+    const history = await service.listRevisions(owner, place.id, { limit: 100 });
+    expect(history.items.filter((r) => r.section === 'stops')).toHaveLength(3);
+  });
+
+  it('stores the validity of stops, hides past ones from the public and shows them to editors', async () => {
+    const { place } = await service.createPlace(owner, placeInput());
+    const today = new Date('2026-11-29T10:00:00.000Z');
+    const saved = await service.setStops(manager, place.id, {
+      version: 0,
+      stops: [
+        { name: 'Plage (été dernier)', validFrom: '2026-07-01', validTo: '2026-08-31' },
+        { name: 'Marché de Noël', validFrom: '2026-11-28', validTo: '2026-12-24' },
+        { name: 'Tournée de printemps', validFrom: '2027-03-01' },
+        { name: 'Gare', validTo: '2026-11-29' },
+        { name: 'Mairie' }
+      ]
+    });
+    expect(saved.stops.map((s) => [s.validFrom, s.validTo])).toEqual([
+      ['2026-07-01', '2026-08-31'],
+      ['2026-11-28', '2026-12-24'],
+      ['2027-03-01', null],
+      [null, '2026-11-29'],
+      [null, null]
+    ]);
+    const publicPage = await service.getPublicPlace(place.slug, null, today);
+    expect(publicPage.stops.map((s) => [s.name, s.period])).toEqual([
+      ['Marché de Noël', 'current'],
+      ['Tournée de printemps', 'upcoming'],
+      ['Gare', 'current'],
+      ['Mairie', 'current']
+    ]);
+    expect((await service.getPublicPlace(place.slug, outsider, today)).stops).toHaveLength(4);
+    const editorPage = await service.getPublicPlace(place.slug, manager, today);
+    expect(editorPage.stops.map((s) => s.period)).toEqual(['past', 'current', 'upcoming', 'current', 'current']);
+    // The day after, the station stop is over.
+    const tomorrow = await service.getPublicPlace(place.slug, null, new Date('2026-11-30T10:00:00.000Z'));
+    expect(tomorrow.stops.map((s) => s.name)).toEqual(['Marché de Noël', 'Tournée de printemps', 'Mairie']);
+    // to before from, or not a date: refused on the field.
+    expect(
+      fieldPaths(await appError(service.setStops(manager, place.id, { version: saved.version, stops: [{ name: 'X', validFrom: '2027-02-01', validTo: '2027-01-31' }] })))
+    ).toEqual(['stops.0.validTo']);
+    expect(fieldPaths(await appError(service.setStops(manager, place.id, { version: saved.version, stops: [{ name: 'X', validFrom: '2027-02-30' }] })))).toEqual([
+      'stops.0.validFrom'
+    ]);
+    // The history shows the dates before → after.
+    await service.setStops(manager, place.id, { version: saved.version, stops: [{ id: saved.stops[4]!.id, name: 'Mairie', validTo: '2027-06-30' }] });
+    const [last] = (await service.listRevisions(owner, place.id, { limit: 1 })).items;
+    expect(last?.section).toBe('stops');
+    expect((last?.after as { validTo: string | null }[])[0]?.validTo).toBe('2027-06-30');
+    expect((last?.before as { validFrom: string | null }[])[0]?.validFrom).toBe('2026-07-01');
   });
 
   it('marks places stale after the configured months and lists an organisation’s places', async () => {

@@ -91,6 +91,8 @@ export interface ServiceWriteResult {
 export interface StopsWriteResult {
   /** The stops as saved, by position. */
   stops: StopRecord[];
+  /** The list's new version (send it back with the next replacement). */
+  version: number;
   /** Corrections of the stops' hours (`stops.N.openingHours`). */
   warnings: EditWarning[];
 }
@@ -540,17 +542,29 @@ export function createDirectoryService(deps: DirectoryDeps) {
     });
   }
 
+  /** The 409 of a stop list changed since the editor read it, with the list as it now is. */
+  async function stopsConflict(placeId: string): Promise<AppError> {
+    const [version, stops] = await Promise.all([repo.stopsVersionOf(db, placeId), repo.listStops(db, placeId)]);
+    return new AppError('conflict', 'Someone changed the stops before you: here they are as they now are', {
+      current: { version: version ?? 0, stops }
+    });
+  }
+
   /**
    * Replaces the ordered stops of a mobile place (owners, managers, admins); the place becomes
-   * mobile. A stop given with the `id` of one of the place's current stops keeps it (pages edit one
-   * stop by its id); an unknown or repeated id is refused on `stops.N.id`. Each stop's hours are
-   * validated and normalised like a place's; their corrections come back as warnings on
-   * `stops.N.openingHours`.
+   * mobile. Optimistic concurrency: `version` is the list's version the editor saw; if another
+   * replacement came first, 409 `conflict` with `details.current` (version, stops) and nothing
+   * written (checked before the stop ids, which the other editor may have removed, and again by a
+   * conditional UPDATE inside the transaction). A stop given with the `id` of one of the place's
+   * current stops keeps it (pages edit one stop by its id); an unknown or repeated id is refused on
+   * `stops.N.id`. Each stop's hours are validated and normalised like a place's; their corrections
+   * come back as warnings on `stops.N.openingHours`. Validity dates are Paris days, to ≥ from.
    */
   async function setStops(actor: Actor, placeId: string, input: unknown): Promise<StopsWriteResult> {
     const place = await loadPlace(placeId);
     if (!canManageServices(await standingIn(actor, place.organisationId))) throw forbidden('manage stops');
     const data = parseInput(setStopsSchema, input);
+    if ((await repo.stopsVersionOf(db, placeId)) !== data.version) throw await stopsConflict(placeId);
     const current = new Set((await repo.listStops(db, placeId)).map((s) => s.id));
     const seen = new Set<string>();
     const warnings: EditWarning[] = [];
@@ -567,11 +581,15 @@ export function createDirectoryService(deps: DirectoryDeps) {
         city: s.city ?? null,
         lat: s.lat ?? null,
         lng: s.lng ?? null,
-        openingHours: checkHours(s.openingHours, `stops.${i}.openingHours`, warnings) ?? null
+        openingHours: checkHours(s.openingHours, `stops.${i}.openingHours`, warnings) ?? null,
+        validFrom: s.validFrom ?? null,
+        validTo: s.validTo ?? null
       };
     });
     const at = now().toISOString();
     const saved = await db.transaction().execute(async (trx) => {
+      const version = await repo.bumpStopsVersion(trx, placeId, data.version);
+      if (version === null) return null;
       const before = await repo.listStops(trx, placeId);
       const result = await repo.replaceStops(trx, placeId, stops);
       await repo.insertRevision(trx, {
@@ -585,9 +603,10 @@ export function createDirectoryService(deps: DirectoryDeps) {
       });
       if (stops.length > 0 && !place.isMobile) await repo.updatePlaceRow(trx, placeId, { isMobile: true });
       await repo.updatePlaceRow(trx, placeId, { updatedAt: at, verifiedAt: at });
-      return result;
+      return { stops: result, version };
     });
-    return { stops: saved, warnings };
+    if (!saved) throw await stopsConflict(placeId);
+    return { ...saved, warnings };
   }
 
   /** The change history of a place, newest first, with the actors' display names (members, admins). */

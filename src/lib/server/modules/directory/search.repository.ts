@@ -75,8 +75,11 @@ function inIds(kind: DatabaseKind, column: RawBuilder<unknown>, ids: string[]): 
 /**
  * Conditions on service `s` for "matches every service filter": categories ANY-of, publics ANY-of
  * (an unconditional service, or one for 'tous-publics', matches any public), modalities ANY-of.
+ * Languages ANY-of through the service's `language` tags (its place's languages and its own), but only
+ * beside another service filter, or when `languagesAlone`: languages alone are a place filter, so a
+ * language must not change which services judge the opening hours (findServiceHours).
  */
-function serviceConditions(f: CandidateFilter): RawBuilder<unknown>[] {
+function serviceConditions(f: CandidateFilter, languagesAlone = false): RawBuilder<unknown>[] {
   const tag = (tagKind: string, values: string[]) =>
     sql`EXISTS (SELECT 1 FROM service_tag AS t WHERE t.service_id = s.id AND t.kind = ${tagKind}
       AND ${inList(sql`t.value`, values)})`;
@@ -85,6 +88,7 @@ function serviceConditions(f: CandidateFilter): RawBuilder<unknown>[] {
   if (f.modalities.length > 0) out.push(tag('modality', f.modalities));
   if (f.publics.length > 0)
     out.push(sql`(s.access = 'unconditional' OR ${tag('public', [...f.publics, ALL_PUBLICS])})`);
+  if (f.languages.length > 0 && (out.length > 0 || languagesAlone)) out.push(tag('language', f.languages));
   return out;
 }
 
@@ -157,16 +161,23 @@ function placeConditions(
   if (f.modalities.length > 0) out.push(tagAtPlace('modality', f.modalities));
   const kinds = [f.categories, f.modalities, f.publics].filter((l) => l.length > 0).length;
   // Publics alone: at the place level. With another filter, the exact check below covers them.
-  if (f.publics.length > 0 && kinds === 1) {
+  if (f.publics.length > 0 && kinds === 1 && f.languages.length === 0) {
     const unconditional = correlated
       ? sql`EXISTS (SELECT 1 FROM service AS us WHERE us.place_id = ${pid} AND us.access = 'unconditional')`
       : sql`${pid} IN (SELECT us.place_id FROM service AS us WHERE us.access = 'unconditional')`;
     out.push(sql`(${tagAtPlace('public', [...f.publics, ALL_PUBLICS])} OR ${unconditional})`);
   }
-  if (kinds > 1) {
+  // Languages beside a service filter: one of the matching services must speak one (its language
+  // tags hold its place's languages too), so they join the exact check.
+  if (kinds > 1 || (kinds === 1 && f.languages.length > 0)) {
     // Driven from the place's services holding the first tag (index seek), so only those few are checked.
-    const [driverKind, driverValues] = f.categories.length > 0 ? ['category', f.categories] : ['modality', f.modalities];
-    const rest = serviceConditions({ ...f, [driverKind === 'category' ? 'categories' : 'modalities']: [] });
+    const [driverKind, driverValues, driverField] =
+      f.categories.length > 0
+        ? (['category', f.categories, 'categories'] as const)
+        : f.modalities.length > 0
+          ? (['modality', f.modalities, 'modalities'] as const)
+          : (['language', f.languages, 'languages'] as const);
+    const rest = serviceConditions({ ...f, [driverField]: [] }, true);
     out.push(sql`EXISTS (SELECT 1 FROM service_tag AS dt JOIN service AS s ON s.id = dt.service_id
       WHERE dt.kind = ${driverKind} AND ${inList(sql`dt.value`, driverValues)} AND dt.place_id = ${pid} AND ${and(rest)})`);
   }
@@ -325,7 +336,10 @@ function parseList(text: string | null): string[] {
   }
 }
 
-/** The matching services of these places (all their services when no service filter), by name. */
+/**
+ * The matching services of these places (all their services when no service filter), by name.
+ * With languages, only the services that speak one (theirs or their place's).
+ */
 export async function findMatchingServices(
   db: Kysely<DB>,
   kind: DatabaseKind,
@@ -344,7 +358,7 @@ export async function findMatchingServices(
     frais: ServiceRecord['frais'];
     opening_hours: string | null;
   }>`SELECT s.id, s.place_id, s.name, s.categories, s.publics, s.modalities, s.access, s.frais, s.opening_hours
-    FROM service AS s WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(serviceConditions(f))}
+    FROM service AS s WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(serviceConditions(f, true))}
     ORDER BY s.name, s.id`.execute(db);
   return rows.map((r) => ({
     id: r.id,

@@ -79,6 +79,7 @@ const service: OdService = {
   mobilisationDetails: null,
   mobilisationUrl: null,
   zoneEligibilite: ['59350', 'not a code!'],
+  languages: ['ar'],
   openingHours: null,
   contactName: null,
   phone: null,
@@ -127,6 +128,8 @@ describe('export mapping', () => {
     expect(s.structure_id).toBe('p-1');
     expect(s.zone_eligibilite).toEqual(['59350']);
     expect(s.modes_mobilisation).toBeNull(); // minItems 1 in the schema: empty lists are null
+    // data·inclusion v1 has no languages field: a service's languages are not invented into another one.
+    expect(Object.keys(s).some((k) => k.includes('lang'))).toBe(false);
     expect(Object.keys(s)).toEqual([...DI_SERVICE_COLUMNS]);
   });
 

@@ -174,6 +174,7 @@ const service: OdService = {
   mobilisationDetails: null,
   mobilisationUrl: null,
   zoneEligibilite: ['59350'],
+  languages: ['uk', 'ar'],
   openingHours: 'Jan-Mar Tu 14:00-16:00',
   contactName: 'Accueil',
   phone: '+33320000002',
@@ -205,6 +206,12 @@ describe('HSDS records against ../shared/standards/hsds-3.0/compiled', () => {
     expect(full.minimum_age).toBe(18);
     expect(full.schedules.some((s) => s.description?.includes('Jan-Mar Tu 14:00-16:00'))).toBe(true);
     expect(full.attributes.map((a) => a.value)).toContain('equipement-et-alimentation--alimentation');
+    // The service's own languages, then its place's, once each.
+    expect(full.languages.map((l) => [l.service_id, l.code])).toEqual([
+      [service.id, 'uk'],
+      [service.id, 'ar'],
+      [service.id, 'fr']
+    ]);
     const location = full.service_at_locations[0]?.location;
     expect(location?.addresses[0]).toMatchObject({ state_province: '59', country: 'FR', postal_code: '59000' });
   });

@@ -447,7 +447,12 @@ export function toHsdsServiceFull(
         location: toHsdsLocation(place, publicUrl)
       }
     ],
-    languages: place.languages.map((code) => ({ id: stableUuid(`${service.id}:language:${code}`), service_id: service.id, code })),
+    // Spoken at the service: its own languages, then its place's (HSDS has one list per service).
+    languages: [...new Set([...service.languages, ...place.languages])].map((code) => ({
+      id: stableUuid(`${service.id}:language:${code}`),
+      service_id: service.id,
+      code
+    })),
     cost_options: service.frais
       ? [
           compact({

@@ -42,6 +42,8 @@ export interface OdService {
   mobilisationDetails: string | null;
   mobilisationUrl: string | null;
   zoneEligibilite: string[];
+  /** ISO 639-1 codes (or lsf) spoken at the service besides its place's; HSDS only (data·inclusion v1 has no such field). */
+  languages: string[];
   openingHours: string | null;
   contactName: string | null;
   phone: string | null;

@@ -39,6 +39,28 @@ describe('revision diff', () => {
     expect(lines).toEqual([{ field: 'stops', label: 'Arrêts', before: 'Gare (Mo 19:30-20:15)', after: 'Gare (Mo 19:30-20:15), Mairie' }]);
   });
 
+  it('shows a change of the days a stop runs, before → after', () => {
+    const lines = changeLines(
+      [{ name: 'Plage', openingHours: 'Sa 10:00-12:00', validFrom: '2027-07-01', validTo: null }],
+      [{ name: 'Plage', openingHours: 'Sa 10:00-12:00', validFrom: '2027-07-01', validTo: '2027-08-31' }],
+      'fr'
+    );
+    expect(lines).toEqual([
+      {
+        field: 'stops',
+        label: 'Arrêts',
+        before: 'Plage (Sa 10:00-12:00, à partir du 1 juillet 2027)',
+        after: 'Plage (Sa 10:00-12:00, du 1 juillet 2027 au 31 août 2027)'
+      }
+    ]);
+  });
+
+  it('labels the languages of a service', () => {
+    expect(changeLines({ languages: ['uk'] }, { languages: ['uk', 'ar'] }, 'en')).toEqual([
+      { field: 'languages', label: 'Languages', before: 'uk', after: 'uk, ar' }
+    ]);
+  });
+
   it('keeps an unknown field under its own name', () => {
     expect(changeLines({ mysteryField: 1 }, { mysteryField: 2 }, 'fr')[0]?.label).toBe('mysteryField');
   });

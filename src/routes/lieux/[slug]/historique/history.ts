@@ -1,6 +1,7 @@
 import type { MessageKey } from '../../../../lib/i18n/fr';
 import type { Locale } from '../../../../lib/i18n/locale';
 import { hasMessage, translate } from '../../../../lib/i18n/translate';
+import { stopDatesText } from '../stops';
 
 /** Reading a revision of the directory: which fields changed, from what to what (pure, tested). */
 
@@ -31,12 +32,19 @@ export function readableValue(value: unknown, locale: Locale): string {
 export const asRecord = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
-/** The stops of a mobile place (a revision of section `stops` holds their list) as "name (hours)" in order. */
-function stopsText(stops: unknown[]): string[] {
+const dayOrNull = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * The stops of a mobile place (a revision of section `stops` holds their list) as
+ * "name (hours, from … to …)" in order.
+ */
+function stopsText(stops: unknown[], locale: Locale): string[] {
   return stops.map((stop) => {
     const s = asRecord(stop);
     const name = typeof s.name === 'string' ? s.name : '?';
-    return typeof s.openingHours === 'string' && s.openingHours ? `${name} (${s.openingHours})` : name;
+    const dates = stopDatesText({ validFrom: dayOrNull(s.validFrom), validTo: dayOrNull(s.validTo) }, locale);
+    const details = [typeof s.openingHours === 'string' && s.openingHours ? s.openingHours : null, dates?.toLocaleLowerCase(locale)].filter(Boolean);
+    return details.length > 0 ? `${name} (${details.join(', ')})` : name;
   });
 }
 
@@ -45,8 +53,8 @@ function stopsText(stops: unknown[]): string[] {
  * deletion), each labelled in the reader's language when the catalogue knows the field.
  */
 export function changeLines(before: unknown, after: unknown, locale: Locale): ChangeLine[] {
-  const b = Array.isArray(before) ? { stops: stopsText(before) } : asRecord(before);
-  const a = Array.isArray(after) ? { stops: stopsText(after) } : asRecord(after);
+  const b = Array.isArray(before) ? { stops: stopsText(before, locale) } : asRecord(before);
+  const a = Array.isArray(after) ? { stops: stopsText(after, locale) } : asRecord(after);
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(
     (k) => !['id', 'placeId', 'organisationId', 'createdAt', 'updatedAt', 'source', 'sourceId', 'isDemo'].includes(k)
   );

@@ -1,4 +1,3 @@
-import { error } from '@sveltejs/kit';
 import { LANGUAGES } from '$lib/schemas/directory-vocabulary';
 import { PLACE_SECTIONS, type PlaceSection } from '$lib/schemas/directory';
 import { parisDateKey } from '$lib/server/modules/directory/hours.rules';
@@ -7,7 +6,8 @@ import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { stringField } from '$lib/web/forms.server';
 import { takeCreationWarnings } from './created-warnings';
 import { failForm, loadEditable, nullableText, saturationOptions, sectionInput, warningTexts } from './edit.server';
-import { changeStops, storedStops } from './form-input';
+import { changeStops, stopsVersionOf, storedStops } from './form-input';
+import { stopDatesText } from '../stops';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -62,11 +62,15 @@ export const load: PageServerLoad = async (event) => {
     })),
     services: detail.services.map((s) => ({ id: s.id, name: s.name, description: s.description })),
     isMobile: detail.isMobile,
+    /** Sent back with each change of the stops (optimistic concurrency). */
+    stopsVersion: detail.stopsVersion,
     stops: detail.stops.map((s) => ({
       id: s.id,
       name: s.name,
       address: [s.addressLine, [s.postalCode, s.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
-      openingHours: s.openingHours
+      openingHours: s.openingHours,
+      dates: stopDatesText(s, locale),
+      period: s.period
     })),
     serviceChoices: detail.services.map((s) => ({ value: s.id, label: s.name })),
     languageOptions: LANGUAGES.map((code) => ({ value: code, label: languageName(code, locale) })),
@@ -123,7 +127,7 @@ export const actions: Actions = {
     return { done: 'noticeAdded' as const, warnings: [] as string[] };
   },
 
-  /** Moves a stop of a mobile place one step up or down the round. */
+  /** Moves a stop of a mobile place one step up or down the round (on the version of the list shown). */
   moveStop: async (event) => {
     const data = await event.request.formData();
     const { services, actor, detail } = await loadEditable(event);
@@ -132,9 +136,12 @@ export const actions: Actions = {
       id: stringField(data, 'stopId'),
       by: stringField(data, 'by') === '-1' ? -1 : 1
     });
-    if (!change) error(404, 'Not found');
     try {
-      await services.directory.setStops(actor, detail.id, { stops: change.stops });
+      // A stop removed meanwhile: the list as it is, on the version read (a 409 unless nothing changed).
+      await services.directory.setStops(actor, detail.id, {
+        version: stopsVersionOf(data),
+        stops: (change ?? { stops: storedStops(detail.stops) }).stops
+      });
     } catch (err) {
       return failForm(err, data, 'stops');
     }

@@ -21,12 +21,14 @@ import {
   GENDERS,
   MODALITIES,
   PRODUCT_KINDS,
+  LANGUAGES,
   SATURATION_LEVELS
 } from '$lib/schemas/directory-vocabulary';
 import type { PlaceDetail, ServiceView } from '$lib/server/modules/directory/directory.presenter';
 import type { Services } from '$lib/server/services';
 import { actorOf, servicesOf, type PageActor } from '$lib/web/auth.server';
 import { failWith, isAppErrorLike, keptValues } from '$lib/web/forms.server';
+import { languageName } from '../../../annuaire/view.server';
 import { conditionsForForm, type ServiceFormValues } from './form-input';
 
 export { list, nullableNumber, nullableText, sectionInput, serviceInput, triState, type ServiceFormValues } from './form-input';
@@ -43,7 +45,8 @@ export const SERVICE_LIST_FIELDS = [
   'mobilisablePar',
   'food.products',
   'food.diets',
-  'food.delivery'
+  'food.delivery',
+  'languages'
 ] as const;
 
 /**
@@ -174,7 +177,8 @@ export function serviceVocabulary(locale: Locale) {
     products: labelled(locale, 'vocab.product', PRODUCT_KINDS),
     diets: labelled(locale, 'vocab.diet', DIETS),
     choices: labelled(locale, 'vocab.choice', CHOICE_DEGREES),
-    delivery: labelled(locale, 'vocab.delivery', DELIVERY_MODES)
+    delivery: labelled(locale, 'vocab.delivery', DELIVERY_MODES),
+    languages: LANGUAGES.map((code) => ({ value: code, label: languageName(code, locale) }))
   };
 }
 
@@ -222,6 +226,7 @@ export function serviceFormValues(s?: ServiceView): ServiceFormValues {
     openingHours: s?.openingHours ?? null,
     contactName: s?.contactName ?? null,
     phone: s?.phone ?? null,
-    email: s?.email ?? null
+    email: s?.email ?? null,
+    languages: s?.languages ?? []
   };
 }

@@ -8,6 +8,7 @@ import {
   splitList,
   stopFieldPath,
   stopInput,
+  stopsVersionOf,
   storedStops,
   triState,
   type StopPayload
@@ -61,7 +62,7 @@ describe('editing forms → service input', () => {
     expect(created).not.toHaveProperty('type');
     expect(created).not.toHaveProperty('openingHours');
     const updated = serviceInput(form(entries), 'update');
-    expect(updated).toMatchObject({ type: null, frais: null, openingHours: null, publics: [] });
+    expect(updated).toMatchObject({ type: null, frais: null, openingHours: null, publics: [], languages: [] });
   });
 
   it('reads the data·inclusion fields of a service: thematiques, reception and mobilisation modes, zone, food choice and meals', () => {
@@ -78,7 +79,9 @@ describe('editing forms → service input', () => {
         ['mobilisationUrl', ''],
         ['zoneEligibilite', '59350, 59 2a004;'],
         ['food.choice', 'libre'],
-        ['food.mealTypes', 'petit-déjeuner, déjeuner ;déjeuner']
+        ['food.mealTypes', 'petit-déjeuner, déjeuner ;déjeuner'],
+        ['languages', 'uk'],
+        ['languages', 'ar']
       ]),
       'update'
     );
@@ -90,7 +93,8 @@ describe('editing forms → service input', () => {
       mobilisationDetails: 'Appeler le matin',
       mobilisationUrl: null,
       zoneEligibilite: ['59350', '59', '2A004'],
-      food: { choice: 'libre', mealTypes: ['petit-déjeuner', 'déjeuner'] }
+      food: { choice: 'libre', mealTypes: ['petit-déjeuner', 'déjeuner'] },
+      languages: ['uk', 'ar']
     });
   });
 
@@ -142,9 +146,9 @@ describe('editing forms → service input', () => {
 
 describe('stops of a mobile place', () => {
   const stored = storedStops([
-    { id: 'a', name: 'Marché', addressLine: null, postalCode: null, city: 'Lille', lat: 50.6, lng: 3.1, openingHours: 'Tu 10:00-12:00' },
-    { id: 'b', name: 'Gare', addressLine: null, postalCode: null, city: null, lat: null, lng: null, openingHours: null },
-    { id: 'c', name: 'Mairie', addressLine: null, postalCode: null, city: null, lat: null, lng: null, openingHours: null }
+    { id: 'a', name: 'Marché', addressLine: null, postalCode: null, city: 'Lille', lat: 50.6, lng: 3.1, openingHours: 'Tu 10:00-12:00', validFrom: '2027-06-01', validTo: null },
+    { id: 'b', name: 'Gare', addressLine: null, postalCode: null, city: null, lat: null, lng: null, openingHours: null, validFrom: null, validTo: null },
+    { id: 'c', name: 'Mairie', addressLine: null, postalCode: null, city: null, lat: null, lng: null, openingHours: null, validFrom: null, validTo: null }
   ]);
   const names = (r: { stops: StopPayload[] } | null) => r?.stops.map((s) => s.name);
 
@@ -156,12 +160,27 @@ describe('stops of a mobile place', () => {
       city: null,
       lat: 50.63,
       lng: 3.06,
-      openingHours: 'We 18:00-20:00'
+      openingHours: 'We 18:00-20:00',
+      validFrom: null,
+      validTo: null
     });
   });
 
+  it('reads validity dates as the picker sends them or as typed in France; anything else as typed', () => {
+    const read = stopInput(form([['name', 'Plage'], ['validFrom', '2027-07-01'], ['validTo', '31/8/2027']]));
+    expect([read.validFrom, read.validTo]).toEqual(['2027-07-01', '2027-08-31']);
+    expect(stopInput(form([['name', 'Plage'], ['validFrom', 'juillet'], ['validTo', ' ']])).validFrom).toBe('juillet');
+    expect(stopInput(form([['name', 'Plage'], ['validTo', ' ']])).validTo).toBeNull();
+    expect(stored[0]).toMatchObject({ id: 'a', validFrom: '2027-06-01', validTo: null });
+  });
+
+  it('reads the version of the stop list the form was read at', () => {
+    expect(stopsVersionOf(form([['version', '3']]))).toBe(3);
+    expect(stopsVersionOf(form([]))).toBeNaN();
+  });
+
   it('adds at the end, replaces and removes by id, keeping the other stops and their ids', () => {
-    const stop = { name: 'Parvis', addressLine: null, postalCode: null, city: null, lat: null, lng: null, openingHours: null };
+    const stop = { name: 'Parvis', addressLine: null, postalCode: null, city: null, lat: null, lng: null, openingHours: null, validFrom: null, validTo: null };
     const added = changeStops(stored, { kind: 'add', stop });
     expect(names(added)).toEqual(['Marché', 'Gare', 'Mairie', 'Parvis']);
     expect(added?.index).toBe(3);

@@ -1,4 +1,5 @@
 import type { PlaceSection } from '../../../../lib/schemas/directory';
+import { parseDateInput } from '../../../../lib/web/euros';
 
 /**
  * Reading the partner editing forms into the directory service's input (pure, tested without a
@@ -133,7 +134,8 @@ export function serviceInput(data: FormData, mode: 'create' | 'update'): Record<
     openingHours: text('openingHours'),
     contactName: text('contactName'),
     phone: text('phone'),
-    email: text('email')
+    email: text('email'),
+    languages: list(data, 'languages')
   });
 }
 
@@ -181,6 +183,8 @@ export interface ServiceFormValues {
   contactName: string | null;
   phone: string | null;
   email: string | null;
+  /** Spoken at this service besides the place's languages. */
+  languages: string[];
 }
 
 /**
@@ -223,6 +227,21 @@ export interface StopPayload {
   lat: number | string | null;
   lng: number | string | null;
   openingHours: string | null;
+  /** YYYY-MM-DD; forms also accept jj/mm/aaaa. Null: no limit. */
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+/** A date field of a form: null when blank, YYYY-MM-DD when read (jj/mm/aaaa accepted), else as typed. */
+export function nullableDate(data: FormData, name: string): string | null {
+  const text = nullableText(data, name);
+  return text === undefined || text === null ? null : (parseDateInput(text) ?? text);
+}
+
+/** The version of the stop list the form was read at (NaN when missing: the service names `version`). */
+export function stopsVersionOf(data: FormData): number {
+  const text = nullableText(data, 'version');
+  return text === undefined || text === null ? Number.NaN : Number(text);
 }
 
 /** The fields of a stop form (blank = none; coordinates as numbers when readable). */
@@ -234,7 +253,9 @@ export function stopInput(data: FormData): Omit<StopPayload, 'id'> {
     city: nullableText(data, 'city') ?? null,
     lat: nullableNumber(data, 'lat') ?? null,
     lng: nullableNumber(data, 'lng') ?? null,
-    openingHours: nullableText(data, 'openingHours') ?? null
+    openingHours: nullableText(data, 'openingHours') ?? null,
+    validFrom: nullableDate(data, 'validFrom'),
+    validTo: nullableDate(data, 'validTo')
   };
 }
 
@@ -248,6 +269,8 @@ export interface StoredStop {
   lat: number | null;
   lng: number | null;
   openingHours: string | null;
+  validFrom: string | null;
+  validTo: string | null;
 }
 
 /** Stored stops given back to the API as they are (ids kept). */
@@ -260,7 +283,9 @@ export function storedStops(stops: readonly StoredStop[]): StopPayload[] {
     city: s.city,
     lat: s.lat,
     lng: s.lng,
-    openingHours: s.openingHours
+    openingHours: s.openingHours,
+    validFrom: s.validFrom,
+    validTo: s.validTo
   }));
 }
 
