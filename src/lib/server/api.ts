@@ -13,7 +13,7 @@ import { adminRoutes } from './modules/audit/audit.routes.js';
 import { noticesRoutes, placesRoutes, servicesRoutes } from './modules/directory/directory.routes.js';
 import { directorySearchRoutes } from './modules/directory/search.routes.js';
 import { isPhotoUpload, photosRoutes, placePhotosRoutes } from './modules/directory/photos.routes.js';
-import { megabytes } from './modules/directory/photos.rules.js';
+import { megabytes } from './photos/photos.rules.js';
 import { campaignsRoutes, freshnessRoutes } from './modules/directory/freshness.routes.js';
 import { exportsRoutes, hsdsRoutes, importRoutes } from './modules/opendata/opendata.routes.js';
 import { invitationsRoutes, organisationsRoutes } from './modules/organisations/organisations.routes.js';

@@ -3,7 +3,7 @@ import { PHOTO_ALT_MAX, PHOTO_LARGE_PX, PHOTOS_PER_PLACE } from '$lib/schemas/ph
 import { AppError } from '$lib/server/errors';
 import { failWith, isAppErrorLike, stringField } from '$lib/web/forms.server';
 import { loadEditable } from '../modifier/edit.server';
-import { photoFieldMessage, readLimitedForm } from './photo-form';
+import { photoFieldMessage, readLimitedForm } from '$lib/web/photo-form';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

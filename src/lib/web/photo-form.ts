@@ -1,5 +1,5 @@
-import type { FieldMessage } from '../../../../lib/i18n/fields';
-import { PHOTO_ALT_MAX, PHOTOS_PER_PLACE } from '../../../../lib/schemas/photos';
+import type { FieldMessage } from '../i18n/fields';
+import { PHOTO_ALT_MAX, PHOTOS_PER_PLACE } from '../schemas/photos';
 
 /**
  * The photo forms' own wording of field problems (pure, tested): the generic field messages
