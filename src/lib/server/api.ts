@@ -34,6 +34,7 @@ import {
 } from './modules/marketplace/reservations.routes.js';
 import { feedPreferencesRoutes, feedRoutes } from './modules/marketplace/feed.routes.js';
 import { offerSeriesRoutes, offersRoutes, organisationOffersRoutes } from './modules/marketplace/offers.routes.js';
+import { isOfferPhotoUpload, offerPhotoFilesRoutes, offerPhotosRoutes } from './modules/marketplace/offer-photos.routes.js';
 import type { Services } from './services.js';
 
 export { createRouter } from './http/router.js';
@@ -78,7 +79,7 @@ export function buildApi(services: Services) {
   // multipart/form-data only, within the photo limit.
   api.use('/v1/*', async (c, next) => {
     const method = c.req.method;
-    if (isPhotoUpload(method, c.req.path) || isDocumentUpload(method, c.req.path)) {
+    if (isPhotoUpload(method, c.req.path) || isOfferPhotoUpload(method, c.req.path) || isDocumentUpload(method, c.req.path)) {
       const type = c.req.header('content-type') ?? '';
       if (!/^multipart\/form-data\b/i.test(type)) {
         throw new AppError('unsupported_media_type', 'Content-Type must be multipart/form-data', {
@@ -124,7 +125,7 @@ export function buildApi(services: Services) {
   });
   api.use('/v1/*', (c, next) => {
     const { method, path } = c.req;
-    return (isPhotoUpload(method, path) ? uploadLimit : isDocumentUpload(method, path) ? documentLimit : jsonLimit)(c, next);
+    return (isPhotoUpload(method, path) || isOfferPhotoUpload(method, path) ? uploadLimit : isDocumentUpload(method, path) ? documentLimit : jsonLimit)(c, next);
   });
 
   api.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
@@ -177,6 +178,8 @@ export function buildApi(services: Services) {
   v1.route('/services', servicesRoutes());
   v1.route('/notices', noticesRoutes());
   v1.route('/offers', offersRoutes());
+  v1.route('/offers', offerPhotosRoutes());
+  v1.route('/offer-photos', offerPhotoFilesRoutes());
   v1.route('/offer-series', offerSeriesRoutes());
   v1.route('/organisations', organisationOffersRoutes());
   api.route('/v1', v1);

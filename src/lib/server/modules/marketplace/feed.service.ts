@@ -10,6 +10,8 @@ import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { findFeed, findFeedPreference, liveOffersCentre, saveFeedPreference } from './feed.repository.js';
 import { findOffer } from './offers.repository.js';
+import { firstOfferPhotos, type OfferPhotoRecord } from './offer-photos.repository.js';
+import { presentOfferPhoto } from './offer-photos.presenter.js';
 import { toOfferView, type OfferView } from './offers.presenter.js';
 import { parseFeedQuery, type FeedQuery, type RawFeedQuery } from './feed.rules.js';
 import type { ReservationsService } from './reservations.service.js';
@@ -36,12 +38,20 @@ export interface FeedPage {
   query: FeedQuery;
 }
 
+/** The feed's thumbnail of an offer's first photo, or null. */
+function thumbOf(p: OfferPhotoRecord | undefined): FeedItem['photo'] {
+  if (!p) return null;
+  const view = presentOfferPhoto(p);
+  return { url: view.thumb.url, width: view.thumb.width, height: view.thumb.height, alt: view.alt };
+}
+
 /**
  * The feed query itself, without eligibility: live offers open to people near `query`'s point.
  * Exported for the feed benchmark (bench/feed.bench.ts) and the pages.
  */
 export async function searchFeed(db: Kysely<DB>, query: FeedQuery, at: Date): Promise<{ items: FeedItem[]; total: number }> {
   const { items, total } = await findFeed(db, query, at.toISOString());
+  const photos = await firstOfferPhotos(db, items.map((r) => r.id));
   return {
     total,
     items: items.map((r) => ({
@@ -69,7 +79,8 @@ export async function searchFeed(db: Kysely<DB>, query: FeedQuery, at: Date): Pr
       pickupStartsAt: r.pickupStartsAt,
       pickupEndsAt: r.pickupEndsAt,
       poolingEndsAt: r.allocatedAt ? null : r.poolingEndsAt,
-      audience: r.audience
+      audience: r.audience,
+      photo: thumbOf(photos.get(r.id))
     }))
   };
 }
