@@ -33,7 +33,7 @@ import {
   reservationsRoutes
 } from './modules/marketplace/reservations.routes.js';
 import { feedPreferencesRoutes, feedRoutes } from './modules/marketplace/feed.routes.js';
-import { offerSeriesRoutes, offersRoutes, organisationOffersRoutes } from './modules/marketplace/offers.routes.js';
+import { offerSeriesRoutes, offersRoutes, organisationOffersRoutes, organisationSeriesRoutes } from './modules/marketplace/offers.routes.js';
 import { isOfferPhotoUpload, offerPhotoFilesRoutes, offerPhotosRoutes } from './modules/marketplace/offer-photos.routes.js';
 import type { Services } from './services.js';
 
@@ -182,6 +182,7 @@ export function buildApi(services: Services) {
   v1.route('/offer-photos', offerPhotoFilesRoutes());
   v1.route('/offer-series', offerSeriesRoutes());
   v1.route('/organisations', organisationOffersRoutes());
+  v1.route('/organisations', organisationSeriesRoutes());
   api.route('/v1', v1);
   // Open Referral HSDS 3.0 (public, read-only), beside /v1 as the standard names its paths.
   api.route('/hsds', hsdsRoutes());
