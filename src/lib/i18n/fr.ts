@@ -1156,6 +1156,18 @@ export const fr = {
   'seriesForm.weekday.5': 'vendredi',
   'seriesForm.weekday.6': 'samedi',
   'seriesForm.weekday.7': 'dimanche',
+  // A private person's own offers (myOffers.*), when the territory allows it
+  'myOffers.title': 'Mes dons',
+  'myOffers.accountLink': 'Mes dons entre particuliers',
+  'myOffers.intro': 'Donnez ce que vous ne mangerez pas (fruits du jardin, conserves, pain…) à des personnes près de chez vous.',
+  'myOffers.new': 'Donner',
+  'myOffers.none': 'Vous n’avez encore rien donné.',
+  'myOffers.back': 'Retour à mes dons',
+  'myOffers.rules': 'Entre particuliers : pas de viande, de poisson ni de fruits de mer crus ; un produit à DLC seulement avant la date.',
+  'myOffers.address': 'Adresse de retrait',
+  'myOffers.addressHint': 'Numéro, rue et commune. Elle est montrée aux personnes qui cherchent des dons.',
+  'myOffers.addressRequired': 'Indiquez où retirer le don.',
+  'myOffers.addressNotFound': 'Adresse introuvable : vérifiez le numéro, la rue et la commune.',
   'place.photosTitle': 'Photos',
   'place.photoEnlarge': '(voir en grand)',
 

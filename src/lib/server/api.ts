@@ -35,6 +35,7 @@ import {
 import { feedPreferencesRoutes, feedRoutes } from './modules/marketplace/feed.routes.js';
 import { offerSeriesRoutes, offersRoutes, organisationOffersRoutes, organisationSeriesRoutes } from './modules/marketplace/offers.routes.js';
 import { isOfferPhotoUpload, offerPhotoFilesRoutes, offerPhotosRoutes } from './modules/marketplace/offer-photos.routes.js';
+import { myOffersRoutes } from './modules/marketplace/my-offers.routes.js';
 import type { Services } from './services.js';
 
 export { createRouter } from './http/router.js';
@@ -151,6 +152,7 @@ export function buildApi(services: Services) {
   v1.route('/invitations', invitationsRoutes());
   v1.route('/organisations', organisationEligibilityRoutes());
   v1.route('/me', meRoutes());
+  v1.route('/me', myOffersRoutes());
   v1.route('/me', myDataRoutes());
   v1.route('/me', meNotificationsRoutes());
   v1.route('/push', pushRoutes());

@@ -33,6 +33,7 @@ import { createFeedService, type FeedService } from './modules/marketplace/feed.
 import { createOffersService, type OffersService } from './modules/marketplace/offers.service.js';
 import { createSeriesService, type SeriesService } from './modules/marketplace/series.service.js';
 import { createOfferPhotosService, type OfferPhotosService } from './modules/marketplace/offer-photos.service.js';
+import { createMyOffersService, type MyOffersService } from './modules/marketplace/my-offers.service.js';
 import { createNotify, type EmailTransport, type Notify, type SmsProvider } from './notify/notify.js';
 import { createWebPushSender, loadVapidKeys, type PushSender, type VapidKeys } from './notify/push.js';
 import { createInboxService, type InboxService } from './modules/notifications/inbox.service.js';
@@ -84,6 +85,7 @@ export interface Services {
   /** Recurring offers (M1): weekly rule + template, occurrences generated a week ahead. */
   offerSeries: SeriesService;
   offerPhotos: OfferPhotosService;
+  myOffers: MyOffersService;
   /** Marketplace handover (M3): pickup code / card lookup, collect, donor cancel, no-shows and penalties. */
   pickup: PickupService;
   /** Marketplace reservations (M2): reserve (atomic, idempotent, limits), cancel, waiting list, pooling lottery. */
@@ -140,6 +142,7 @@ export function createServices(
   const offers = createOffersService({ db, now });
   const offerSeries = createSeriesService({ db, now });
   const offerPhotos = createOfferPhotosService({ db, config, now });
+  const myOffers = createMyOffersService({ db });
   const pickup = createPickupService({ db, now, limiter, people });
   const reservations = createReservationsService({ db, now, sealingKey });
   const feed = createFeedService({ db, now, reservations });
@@ -187,6 +190,7 @@ export function createServices(
     offers,
     offerSeries,
     offerPhotos,
+    myOffers,
     pickup,
     reservations,
     feed,
