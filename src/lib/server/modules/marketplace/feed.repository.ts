@@ -48,8 +48,12 @@ export interface FeedRow {
   audience: string;
 }
 
-/** Live offers near the query's point, filtered, sorted and paged; with the count of all matches. */
-export async function findFeed(db: Kysely<DB>, q: FeedQuery, at: string): Promise<{ items: FeedRow[]; total: number }> {
+/**
+ * Live offers near the query's point, filtered, sorted and paged; with the count of all matches.
+ * `as`: offers open to people now (default), or those addressed to partner associations
+ * (`partners`, and `partners-first` whatever the time).
+ */
+export async function findFeed(db: Kysely<DB>, q: FeedQuery, at: string, as: 'person' | 'partner' = 'person'): Promise<{ items: FeedRow[]; total: number }> {
   const box = boundingBox({ lat: q.lat, lng: q.lng }, q.radiusKm);
   // haversineTerm reads columns of the alias `g`: the offer is `g` here.
   const term = haversineTerm({ lat: q.lat, lng: q.lng });
@@ -64,7 +68,9 @@ export async function findFeed(db: Kysely<DB>, q: FeedQuery, at: string): Promis
     .where('g.lng', '<=', box.maxLng)
     .where(sql<boolean>`${term} <= ${maxTermWithin(q.radiusKm)}`)
     .where((eb) =>
-      eb.or([eb('g.audience', '=', 'people'), eb.and([eb('g.audience', '=', 'partners-first'), eb('g.partners_until', '<=', at)])])
+      as === 'partner'
+        ? eb('g.audience', 'in', ['partners', 'partners-first'])
+        : eb.or([eb('g.audience', '=', 'people'), eb.and([eb('g.audience', '=', 'partners-first'), eb('g.partners_until', '<=', at)])])
     );
   if (q.categories.length > 0) base = base.where('g.category', 'in', q.categories);
   if (q.dietMask !== 0) base = base.where(sql<boolean>`(g.diet_mask & ${q.dietMask}) = ${q.dietMask}`);
