@@ -35,7 +35,7 @@ export const createPhotoSchema = z.strictObject({ alt: photoAltSchema });
 export const updatePhotoSchema = z
   .strictObject({
     alt: photoAltSchema.optional(),
-    position: z.number().int().min(1).max(Math.max(PHOTOS_PER_PLACE, PHOTOS_PER_OFFER)).optional()
+    position: z.number().int().min(1).max(PHOTOS_PER_PLACE).optional()
   })
   .refine((v) => v.alt !== undefined || v.position !== undefined, { message: 'Give alt, position, or both' });
 export type UpdatePhotoInput = z.input<typeof updatePhotoSchema>;
