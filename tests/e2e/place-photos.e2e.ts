@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CAMERA_MARKER, phoneJpeg } from '../../src/lib/server/modules/directory/photos.testing.js';
+import { CAMERA_MARKER, phoneJpeg } from '../../src/lib/server/photos/photos.testing.js';
 import {
   DEMO_PASSWORD,
   expectAccessible,

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 
 /**
- * Photos of places: limits and input schemas shared by the API, the service and the pages.
+ * Photos of places and offers: limits and input schemas shared by the API, the service and the pages.
  * The file itself is checked by the service (type from its bytes, size, pixels); here only the
  * words around it. Positions count from 1 (the first photo is shown first).
  */
 
 /** Photos a place may have at most. */
 export const PHOTOS_PER_PLACE = 6;
+/** Photos an offer (don) may have at most: enough to show the food and its label, light on a phone. */
+export const PHOTOS_PER_OFFER = 3;
 /** Longest alternative text: one or two sentences read by a screen reader. */
 export const PHOTO_ALT_MAX = 200;
 /** Long side of the large image and of the thumbnail, in pixels (never enlarged). */
@@ -37,3 +39,12 @@ export const updatePhotoSchema = z
   })
   .refine((v) => v.alt !== undefined || v.position !== undefined, { message: 'Give alt, position, or both' });
 export type UpdatePhotoInput = z.input<typeof updatePhotoSchema>;
+
+/** The first photo of an offer as the feed shows it: thumbnail, its size, its text. */
+export const offerPhotoThumbSchema = z.object({
+  url: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  alt: z.string()
+});
+export type OfferPhotoThumb = z.infer<typeof offerPhotoThumbSchema>;

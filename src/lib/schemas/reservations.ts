@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALLERGENS, DIETS, OFFER_CATEGORIES, RESERVATION_STATUSES } from './marketplace-vocabulary.js';
+import { offerPhotoThumbSchema } from './photos.js';
 
 /**
  * Zod schemas of reserving donations (issue 5, M2): the reserve request and the reservation as its
@@ -117,6 +118,8 @@ export const feedItemSchema = z.object({
   pickupStartsAt: z.string(),
   pickupEndsAt: z.string(),
   poolingEndsAt: z.string().nullable(),
-  audience: z.string()
+  audience: z.string(),
+  /** The offer's first photo (thumbnail), if any. */
+  photo: offerPhotoThumbSchema.nullable()
 });
 export type FeedItem = z.infer<typeof feedItemSchema>;

@@ -13,7 +13,7 @@ import { adminRoutes } from './modules/audit/audit.routes.js';
 import { noticesRoutes, placesRoutes, servicesRoutes } from './modules/directory/directory.routes.js';
 import { directorySearchRoutes } from './modules/directory/search.routes.js';
 import { isPhotoUpload, photosRoutes, placePhotosRoutes } from './modules/directory/photos.routes.js';
-import { megabytes } from './modules/directory/photos.rules.js';
+import { megabytes } from './photos/photos.rules.js';
 import { campaignsRoutes, freshnessRoutes } from './modules/directory/freshness.routes.js';
 import { exportsRoutes, hsdsRoutes, importRoutes } from './modules/opendata/opendata.routes.js';
 import { invitationsRoutes, organisationsRoutes } from './modules/organisations/organisations.routes.js';
@@ -33,7 +33,9 @@ import {
   reservationsRoutes
 } from './modules/marketplace/reservations.routes.js';
 import { feedPreferencesRoutes, feedRoutes } from './modules/marketplace/feed.routes.js';
-import { offerSeriesRoutes, offersRoutes, organisationOffersRoutes } from './modules/marketplace/offers.routes.js';
+import { offerSeriesRoutes, offersRoutes, organisationOffersRoutes, organisationSeriesRoutes } from './modules/marketplace/offers.routes.js';
+import { isOfferPhotoUpload, offerPhotoFilesRoutes, offerPhotosRoutes } from './modules/marketplace/offer-photos.routes.js';
+import { myOffersRoutes } from './modules/marketplace/my-offers.routes.js';
 import type { Services } from './services.js';
 
 export { createRouter } from './http/router.js';
@@ -78,7 +80,7 @@ export function buildApi(services: Services) {
   // multipart/form-data only, within the photo limit.
   api.use('/v1/*', async (c, next) => {
     const method = c.req.method;
-    if (isPhotoUpload(method, c.req.path) || isDocumentUpload(method, c.req.path)) {
+    if (isPhotoUpload(method, c.req.path) || isOfferPhotoUpload(method, c.req.path) || isDocumentUpload(method, c.req.path)) {
       const type = c.req.header('content-type') ?? '';
       if (!/^multipart\/form-data\b/i.test(type)) {
         throw new AppError('unsupported_media_type', 'Content-Type must be multipart/form-data', {
@@ -124,7 +126,7 @@ export function buildApi(services: Services) {
   });
   api.use('/v1/*', (c, next) => {
     const { method, path } = c.req;
-    return (isPhotoUpload(method, path) ? uploadLimit : isDocumentUpload(method, path) ? documentLimit : jsonLimit)(c, next);
+    return (isPhotoUpload(method, path) || isOfferPhotoUpload(method, path) ? uploadLimit : isDocumentUpload(method, path) ? documentLimit : jsonLimit)(c, next);
   });
 
   api.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
@@ -150,6 +152,7 @@ export function buildApi(services: Services) {
   v1.route('/invitations', invitationsRoutes());
   v1.route('/organisations', organisationEligibilityRoutes());
   v1.route('/me', meRoutes());
+  v1.route('/me', myOffersRoutes());
   v1.route('/me', myDataRoutes());
   v1.route('/me', meNotificationsRoutes());
   v1.route('/push', pushRoutes());
@@ -177,8 +180,11 @@ export function buildApi(services: Services) {
   v1.route('/services', servicesRoutes());
   v1.route('/notices', noticesRoutes());
   v1.route('/offers', offersRoutes());
+  v1.route('/offers', offerPhotosRoutes());
+  v1.route('/offer-photos', offerPhotoFilesRoutes());
   v1.route('/offer-series', offerSeriesRoutes());
   v1.route('/organisations', organisationOffersRoutes());
+  v1.route('/organisations', organisationSeriesRoutes());
   api.route('/v1', v1);
   // Open Referral HSDS 3.0 (public, read-only), beside /v1 as the standard names its paths.
   api.route('/hsds', hsdsRoutes());

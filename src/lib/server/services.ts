@@ -32,6 +32,8 @@ import {
 import { createFeedService, type FeedService } from './modules/marketplace/feed.service.js';
 import { createOffersService, type OffersService } from './modules/marketplace/offers.service.js';
 import { createSeriesService, type SeriesService } from './modules/marketplace/series.service.js';
+import { createOfferPhotosService, type OfferPhotosService } from './modules/marketplace/offer-photos.service.js';
+import { createMyOffersService, type MyOffersService } from './modules/marketplace/my-offers.service.js';
 import { createNotify, type EmailTransport, type Notify, type SmsProvider } from './notify/notify.js';
 import { createWebPushSender, loadVapidKeys, type PushSender, type VapidKeys } from './notify/push.js';
 import { createInboxService, type InboxService } from './modules/notifications/inbox.service.js';
@@ -82,6 +84,8 @@ export interface Services {
   offers: OffersService;
   /** Recurring offers (M1): weekly rule + template, occurrences generated a week ahead. */
   offerSeries: SeriesService;
+  offerPhotos: OfferPhotosService;
+  myOffers: MyOffersService;
   /** Marketplace handover (M3): pickup code / card lookup, collect, donor cancel, no-shows and penalties. */
   pickup: PickupService;
   /** Marketplace reservations (M2): reserve (atomic, idempotent, limits), cancel, waiting list, pooling lottery. */
@@ -137,6 +141,8 @@ export function createServices(
   const people = createPeopleService({ db, config, now, sealingKey, limiter, notify, logger });
   const offers = createOffersService({ db, now });
   const offerSeries = createSeriesService({ db, now });
+  const offerPhotos = createOfferPhotosService({ db, config, now });
+  const myOffers = createMyOffersService({ db });
   const pickup = createPickupService({ db, now, limiter, people });
   const reservations = createReservationsService({ db, now, sealingKey });
   const feed = createFeedService({ db, now, reservations });
@@ -183,6 +189,8 @@ export function createServices(
     people,
     offers,
     offerSeries,
+    offerPhotos,
+    myOffers,
     pickup,
     reservations,
     feed,

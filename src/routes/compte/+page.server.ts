@@ -13,7 +13,9 @@ export const load: PageServerLoad = async (event) => {
   const canRunCampaigns = await services.freshness.mayRunCampaigns(actorOf(event));
   /** The same people manage the eligibility schemes and their thresholds. */
   const { canManageSchemes } = await services.schemes.permissions(actorOf(event));
-  return { account, canRunCampaigns, canManageSchemes, welcome: event.url.searchParams.has('bienvenue'), verified: event.url.searchParams.has('verifie') };
+  /** Private people may post offers when the territory allows it (marketplace settings). */
+  const mayPostOffers = await services.myOffers.individualsMayPost();
+  return { account, canRunCampaigns, canManageSchemes, mayPostOffers, welcome: event.url.searchParams.has('bienvenue'), verified: event.url.searchParams.has('verifie') };
 };
 
 export const actions: Actions = {

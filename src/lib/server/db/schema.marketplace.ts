@@ -82,6 +82,9 @@ export interface OfferPhotoTable {
   height: number;
   bytes: Uint8Array;
   thumb_bytes: Uint8Array;
+  /** Size of the thumbnail (migration 033). */
+  thumb_width: number;
+  thumb_height: number;
   created_at: string;
 }
 

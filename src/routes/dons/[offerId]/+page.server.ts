@@ -26,6 +26,7 @@ export const load: PageServerLoad = async (event) => {
   return {
     eligible: true as const,
     offer,
+    photos: (offer.status === 'published' ? await services.offerPhotos.listPhotos(actor, offer.id) : []).map((p) => ({ id: p.id, alt: p.alt, url: p.url, thumb: p.thumb })),
     isAvailable: offer.status === 'published' && offer.remaining > 0 && Date.parse(offer.pickupEndsAt) > now,
     isPooling: offer.poolingEndsAt !== null && Date.parse(offer.poolingEndsAt) > now,
     maxUnits: Math.max(1, Math.min(limits.maxUnitsPerOfferPerPerson, offer.remaining || 1)),

@@ -6,6 +6,7 @@ import * as eligibility from './2026-11-29-010-eligibility.js';
 import * as marketplace from './2026-11-29-030-marketplace.js';
 import * as reservationReminder from './2026-11-29-031-reservation-reminder.js';
 import * as offerSafetyFlags from './2026-11-29-032-offer-safety-flags.js';
+import * as offerPhotoThumb from './2026-11-29-033-offer-photo-thumb.js';
 import * as searchStatistics from './2026-11-29-020-search-statistics.js';
 import * as directoryGaps from './2026-11-29-034-directory-gaps.js';
 
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-030-marketplace': marketplace,
   '2026-11-29-031-reservation-reminder': reservationReminder,
   '2026-11-29-032-offer-safety-flags': offerSafetyFlags,
+  '2026-11-29-033-offer-photo-thumb': offerPhotoThumb,
   '2026-11-29-034-directory-gaps': directoryGaps
 };

@@ -11,7 +11,7 @@ import type {
 } from './directory.repository.js';
 import { currentNotices, isStale, overridesFor, stopPeriod, type StopPeriod } from './directory.rules.js';
 import type { PhotoRecord } from './photos.repository.js';
-import { photoPath } from './photos.rules.js';
+import { photoPath } from '../../photos/photos.rules.js';
 import { describeOpening, openingState, parisDateKey, type OpeningState, type TemporaryOverride } from './hours.rules.js';
 
 /**

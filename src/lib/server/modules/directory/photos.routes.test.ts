@@ -7,7 +7,7 @@ import { createServices, type Services } from '../../services.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
 import { associationInput } from '../organisations/organisations.testing.js';
-import { CAMERA_MARKER, phoneJpeg, testImage } from './photos.testing.js';
+import { CAMERA_MARKER, phoneJpeg, testImage } from '../../photos/photos.testing.js';
 
 interface Session {
   userId: string;

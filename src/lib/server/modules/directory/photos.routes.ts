@@ -1,11 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { PHOTO_ALT_MAX, PHOTO_LARGE_PX, PHOTO_SIZES, PHOTO_THUMB_PX, PHOTOS_PER_PLACE, updatePhotoSchema } from '../../../schemas/photos.js';
+import { PHOTO_ALT_MAX, PHOTO_LARGE_PX, PHOTO_THUMB_PX, PHOTOS_PER_PLACE, updatePhotoSchema } from '../../../schemas/photos.js';
 import { requireActor } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';
 import { createRouter } from '../../http/router.js';
-import { etagMatches, photoEtag } from './photos.rules.js';
+import {
+  IMAGE_ROUTE_DESCRIPTION,
+  imageResponses,
+  PHOTO_FILES,
+  photoUploadErrors,
+  photoUploadForm,
+  readUpload,
+  serveImage
+} from '../../photos/photos.http.js';
 
 /**
  * HTTP of place photos: upload (multipart, the one API write that is not JSON), describe and
@@ -43,28 +51,12 @@ export function isPhotoUpload(method: string, path: string): boolean {
 const idParam = z.string().min(1).max(200);
 const PlaceParams = z.object({ id: idParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Id of the place' }) });
 const PhotoParams = z.object({ photoId: idParam.openapi({ param: { name: 'photoId', in: 'path' } }) });
-const FILES = PHOTO_SIZES.map((s) => `${s}.webp` as const) as ['large.webp', 'thumb.webp'];
 const FileParams = PhotoParams.extend({
-  file: z.enum(FILES).openapi({ param: { name: 'file', in: 'path' }, description: '`large.webp` or `thumb.webp`' })
+  file: z.enum(PHOTO_FILES).openapi({ param: { name: 'file', in: 'path' }, description: '`large.webp` or `thumb.webp`' })
 });
 
-const UploadForm = z
-  .object({
-    // Checked by the service (bytes, size, type), so a missing or wrong file is reported like the other fields.
-    file: z
-      .unknown()
-      .optional()
-      .openapi({ type: 'string', format: 'binary', description: 'JPEG, PNG or WebP (detected from the bytes)' }),
-    alt: z.unknown().optional().openapi({ type: 'string', maxLength: PHOTO_ALT_MAX, description: 'Alternative text, required' })
-  })
-  .openapi('PhotoUpload', { required: ['file', 'alt'] });
-
-const uploadErrors = errorResponses(400, 401, 403, 404, 409, 413, 415);
-uploadErrors[413] = { ...uploadErrors[413]!, description: 'The file is larger than PHOTO_UPLOAD_MAX_MB (`details.fields[0].path` = `file`)' };
-uploadErrors[415] = {
-  ...uploadErrors[415]!,
-  description: 'Content-Type is not multipart/form-data, or the file is not a JPEG, PNG or WebP image (`file`)'
-};
+const UploadForm = photoUploadForm(PHOTO_ALT_MAX, 'PhotoUpload');
+const uploadErrors = photoUploadErrors();
 
 const uploadRoute = createRoute({
   method: 'post',
@@ -102,47 +94,25 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Removed' }, ...errorResponses(401, 403, 404) }
 });
 
-/** A week: long enough to spare data on old phones; short enough that a removed photo leaves shared caches. */
-const IMAGE_CACHE = 'public, max-age=604800';
-/** An image opened on its own still displays (Firefox applies CSP to image documents). */
-const IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
-
 const imageRoute = createRoute({
   method: 'get',
   path: '/{photoId}/{file}',
   tags,
   summary: 'A photo (public): `large.webp` or `thumb.webp`',
-  description:
-    'Answers `image/webp` with `Cache-Control: ' + IMAGE_CACHE + '` and a strong ETag (the bytes under one id never ' +
-    'change); `If-None-Match` answers 304.',
+  description: IMAGE_ROUTE_DESCRIPTION,
   request: { params: FileParams },
-  responses: {
-    200: { description: 'The image', content: { 'image/webp': { schema: z.string().openapi({ type: 'string', format: 'binary' }) } } },
-    304: { description: 'Not modified (ETag matched)' },
-    ...errorResponses(400, 404)
-  }
+  responses: imageResponses
 });
 
 const svc = (c: Context<AppEnv>) => c.get('services').photos;
-
-/** The file of a multipart field, as bytes; undefined when absent or not a file. */
-async function fileBytes(value: unknown): Promise<Uint8Array | undefined> {
-  if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
-  return undefined;
-}
 
 /** `POST /api/v1/places/{id}/photos` (mounted beside the places routes). */
 export function placePhotosRoutes() {
   const router = createRouter();
   router.openapi(uploadRoute, async (c) => {
     const actor = requireActor(c);
-    const form = c.req.valid('form') as { file?: unknown; alt?: unknown };
-    const file = Array.isArray(form.file) ? form.file[0] : form.file;
-    const alt = Array.isArray(form.alt) ? form.alt[0] : form.alt;
-    const photo = await svc(c).addPhoto(actor, c.req.valid('param').id, {
-      file: await fileBytes(file),
-      alt: typeof alt === 'string' ? alt : undefined
-    });
+    const upload = await readUpload(c.req.valid('form') as { file?: unknown; alt?: unknown });
+    const photo = await svc(c).addPhoto(actor, c.req.valid('param').id, upload);
     return c.json(photo, 201);
   });
   return router;
@@ -160,20 +130,7 @@ export function photosRoutes() {
   });
   router.openapi(imageRoute, async (c) => {
     const { photoId, file } = c.req.valid('param');
-    const size = file === 'large.webp' ? 'large' : 'thumb';
-    const etag = photoEtag(photoId, size);
-    const common = { ETag: etag, 'Cache-Control': IMAGE_CACHE, 'Content-Security-Policy': IMAGE_CSP };
-    if (etagMatches(c.req.header('if-none-match'), etag)) {
-      await svc(c).checkPhoto(photoId); // a removed photo answers 404, not 304
-      return c.body(null, 304, common);
-    }
-    const image = await svc(c).readPhoto(photoId, size);
-    return c.body(image.data as Uint8Array<ArrayBuffer>, 200, {
-      ...common,
-      'Content-Type': image.contentType,
-      'Content-Length': String(image.data.byteLength),
-      'X-Content-Type-Options': 'nosniff'
-    });
+    return serveImage(c, svc(c), photoId, file);
   });
   return router;
 }

@@ -9,7 +9,7 @@ import type { Actor } from '../../http/auth.js';
 import { insertMembership } from '../organisations/organisations.repository.js';
 import { associationInput, insertTestUser } from '../organisations/organisations.testing.js';
 import { listPhotosOfPlace, readPhotoData } from './photos.repository.js';
-import { CAMERA_MARKER, phoneJpeg, testImage } from './photos.testing.js';
+import { CAMERA_MARKER, phoneJpeg, testImage } from '../../photos/photos.testing.js';
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
   try {

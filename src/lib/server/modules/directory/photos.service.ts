@@ -9,10 +9,10 @@ import { canManagePhotos, type Standing } from './directory.policy.js';
 import { presentPhoto, type PhotoView } from './directory.presenter.js';
 import * as places from './directory.repository.js';
 import { parseInput } from './directory.service.js';
-import { processPhoto } from './photos.image.js';
+import { processPhoto } from '../../photos/photos.image.js';
 import * as repo from './photos.repository.js';
 import type { PhotoRecord } from './photos.repository.js';
-import { megabytes, moveTo } from './photos.rules.js';
+import { megabytes, moveTo } from '../../photos/photos.rules.js';
 
 /**
  * Photos of places: an editor of the place's identity uploads a JPEG, PNG or WebP with its

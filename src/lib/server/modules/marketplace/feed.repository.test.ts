@@ -108,8 +108,8 @@ describe.each(DIALECTS)('feed repository on %s', (kind) => {
     let capped = 0;
     for (const raw of queries) {
       const q = parse(raw);
-      const exact = await findFeed(t.services.db, q, AT, 100_000);
-      const fast = await findFeed(t.services.db, q, AT, CAP);
+      const exact = await findFeed(t.services.db, q, AT, { totalCap: 100_000 });
+      const fast = await findFeed(t.services.db, q, AT, { totalCap: CAP });
       expect(exact.totalCapped).toBe(false);
       expect(ids(fast.items), JSON.stringify(raw)).toEqual(ids(exact.items));
       expect(fast.totalCapped).toBe(exact.total > CAP);
@@ -130,7 +130,7 @@ describe.each(DIALECTS)('feed repository on %s', (kind) => {
       within.sort((a, b) =>
         q.sort === 'ending' ? a.endsAt.localeCompare(b.endsAt) || a.km - b.km || a.id.localeCompare(b.id) : a.km - b.km || a.endsAt.localeCompare(b.endsAt)
       );
-      const page = await findFeed(t.services.db, q, AT, CAP);
+      const page = await findFeed(t.services.db, q, AT, { totalCap: CAP });
       expect(ids(page.items), JSON.stringify(raw)).toEqual(within.slice(q.offset, q.offset + q.limit).map((o) => o.id));
       expect(page.total).toBe(Math.min(within.length, CAP));
     }

@@ -68,9 +68,14 @@ export async function findFeed(
   db: Kysely<DB>,
   q: FeedQuery,
   at: string,
-  /** Where counting stops (tests lower it to exercise the dense-area paths on a few offers). */
-  totalCap: number = FEED_TOTAL_CAP
+  options: {
+    /** Offers open to people now (default), or those addressed to partner associations (`partners`, and `partners-first` whatever the time). */
+    as?: 'person' | 'partner';
+    /** Where counting stops (tests lower it to exercise the dense-area paths on a few offers). */
+    totalCap?: number;
+  } = {}
 ): Promise<{ items: FeedRow[]; total: number; totalCapped: boolean }> {
+  const { as = 'person', totalCap = FEED_TOTAL_CAP } = options;
   const center = { lat: q.lat, lng: q.lng };
   // haversineTerm reads columns of the alias `g`: the offer is `g` here.
   const term = haversineTerm(center);
@@ -89,7 +94,9 @@ export async function findFeed(
       .where('g.lng', '<=', box.maxLng)
       .where(sql<boolean>`${term} <= ${maxTermWithin(radiusKm)}`)
       .where((eb) =>
-        eb.or([eb('g.audience', '=', 'people'), eb.and([eb('g.audience', '=', 'partners-first'), eb('g.partners_until', '<=', at)])])
+        as === 'partner'
+          ? eb('g.audience', 'in', ['partners', 'partners-first'])
+          : eb.or([eb('g.audience', '=', 'people'), eb.and([eb('g.audience', '=', 'partners-first'), eb('g.partners_until', '<=', at)])])
       );
     if (q.categories.length > 0) base = base.where('g.category', 'in', q.categories);
     if (q.dietMask !== 0) base = base.where(sql<boolean>`(g.diet_mask & ${q.dietMask}) = ${q.dietMask}`);

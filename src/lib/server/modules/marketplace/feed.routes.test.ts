@@ -3,7 +3,7 @@ import { buildApp } from '../../app.js';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
-import { insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
 import { grantAntiGaspi, insertTestOffer } from './reservations.testing.js';
 
 interface Session {
@@ -77,5 +77,35 @@ describe.each(DIALECTS)('feed HTTP on %s', (kind) => {
     const doc = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: object }>> };
     expect(doc.paths['/v1/marketplace/feed']?.get?.responses).toHaveProperty('500');
     expect(doc.paths['/v1/me/feed-preferences']?.put?.responses).toHaveProperty('500');
+  });
+
+  it('serves an agent the feed of an accompanied person (404 to others), and partner members the offers addressed to partners (403 to others)', async () => {
+    const ccas = await insertTestOrganisation(t.services.db, 'ccas', 'CCAS des agents');
+    const association = await insertTestOrganisation(t.services.db, 'association', 'Épicerie');
+    const agent = await session();
+    await insertTestMembership(t.services.db, ccas, agent.userId);
+    await insertTestMembership(t.services.db, association, other.userId);
+    const person = await t.services.people.createAccompanied(
+      { userId: agent.userId, isPlatformAdmin: false, requestId: 'req' },
+      ccas,
+      householdInputFor({ firstName: 'Josiane' })
+    );
+    await insertTestOffer(t.services.db, { title: 'Colis bébé', audience: 'partners', lat: 50.63, lng: 3.06 });
+
+    let res = await call('GET', `/marketplace/people/${person.userId}/feed?lat=50.63&lng=3.06&radiusKm=2`, agent);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ eligible: false, items: [] });
+    expect((await call('GET', `/marketplace/people/${person.userId}/feed?lat=50.63&lng=3.06`, other)).status).toBe(404);
+    res = await call('GET', `/marketplace/people/${person.userId}/feed?radiusKm=2`, agent);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain('"lat"');
+
+    res = await call('GET', `/marketplace/partner-feed?organisationId=${association}&lat=50.63&lng=3.06&radiusKm=2`, other);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { items: { title: string }[] }).items.map((i) => i.title)).toEqual(['Colis bébé']);
+    expect((await call('GET', `/marketplace/partner-feed?organisationId=${association}&lat=50.63&lng=3.06`, agent)).status).toBe(403);
+    const doc = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: object }>> };
+    expect(doc.paths['/v1/marketplace/people/{userId}/feed']?.get?.responses).toHaveProperty('404');
+    expect(doc.paths['/v1/marketplace/partner-feed']?.get?.responses).toHaveProperty('403');
   });
 });

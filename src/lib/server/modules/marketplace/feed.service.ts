@@ -10,9 +10,15 @@ import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { findFeed, findFeedPreference, liveOffersCentre, saveFeedPreference } from './feed.repository.js';
 import { findOffer } from './offers.repository.js';
+import { firstOfferPhotos, type OfferPhotoRecord } from './offer-photos.repository.js';
+import { presentOfferPhoto } from './offer-photos.presenter.js';
 import { toOfferView, type OfferView } from './offers.presenter.js';
 import { parseFeedQuery, type FeedQuery, type RawFeedQuery } from './feed.rules.js';
 import type { ReservationsService } from './reservations.service.js';
+import { PARTNER_KINDS } from './reservations.rules.js';
+import { canActFor } from '../eligibility/eligibility.policy.js';
+import { findAccompaniment } from '../eligibility/people.repository.js';
+import { loadAgent } from '../eligibility/requests.repository.js';
 
 /**
  * The feed of donations for eligible people (use cases): live offers near a point, filtered and
@@ -39,6 +45,13 @@ export interface FeedPage {
   query: FeedQuery;
 }
 
+/** The feed's thumbnail of an offer's first photo, or null. */
+function thumbOf(p: OfferPhotoRecord | undefined): FeedItem['photo'] {
+  if (!p) return null;
+  const view = presentOfferPhoto(p);
+  return { url: view.thumb.url, width: view.thumb.width, height: view.thumb.height, alt: view.alt };
+}
+
 /**
  * The feed query itself, without eligibility: live offers open to people near `query`'s point.
  * Exported for the feed benchmark (bench/feed.bench.ts) and the pages.
@@ -46,9 +59,11 @@ export interface FeedPage {
 export async function searchFeed(
   db: Kysely<DB>,
   query: FeedQuery,
-  at: Date
+  at: Date,
+  as: 'person' | 'partner' = 'person'
 ): Promise<{ items: FeedItem[]; total: number; totalCapped: boolean }> {
-  const { items, total, totalCapped } = await findFeed(db, query, at.toISOString());
+  const { items, total, totalCapped } = await findFeed(db, query, at.toISOString(), { as });
+  const photos = await firstOfferPhotos(db, items.map((r) => r.id));
   return {
     total,
     totalCapped,
@@ -77,7 +92,8 @@ export async function searchFeed(
       pickupStartsAt: r.pickupStartsAt,
       pickupEndsAt: r.pickupEndsAt,
       poolingEndsAt: r.allocatedAt ? null : r.poolingEndsAt,
-      audience: r.audience
+      audience: r.audience,
+      photo: thumbOf(photos.get(r.id))
     }))
   };
 }
@@ -155,6 +171,40 @@ export function createFeedService(deps: FeedDeps) {
       const offer = await findOffer(db, offerId);
       if (!offer || offer.audience === 'partners') throw new AppError('not_found', 'Offer not found');
       return toOfferView(offer);
+    },
+
+    /**
+     * The feed for an accompanied person, as an agent who may act for them sees it (404 for anyone
+     * else, like the person's file): offers open to people near the given point. `eligible` false
+     * (and no offers) when the person holds no running anti-gaspi access. Browsing is not audited;
+     * reserving is (reservations.reserve).
+     */
+    async feedForPerson(actor: FeedActor, personUserId: string, raw: RawFeedQuery): Promise<FeedPage & { eligible: boolean }> {
+      const agent = await loadAgent(db, actor);
+      if (!canActFor(agent, (await findAccompaniment(db, personUserId)) ?? null)) throw new AppError('not_found', 'Person not found');
+      const parsed = parseFeedQuery(raw, null);
+      if (!parsed.query) {
+        const first = parsed.issues[0]!;
+        throw new AppError('validation_failed', `Invalid value for ${first.path}: ${first.message}`, { fields: parsed.issues });
+      }
+      if (!(await reservations.isEligible(personUserId, now()))) return { eligible: false, items: [], total: 0, totalCapped: false, query: parsed.query };
+      return { eligible: true, ...(await searchFeed(db, parsed.query, now())), query: parsed.query };
+    },
+
+    /**
+     * Offers addressed to partner associations (audience `partners` or `partners-first`) near the
+     * given point, for a member of a partner association (association or CCAS; 403 otherwise).
+     */
+    async partnerFeed(actor: FeedActor, organisationId: string, raw: RawFeedQuery): Promise<FeedPage> {
+      const agent = await loadAgent(db, actor);
+      const member = agent.memberships.some((m) => m.organisationId === organisationId && (PARTNER_KINDS as readonly string[]).includes(m.kind));
+      if (!member) throw new AppError('forbidden', 'Only members of a partner association see the offers addressed to partners');
+      const parsed = parseFeedQuery(raw, null);
+      if (!parsed.query) {
+        const first = parsed.issues[0]!;
+        throw new AppError('validation_failed', `Invalid value for ${first.path}: ${first.message}`, { fields: parsed.issues });
+      }
+      return { ...(await searchFeed(db, parsed.query, now(), 'partner')), query: parsed.query };
     },
 
     /** Where a first feed is centred when the person gave no point and saved no area: the middle of the live offers. */

@@ -270,6 +270,17 @@ export async function listRecentOffers(db: Kysely<DB>, organisationId: string, l
   return rows.map(toRecord);
 }
 
+/** A private person's own offers (donor_user_id), newest pickup first, `limit` at most. */
+export async function listDonorUserOffers(db: Kysely<DB>, userId: string, limit = 50): Promise<OfferRecord[]> {
+  const rows = await selectOffers(db)
+    .where('offer.donor_user_id', '=', userId)
+    .orderBy('offer.pickup_starts_at', 'desc')
+    .orderBy('offer.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toRecord);
+}
+
 export interface OfferReservationRecord {
   id: string;
   firstName: string;

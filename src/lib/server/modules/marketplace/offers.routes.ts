@@ -283,7 +283,25 @@ const stopSeriesRoute = createRoute({
   responses: { 200: jsonResponse(SeriesSchema, 'Stopped'), ...errorResponses(400, 401, 403, 404, 409, 429) }
 });
 
+const listSeriesRoute = createRoute({
+  method: 'get',
+  path: '/{orgId}/offer-series',
+  tags,
+  summary: "A donor organisation's recurring offers, running first, each with its coming occurrences (members)",
+  request: { params: OrgParams },
+  responses: { 200: jsonResponse(z.object({ items: z.array(SeriesSchema) }), 'Running first, newest first'), ...errorResponses(400, 401, 403, 404) }
+});
+
 const series = (c: Context<AppEnv>) => c.get('services').offerSeries;
+
+/** `GET /api/v1/organisations/{orgId}/offer-series`. */
+export function organisationSeriesRoutes() {
+  const router = createRouter();
+  router.openapi(listSeriesRoute, async (c) =>
+    c.json({ items: (await series(c).listSeries(requireActor(c), c.req.valid('param').orgId)) as never[] }, 200)
+  );
+  return router;
+}
 
 /** `/api/v1/offer-series`. */
 export function offerSeriesRoutes() {

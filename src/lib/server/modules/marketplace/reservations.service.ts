@@ -179,8 +179,9 @@ export function createReservationsService(deps: ReservationsDeps) {
   const { db, now, sealingKey } = deps;
   const ctx = { sealingKey, randomBytes: deps.randomBytes };
 
-  function view(r: ReservationRecord, viewerId: string | null, at: Date): ReservationView {
-    const mayReadCode = viewerId !== null && (r.userId === viewerId || r.actedByUserId === viewerId);
+  /** `agentMayRead`: an agent who may act for the person reads the code (to give or print it). */
+  function view(r: ReservationRecord, viewerId: string | null, at: Date, agentMayRead = false): ReservationView {
+    const mayReadCode = agentMayRead || (viewerId !== null && (r.userId === viewerId || r.actedByUserId === viewerId));
     return {
       id: r.id,
       offerId: r.offerId,
@@ -509,6 +510,18 @@ export function createReservationsService(deps: ReservationsDeps) {
         penaltyDays: s.noShowPenaltyDays,
         penaltyMaxActiveReservations: s.penaltyMaxActiveReservations
       };
+    },
+
+    /**
+     * An accompanied person's reservations with their codes, for an agent who may act for them (any
+     * social member of the accompanying organisation; 404 otherwise). Reading them is an act for the
+     * person: audited (`person.act_for`, `marketplace.reservations.read`).
+     */
+    async listForPerson(actor: ReservationsActor, personUserId: string): Promise<ReservationView[]> {
+      const agent = await loadAgent(db, actor);
+      const at = now();
+      await actFor(db, agent, personUserId, 'marketplace.reservations.read', { at, requestId: actor.requestId });
+      return (await repo.listReservationsOf(db, personUserId)).map((r) => view(r, actor.userId, at, true));
     },
 
     /** One reservation, for its owner or the agent who made it (404 for anyone else). */

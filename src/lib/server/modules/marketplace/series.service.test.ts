@@ -147,4 +147,19 @@ describe.each(DIALECTS)('recurring offers on %s', (kind) => {
     expect((await refusal(t.services.offerSeries.createSeries(stranger, { organisationId: bakery, weekdays: [1], startTime: '19:00', endTime: '20:00', template }))).code).toBe('forbidden');
     expect((await refusal(t.services.offerSeries.getSeries(baker, 'nope'))).code).toBe('not_found');
   });
+
+  it("lists an organisation's series to its members, running ones first, stopped ones last", async () => {
+    const shop = await insertDonorOrganisation(t.services.db);
+    await insertTestMembership(t.services.db, shop, baker.userId);
+    const first = await t.services.offerSeries.createSeries(baker, { organisationId: shop, weekdays: [2], startTime: '18:00', endTime: '19:00', template });
+    const second = await t.services.offerSeries.createSeries(baker, { organisationId: shop, weekdays: [4], startTime: '18:00', endTime: '19:00', template });
+    await t.services.offerSeries.stopSeries(baker, second.id);
+    const list = await t.services.offerSeries.listSeries(baker, shop);
+    expect(list.map((s) => [s.id, s.stoppedAt === null])).toEqual([
+      [first.id, true],
+      [second.id, false]
+    ]);
+    expect(list[0]!.occurrences.every((o) => o.seriesId === first.id)).toBe(true);
+    expect((await refusal(t.services.offerSeries.listSeries(stranger, shop))).code).toBe('forbidden');
+  });
 });

@@ -267,6 +267,20 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
       return view(id);
     },
 
+    /** The organisation's recurring offers, running first then stopped, newest first, each with its coming occurrences (members). */
+    async listSeries(actor: Actor, organisationId: string): Promise<SeriesView[]> {
+      await donorOrganisation(actor, organisationId);
+      const rows = await db
+        .selectFrom('offer_series')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .execute();
+      const views = await Promise.all(rows.map((r) => view(r.id)));
+      return [...views.filter((v) => v.stoppedAt === null), ...views.filter((v) => v.stoppedAt !== null)];
+    },
+
     async getSeries(actor: Actor, id: string): Promise<SeriesView> {
       await managedSeries(actor, id);
       return view(id);

@@ -19,6 +19,7 @@ export const load: PageServerLoad = async (event) => {
       reservations: detail.reservations,
       values: offerFormValues(detail.offer),
       valueEuros: eurosInput(detail.offer.valueCents, locale),
+      photoCount: (await services.offerPhotos.listPhotos(actor, detail.offer.id)).length,
       posted: event.url.searchParams.has('publie')
     };
   } catch (err) {

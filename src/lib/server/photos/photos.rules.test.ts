@@ -33,6 +33,7 @@ describe('photo rules', () => {
   it('names where a photo is served and its ETag', () => {
     expect(photoPath('abc', 'large')).toBe('/api/v1/photos/abc/large.webp');
     expect(photoPath('a/b', 'thumb')).toBe('/api/v1/photos/a%2Fb/thumb.webp');
+    expect(photoPath('abc', 'thumb', '/api/v1/offer-photos')).toBe('/api/v1/offer-photos/abc/thumb.webp');
     expect(photoEtag('abc', 'thumb')).toBe('"abc-thumb"');
     expect(megabytes(8)).toBe(8_388_608);
   });

@@ -1,12 +1,16 @@
-import type { FieldMessage } from '../../../../lib/i18n/fields';
-import { PHOTO_ALT_MAX, PHOTOS_PER_PLACE } from '../../../../lib/schemas/photos';
+import type { FieldMessage } from '../i18n/fields';
+import { PHOTO_ALT_MAX, PHOTOS_PER_PLACE } from '../schemas/photos';
 
 /**
- * The photo forms' own wording of field problems (pure, tested): the generic field messages
+ * The photo forms' own wording (places and offers) of field problems (pure, tested): the generic field messages
  * ("too long") say nothing useful about a file, so each problem code the photos service reports
- * gets its sentence. `maxMb` is the configured upload limit.
+ * gets its sentence. `maxMb` is the configured upload limit; `full` the sentence when the limit of photos is reached.
  */
-export function photoFieldMessage(issue: { path: string; code?: string }, maxMb: number): FieldMessage | null {
+export function photoFieldMessage(
+  issue: { path: string; code?: string },
+  maxMb: number,
+  full: FieldMessage = { key: 'placePhotos.full', params: { max: PHOTOS_PER_PLACE } }
+): FieldMessage | null {
   const leaf = issue.path.split('.').pop() ?? issue.path;
   if (leaf === 'file') {
     switch (issue.code) {
@@ -19,7 +23,7 @@ export function photoFieldMessage(issue: { path: string; code?: string }, maxMb:
       case 'image_too_large':
         return { key: 'placePhotos.error.pixels' };
       case 'too_many_photos':
-        return { key: 'placePhotos.full', params: { max: PHOTOS_PER_PLACE } };
+        return full;
       default:
         return { key: 'placePhotos.error.unreadable' };
     }

@@ -1,7 +1,7 @@
-import type { PhotoSize } from '../../../schemas/photos.js';
+import type { PhotoSize } from '../../schemas/photos.js';
 
 /**
- * Pure rules of place photos: what a file is (from its first bytes, never from its name or the
+ * Pure rules of photos (places and offers alike): what a file is (from its first bytes, never from its name or the
  * Content-Type the client claims), how large a photo may be, where it is served, and how the order
  * changes when one photo moves.
  */
@@ -33,9 +33,9 @@ export const megabytes = (megabytes: number) => megabytes * 1024 * 1024;
  */
 export const MAX_INPUT_PIXELS = 60_000_000;
 
-/** Where a photo is served (path on Glane's own origin). */
-export function photoPath(photoId: string, size: PhotoSize): string {
-  return `/api/v1/photos/${encodeURIComponent(photoId)}/${size}.webp`;
+/** Where a photo is served (path on Glane's own origin): place photos under `/api/v1/photos`, offer photos under `/api/v1/offer-photos`. */
+export function photoPath(photoId: string, size: PhotoSize, base = '/api/v1/photos'): string {
+  return `${base}/${encodeURIComponent(photoId)}/${size}.webp`;
 }
 
 /** The strong ETag of a stored image: its bytes never change under one id, so id and size name them. */

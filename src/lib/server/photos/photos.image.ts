@@ -1,10 +1,10 @@
 import sharp, { type SharpOptions } from 'sharp';
-import { PHOTO_LARGE_PX, PHOTO_THUMB_PX } from '../../../schemas/photos.js';
-import { AppError, fieldError } from '../../errors.js';
+import { PHOTO_LARGE_PX, PHOTO_THUMB_PX } from '../../schemas/photos.js';
+import { AppError, fieldError } from '../errors.js';
 import { detectImageType, MAX_INPUT_PIXELS } from './photos.rules.js';
 
 /**
- * Image processing of place photos with sharp (libvips): the only file that touches pixels.
+ * Image processing of photos (places, offers) with sharp (libvips): the only file that touches pixels.
  * An upload becomes two WebP images — large (long side ≤ 1600 px) and thumbnail (≤ 480 px) —
  * turned upright by the EXIF orientation, converted to sRGB with the embedded ICC profile if
  * any, and re-encoded WITHOUT any metadata: no EXIF (GPS position, camera, date), no XMP, no IPTC,

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { PHOTO_LARGE_PX, PHOTO_THUMB_PX } from '../../../schemas/photos.js';
-import { AppError } from '../../errors.js';
+import { PHOTO_LARGE_PX, PHOTO_THUMB_PX } from '../../schemas/photos.js';
+import { AppError } from '../errors.js';
 import { processPhoto } from './photos.image.js';
 import { CAMERA_MARKER, exifHasGps, phoneJpeg, pngClaiming, testImage, webpChunks } from './photos.testing.js';
 

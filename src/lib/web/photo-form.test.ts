@@ -22,6 +22,10 @@ describe('photo form', () => {
     expect(photoFieldMessage({ path: 'file', code: 'too_big' }, 8)).toEqual({ key: 'placePhotos.error.size', params: { mb: 8 } });
     expect(photoFieldMessage({ path: 'file', code: 'image_too_large' }, 8)).toEqual({ key: 'placePhotos.error.pixels' });
     expect(photoFieldMessage({ path: 'file', code: 'too_many_photos' }, 8)).toEqual({ key: 'placePhotos.full', params: { max: 6 } });
+    expect(photoFieldMessage({ path: 'file', code: 'too_many_photos' }, 8, { key: 'offerPhotos.full', params: { max: 3 } })).toEqual({
+      key: 'offerPhotos.full',
+      params: { max: 3 }
+    });
     expect(photoFieldMessage({ path: 'file', code: 'unreadable_image' }, 8)).toEqual({ key: 'placePhotos.error.unreadable' });
     expect(photoFieldMessage({ path: 'alt', code: 'too_small' }, 8)).toEqual({ key: 'placePhotos.error.altRequired' });
     expect(photoFieldMessage({ path: 'alt-123', code: 'too_big' }, 8)).toEqual({ key: 'placePhotos.error.altTooLong', params: { max: 200 } });

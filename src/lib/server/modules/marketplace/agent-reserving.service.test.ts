@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../../../../tests/helpers/db.js';
+import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
+import type { AppError } from '../../errors.js';
+import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
+
+/**
+ * Reserving for someone else through the pages' use cases: an agent for an accompanied person (the
+ * feed near the organisation, the person's reservations with codes, every act audited), and a member
+ * of a partner association (the offers addressed to partners).
+ */
+
+async function rejection(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as AppError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.each(DIALECTS)('agents and partners reserving on %s', (kind) => {
+  let t: TestServices;
+  let ccasId: string;
+  let associationId: string;
+  let donorOrg: string;
+  let schemeId: string;
+  let agent: string;
+  let stranger: string;
+  let josiane: string;
+  let keyN = 0;
+  const key = () => `agent-key-${(keyN += 1)}`;
+  const db = () => t.services.db;
+  const as = (userId: string) => ({ userId, isPlatformAdmin: false, requestId: 'req-agent' });
+  const near = { lat: '50.63', lng: '3.06', radiusKm: '5' };
+
+  beforeAll(async () => {
+    t = await createTestServices(kind);
+    t.clock.set('2026-11-29T10:00:00.000Z');
+    ccasId = await insertTestOrganisation(db(), 'ccas', 'CCAS');
+    associationId = await insertTestOrganisation(db(), 'association', 'Épicerie solidaire');
+    donorOrg = await insertTestOrganisation(db(), 'donor', 'Boulangerie');
+    schemeId = await insertTestScheme(db(), 'anti-gaspi', [ccasId]);
+    agent = await insertTestPerson(db(), 'Agent');
+    stranger = await insertTestPerson(db(), 'Inconnu');
+    await insertTestMembership(db(), ccasId, agent);
+    await insertTestMembership(db(), associationId, stranger);
+    josiane = (await t.services.people.createAccompanied(as(agent), ccasId, householdInputFor({ firstName: 'Josiane' }))).userId;
+  }, 60_000);
+  afterAll(async () => t?.destroy());
+
+  it('shows the feed for an accompanied person once eligible, to agents who may act for them only', async () => {
+    const forPeople = await insertTestOffer(db(), { organisationId: donorOrg, at: t.clock.now().toISOString(), title: 'Pain' });
+    const forPartners = await insertTestOffer(db(), { organisationId: donorOrg, at: t.clock.now().toISOString(), audience: 'partners', title: 'Colis' });
+    let page = await t.services.feed.feedForPerson(as(agent), josiane, near);
+    expect(page.eligible).toBe(false);
+    expect(page.items).toEqual([]);
+    await grantAntiGaspi(db(), josiane, schemeId, ccasId);
+    page = await t.services.feed.feedForPerson(as(agent), josiane, near);
+    expect(page.eligible).toBe(true);
+    const ids = page.items.map((i) => i.id);
+    expect(ids).toContain(forPeople);
+    expect(ids).not.toContain(forPartners);
+    expect((await rejection(t.services.feed.feedForPerson(as(stranger), josiane, near))).code).toBe('not_found');
+  });
+
+  it('reserves for the person, lists their reservations with the code for any agent of the organisation, and audits both', async () => {
+    const offerId = await insertTestOffer(db(), { organisationId: donorOrg, at: t.clock.now().toISOString() });
+    const { reservation } = await t.services.reservations.reserve(as(agent), offerId, { quantity: 1, forUserId: josiane }, key());
+    const colleague = await insertTestPerson(db(), 'Collègue');
+    await insertTestMembership(db(), ccasId, colleague);
+    const list = await t.services.reservations.listForPerson(as(colleague), josiane);
+    expect(list.find((r) => r.id === reservation.id)).toMatchObject({ code: reservation.code, forUserId: josiane, actedByUserId: agent });
+    const audit = await db().selectFrom('audit_log').selectAll().where('subject_id', '=', josiane).where('action', '=', 'person.act_for').execute();
+    const acts = audit.map((a) => `${a.actor_user_id}:${JSON.parse(a.details ?? '{}').action}`);
+    expect(acts).toContain(`${agent}:marketplace.reserve`);
+    expect(acts).toContain(`${colleague}:marketplace.reservations.read`);
+    expect((await rejection(t.services.reservations.listForPerson(as(stranger), josiane))).code).toBe('not_found');
+  });
+
+  it('shows partner members the offers addressed to partners, and lets them reserve for their association', async () => {
+    const forPartners = await insertTestOffer(db(), { organisationId: donorOrg, at: t.clock.now().toISOString(), audience: 'partners', title: 'Petits pots' });
+    const first = await insertTestOffer(db(), {
+      organisationId: donorOrg,
+      at: t.clock.now().toISOString(),
+      audience: 'partners-first',
+      partners_until: '2026-11-29T11:00:00.000Z'
+    });
+    const forPeople = await insertTestOffer(db(), { organisationId: donorOrg, at: t.clock.now().toISOString() });
+    const page = await t.services.feed.partnerFeed(as(stranger), associationId, near);
+    const ids = page.items.map((i) => i.id);
+    expect(ids).toEqual(expect.arrayContaining([forPartners, first]));
+    expect(ids).not.toContain(forPeople);
+    expect((await rejection(t.services.feed.partnerFeed(as(agent), associationId, near))).code).toBe('forbidden');
+    expect((await rejection(t.services.feed.partnerFeed(as(stranger), donorOrg, near))).code).toBe('forbidden');
+    const { reservation } = await t.services.reservations.reserve(as(stranger), forPartners, { quantity: 2, organisationId: associationId }, key());
+    expect(reservation).toMatchObject({ partnerOrganisationId: associationId, status: 'confirmed' });
+    expect(reservation.code).not.toBeNull();
+  });
+});

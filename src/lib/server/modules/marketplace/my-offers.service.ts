@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import type { Actor } from '../../http/auth.js';
+import { getSetting } from '../eligibility/schemes.repository.js';
+import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from './marketplace.rules.js';
+import { toOfferView, type OfferView } from './offers.presenter.js';
+import { listDonorUserOffers } from './offers.repository.js';
+
+/**
+ * A private person's own offers (dons entre particuliers), when the territory allows it
+ * (`individualsMayPost` in the marketplace settings). Posting, editing and cancelling go through the
+ * offers service, which applies the stricter rules for private people (no raw animal products…);
+ * this only answers "may I?" and "what did I post?".
+ */
+export function createMyOffersService(deps: { db: Kysely<DB> }) {
+  const { db } = deps;
+
+  /** Whether private people may post offers in this territory. */
+  async function individualsMayPost(): Promise<boolean> {
+    const s = await getSetting(db, MARKETPLACE_SETTINGS_KEY);
+    return readMarketplaceSettings(s?.value ?? null).individualsMayPost;
+  }
+
+  return {
+    individualsMayPost,
+
+    /** The actor's own offers, newest first (50 at most); 403 when the territory does not let private people post. */
+    async listMyOffers(actor: Actor): Promise<OfferView[]> {
+      if (!(await individualsMayPost())) {
+        throw new AppError('forbidden', 'Private people may not post offers in this territory', { reason: 'individuals_may_not_post' });
+      }
+      return (await listDonorUserOffers(db, actor.userId)).map((o) => toOfferView(o, { forDonor: true }));
+    }
+  };
+}
+
+export type MyOffersService = ReturnType<typeof createMyOffersService>;

@@ -1,0 +1,171 @@
+import type { Kysely } from 'kysely';
+import { createPhotoSchema, PHOTOS_PER_OFFER, updatePhotoSchema, type PhotoSize } from '../../../schemas/photos.js';
+import type { Config } from '../../config.js';
+import type { DB } from '../../db/schema.js';
+import { AppError, fieldError, type FieldIssue } from '../../errors.js';
+import type { Actor } from '../../http/auth.js';
+import { processPhoto } from '../../photos/photos.image.js';
+import { megabytes, moveTo } from '../../photos/photos.rules.js';
+import { findMembership, findOrganisation } from '../organisations/organisations.repository.js';
+import { canManageOrganisationOffers, canManageOwnOffer } from './offers.policy.js';
+import { findOffer, type OfferRecord } from './offers.repository.js';
+import * as repo from './offer-photos.repository.js';
+import type { OfferPhotoRecord } from './offer-photos.repository.js';
+import { presentOfferPhoto, type OfferPhotoView } from './offer-photos.presenter.js';
+
+/**
+ * Photos of offers (dons): who manages an offer (a member of its donor organisation, or the private
+ * person who posted it) adds up to PHOTOS_PER_OFFER photos while it is published, each with its
+ * alternative text, reorders and removes them. The pixels go through the shared pipeline
+ * (server/photos: type from the bytes, upright, sRGB, WebP large + thumbnail, no metadata) before
+ * any transaction; bytes live in `offer_photo`. Reading is public, like the offer itself.
+ */
+
+export interface OfferPhotosDeps {
+  db: Kysely<DB>;
+  config: Pick<Config, 'PHOTO_UPLOAD_MAX_MB'>;
+  now: () => Date;
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string; code: string }[] } } }, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: FieldIssue[] = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message, code: i.code }));
+  throw new AppError('validation_failed', `Invalid ${fields[0]?.path ?? 'input'}: ${fields[0]?.message ?? ''}`, { fields });
+}
+
+const offerNotFound = () => new AppError('not_found', 'No such offer');
+const photoNotFound = () => new AppError('not_found', 'Photo not found');
+
+export function createOfferPhotosService(deps: OfferPhotosDeps) {
+  const { db, config, now } = deps;
+  const maxBytes = () => megabytes(config.PHOTO_UPLOAD_MAX_MB);
+
+  async function mayManage(actor: Actor, offer: OfferRecord): Promise<boolean> {
+    if (offer.organisationId) {
+      const org = await findOrganisation(db, offer.organisationId);
+      const membership = await findMembership(db, offer.organisationId, actor.userId);
+      return org !== undefined && canManageOrganisationOffers({ organisationKind: org.kind, isMember: membership !== undefined });
+    }
+    return canManageOwnOffer({ donorUserId: offer.donorUserId, actorUserId: actor.userId });
+  }
+
+  /** The offer whose photos `actor` manages: 404 unknown (or unpublished and not theirs), 403 visible but not theirs. */
+  async function managedOffer(actor: Actor, offerId: string): Promise<OfferRecord> {
+    const offer = await findOffer(db, offerId);
+    if (!offer) throw offerNotFound();
+    if (!(await mayManage(actor, offer))) {
+      if (offer.status === 'published') throw new AppError('forbidden', 'Only the donor may change the photos of this offer');
+      throw offerNotFound();
+    }
+    return offer;
+  }
+
+  const notPublished = (offer: OfferRecord) =>
+    new AppError('conflict', `The offer is ${offer.status}: its photos can no longer change`, { status: offer.status });
+
+  async function managedPhoto(actor: Actor, photoId: string): Promise<{ photo: OfferPhotoRecord; offer: OfferRecord }> {
+    const photo = await repo.findOfferPhoto(db, photoId);
+    if (!photo) throw photoNotFound();
+    const offer = await managedOffer(actor, photo.offerId);
+    return { photo, offer };
+  }
+
+  const tooMany = () =>
+    new AppError('conflict', `An offer has at most ${PHOTOS_PER_OFFER} photos: remove one first`, {
+      fields: [{ path: 'file', message: `at most ${PHOTOS_PER_OFFER} photos per offer`, code: 'too_many_photos' }],
+      maxPhotos: PHOTOS_PER_OFFER
+    });
+
+  /**
+   * Adds a photo. Checks, in order: the offer and the right to manage it (404, 403), that it is
+   * published (409), the alternative text (400 `alt`), a file (400 `file`), its size (413 `file`),
+   * its type from its bytes (415 `file`), that it decodes (400 `file`), the per-offer limit (409 `file`).
+   */
+  async function addPhoto(actor: Actor, offerId: string, upload: { file: Uint8Array | undefined; alt: unknown }): Promise<OfferPhotoView> {
+    const offer = await managedOffer(actor, offerId);
+    if (offer.status !== 'published') throw notPublished(offer);
+    const file = upload.file;
+    const missingFile = !file || file.byteLength === 0;
+    let alt: string;
+    try {
+      alt = parse(createPhotoSchema, { alt: upload.alt }).alt;
+    } catch (err) {
+      if (missingFile && err instanceof AppError) err.details?.fields?.push({ path: 'file', message: 'Choose a photo to send', code: 'required' });
+      throw err;
+    }
+    if (missingFile) throw fieldError('file', 'Choose a photo to send', 'required');
+    if (file.byteLength > maxBytes()) {
+      throw new AppError('payload_too_large', `The photo is larger than ${config.PHOTO_UPLOAD_MAX_MB} MB`, {
+        fields: [{ path: 'file', message: `larger than ${config.PHOTO_UPLOAD_MAX_MB} MB`, code: 'too_big' }]
+      });
+    }
+    if ((await repo.listOfferPhotos(db, offerId)).length >= PHOTOS_PER_OFFER) throw tooMany();
+    const images = await processPhoto(file, 'file');
+    const at = now().toISOString();
+    const saved = await db.transaction().execute(async (trx) => {
+      // Locked first: two uploads to one offer are counted one after the other.
+      await repo.lockOfferRow(trx, offerId);
+      const current = await repo.listOfferPhotos(trx, offerId);
+      if (current.length >= PHOTOS_PER_OFFER) throw tooMany();
+      return repo.insertOfferPhoto(trx, { offerId, alt, large: images.large, thumb: images.thumb, createdAt: at }, current.length + 1);
+    });
+    return presentOfferPhoto(saved);
+  }
+
+  /** Changes a photo's alternative text and/or moves it to `position` (1 = first, the feed's thumbnail). */
+  async function updatePhoto(actor: Actor, photoId: string, input: unknown): Promise<OfferPhotoView> {
+    const { offer } = await managedPhoto(actor, photoId);
+    if (offer.status !== 'published') throw notPublished(offer);
+    const data = parse(updatePhotoSchema, input);
+    const updated = await db.transaction().execute(async (trx) => {
+      await repo.lockOfferRow(trx, offer.id);
+      const current = await repo.listOfferPhotos(trx, offer.id);
+      const before = current.find((p) => p.id === photoId);
+      if (!before) throw photoNotFound(); // removed meanwhile
+      if (data.position !== undefined && data.position > current.length) {
+        throw fieldError('position', `Position must be between 1 and ${current.length}`, 'too_big');
+      }
+      if (data.alt !== undefined && data.alt !== before.alt) await repo.updateOfferPhotoAlt(trx, photoId, data.alt);
+      if (data.position !== undefined && data.position !== before.position) {
+        await repo.setOfferPhotoOrder(trx, offer.id, moveTo(current.map((p) => p.id), photoId, data.position));
+      }
+      return (await repo.findOfferPhoto(trx, photoId))!;
+    });
+    return presentOfferPhoto(updated);
+  }
+
+  /** Removes a photo (whatever the offer's status: a donor may always take a photo down); the next ones move up. */
+  async function deletePhoto(actor: Actor, photoId: string): Promise<void> {
+    const { offer } = await managedPhoto(actor, photoId);
+    await db.transaction().execute(async (trx) => {
+      await repo.lockOfferRow(trx, offer.id);
+      if (!(await repo.deleteOfferPhotoRow(trx, photoId))) throw photoNotFound();
+      const rest = await repo.listOfferPhotos(trx, offer.id);
+      await repo.setOfferPhotoOrder(trx, offer.id, rest.map((p) => p.id));
+    });
+  }
+
+  /** The photos of an offer, in order: anyone for a published offer; its donor side whatever its status. */
+  async function listPhotos(actor: Actor | null, offerId: string): Promise<OfferPhotoView[]> {
+    const offer = await findOffer(db, offerId);
+    if (!offer) throw offerNotFound();
+    if (offer.status !== 'published' && !(actor && (await mayManage(actor, offer)))) throw offerNotFound();
+    return (await repo.listOfferPhotos(db, offerId)).map(presentOfferPhoto);
+  }
+
+  /** The bytes of one size of a photo (public, WebP). */
+  async function readPhoto(photoId: string, size: PhotoSize): Promise<{ data: Uint8Array; contentType: string }> {
+    const data = await repo.readOfferPhotoData(db, photoId, size);
+    if (!data) throw photoNotFound();
+    return { data, contentType: 'image/webp' };
+  }
+
+  async function checkPhoto(photoId: string): Promise<void> {
+    if (!(await repo.findOfferPhoto(db, photoId))) throw photoNotFound();
+  }
+
+  return { addPhoto, updatePhoto, deletePhoto, listPhotos, readPhoto, checkPhoto, maxBytes };
+}
+
+export type OfferPhotosService = ReturnType<typeof createOfferPhotosService>;

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { error, fail } from '@sveltejs/kit';
+import { HTTP_STATUS } from '$lib/server/http/errors';
+import { actorOf, servicesOf } from '$lib/web/auth.server';
+import { isAppErrorLike, stringField } from '$lib/web/forms.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * `/organisations/{id}/dons-partenaires`: for members of a partner association (association or
+ * CCAS; 403 otherwise), the offers addressed to partners (audience `partners`, or `partners-first`
+ * before they open to people) near the organisation; reserve for the association and get the pickup
+ * code. Its current reservations are listed with their codes. Works without JavaScript.
+ */
+
+const RADIUS_KM = '20';
+
+export const load: PageServerLoad = async (event) => {
+  const actor = actorOf(event);
+  const services = servicesOf(event);
+  const id = event.params.id;
+  let organisation;
+  let feed;
+  try {
+    organisation = await services.organisations.getOrganisation(actor, id);
+    const a = organisation.address;
+    const centre = a?.lat != null && a.lng != null ? { lat: a.lat, lng: a.lng } : await services.feed.defaultCentre();
+    // No centre means no live offer anywhere: the call still checks who may see this page.
+    const at = centre ?? { lat: 0, lng: 0 };
+    feed = await services.feed.partnerFeed(actor, id, { lat: String(at.lat), lng: String(at.lng), radiusKm: RADIUS_KM, limit: '30' });
+  } catch (err) {
+    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
+    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
+    throw err;
+  }
+  const now = services.now().getTime();
+  const mine = (await services.reservations.listMine(actor)).items.filter(
+    (r) => r.partnerOrganisationId === id && ['confirmed', 'pooled', 'waiting'].includes(r.status) && Date.parse(r.pickupEndsAt) > now
+  );
+  return {
+    organisation: { id, name: organisation.name },
+    offers: feed.items.map((o) => ({
+      id: o.id,
+      title: o.title,
+      organisationName: o.organisationName,
+      remaining: o.remaining,
+      distanceKm: o.distanceKm,
+      startsAt: o.pickupStartsAt,
+      endsAt: o.pickupEndsAt,
+      address: [o.addressLine, o.postalCode, o.city].filter(Boolean).join(', '),
+      audience: o.audience,
+      dateKind: o.dateKind,
+      dateOn: o.dateOn,
+      photo: o.photo
+    })),
+    reservations: mine.map((r) => ({
+      id: r.id,
+      title: r.offerTitle,
+      status: r.status,
+      quantity: r.quantity,
+      code: r.code,
+      startsAt: r.pickupStartsAt,
+      endsAt: r.pickupEndsAt,
+      address: [r.addressLine, r.postalCode, r.city].filter(Boolean).join(', ')
+    })),
+    idempotencyKey: randomUUID()
+  };
+};
+
+export const actions: Actions = {
+  reserve: async (event) => {
+    const actor = actorOf(event);
+    const data = await event.request.formData();
+    const offerId = stringField(data, 'offerId') ?? '';
+    const quantity = Number(stringField(data, 'quantity') ?? '1');
+    const key = (stringField(data, 'idempotencyKey') ?? '').slice(0, 150) || randomUUID();
+    try {
+      const { reservation } = await servicesOf(event).reservations.reserve(
+        actor,
+        offerId,
+        { quantity: Number.isFinite(quantity) ? quantity : 0, organisationId: event.params.id },
+        `${offerId}:${key}`
+      );
+      return { done: 'reserved' as const, code: reservation.code, title: reservation.offerTitle };
+    } catch (err) {
+      if (!isAppErrorLike(err)) throw err;
+      const d = err.details ?? {};
+      return fail(HTTP_STATUS[err.code], { form: 'reserve', code: err.code, remaining: typeof d.remaining === 'number' ? d.remaining : null });
+    }
+  }
+};

@@ -1,0 +1,52 @@
+import { error, redirect } from '@sveltejs/kit';
+import { actorOf, servicesOf } from '$lib/web/auth.server';
+import { isAppErrorLike } from '$lib/web/forms.server';
+import { failSeries, seriesFormInput } from '$lib/web/series.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/** `/organisations/{id}/dons/recurrents/nouveau`: a recurring offer (members); the next 7 days are generated at once. Works without JavaScript. */
+export const load: PageServerLoad = async (event) => {
+  const actor = actorOf(event);
+  const services = servicesOf(event);
+  try {
+    const organisation = await services.organisations.getOrganisation(actor, event.params.id);
+    if (!(await services.offers.canPost(actor, event.params.id))) error(403, 'Forbidden');
+    return {
+      organisation: { id: organisation.id, name: organisation.name },
+      values: {
+        category: 'pain-viennoiserie',
+        unit: 'unit',
+        quantity: '',
+        dateKind: 'none',
+        dateOffsetDays: '0',
+        storage: 'ambient',
+        allergens: [],
+        diets: [],
+        origins: [],
+        audience: 'people',
+        weekdays: ['1', '2', '3', '4', '5'],
+        startTime: '19:00',
+        endTime: '20:00',
+        endsOn: ''
+      } as Record<string, string | string[]>
+    };
+  } catch (err) {
+    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
+    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
+    throw err;
+  }
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const actor = actorOf(event);
+    const data = await event.request.formData();
+    let id: string;
+    try {
+      id = (await servicesOf(event).offerSeries.createSeries(actor, { organisationId: event.params.id, ...seriesFormInput(data) })).id;
+    } catch (err) {
+      return failSeries(err, data);
+    }
+    redirect(303, `/organisations/${event.params.id}/dons/recurrents/${id}?creee`);
+  }
+};

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { error, fail } from '@sveltejs/kit';
+import { HTTP_STATUS } from '$lib/server/http/errors';
+import { actorOf, servicesOf } from '$lib/web/auth.server';
+import { isAppErrorLike, stringField } from '$lib/web/forms.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * `/organisations/{id}/personnes/{userId}/dons`: an agent reserves a donation for an accompanied
+ * person (people without phone or email): the offers near the organisation, reserve, then show or
+ * print the code for the person. The person's reservations (with codes) are listed; reading them,
+ * reserving and cancelling are acts for the person, each audited by the services. 404 for anyone
+ * who may not act for the person (no existence leak). Works without JavaScript.
+ */
+
+const RADIUS_KM = '10';
+
+function notFoundOn(err: unknown): never {
+  if (isAppErrorLike(err) && (err.code === 'not_found' || err.code === 'forbidden')) error(404, 'Not found');
+  throw err;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const actor = actorOf(event);
+  const services = servicesOf(event);
+  const { id, userId } = event.params;
+  let person;
+  try {
+    person = await services.people.getPerson(actor, userId);
+  } catch (err) {
+    notFoundOn(err);
+  }
+  if (person.accompaniment.organisationId !== id) error(404, 'Not found');
+  const organisation = await services.organisations.getOrganisation(actor, id);
+  const centre = organisation.address?.lat != null && organisation.address.lng != null ? organisation.address : null;
+  const feed = centre
+    ? await services.feed.feedForPerson(actor, userId, { lat: String(centre.lat), lng: String(centre.lng), radiusKm: RADIUS_KM, limit: '30' })
+    : null;
+  const reservations = await services.reservations.listForPerson(actor, userId);
+  const now = services.now().getTime();
+  return {
+    organisation: { id, name: organisation.name },
+    person: { userId: person.userId, firstName: person.firstName },
+    hasCentre: centre !== null,
+    eligible: feed?.eligible ?? false,
+    offers: (feed?.items ?? []).map((o) => ({
+      id: o.id,
+      title: o.title,
+      organisationName: o.organisationName,
+      remaining: o.remaining,
+      unit: o.unit,
+      distanceKm: o.distanceKm,
+      startsAt: o.pickupStartsAt,
+      endsAt: o.pickupEndsAt,
+      address: [o.addressLine, o.postalCode, o.city].filter(Boolean).join(', '),
+      allergens: o.allergens,
+      photo: o.photo
+    })),
+    reservations: reservations
+      .filter((r) => ['confirmed', 'pooled', 'waiting'].includes(r.status) && Date.parse(r.pickupEndsAt) > now)
+      .map((r) => ({
+        id: r.id,
+        title: r.offerTitle,
+        status: r.status,
+        quantity: r.quantity,
+        code: r.code,
+        startsAt: r.pickupStartsAt,
+        endsAt: r.pickupEndsAt,
+        address: [r.addressLine, r.postalCode, r.city].filter(Boolean).join(', '),
+        canCancel: r.canCancel
+      })),
+    idempotencyKey: randomUUID()
+  };
+};
+
+export const actions: Actions = {
+  /** Reserves one offer for the person (the key drawn at load makes a double submission harmless). */
+  reserve: async (event) => {
+    const actor = actorOf(event);
+    const data = await event.request.formData();
+    const offerId = stringField(data, 'offerId') ?? '';
+    const quantity = Number(stringField(data, 'quantity') ?? '1');
+    const key = (stringField(data, 'idempotencyKey') ?? '').slice(0, 200) || randomUUID();
+    try {
+      const { reservation } = await servicesOf(event).reservations.reserve(
+        actor,
+        offerId,
+        { quantity: Number.isFinite(quantity) ? quantity : 0, forUserId: event.params.userId },
+        `${offerId}:${key}`
+      );
+      return { done: 'reserved' as const, reservationId: reservation.id, code: reservation.code, title: reservation.offerTitle, status: reservation.status };
+    } catch (err) {
+      if (!isAppErrorLike(err)) throw err;
+      const d = err.details ?? {};
+      return fail(HTTP_STATUS[err.code], {
+        form: 'reserve',
+        offerId,
+        code: err.code,
+        limit: typeof d.limit === 'string' ? d.limit : null,
+        max: typeof d.max === 'number' ? d.max : null,
+        remaining: typeof d.remaining === 'number' ? d.remaining : null,
+        reason: typeof d.reason === 'string' ? d.reason : null
+      });
+    }
+  },
+
+  cancel: async (event) => {
+    const actor = actorOf(event);
+    const data = await event.request.formData();
+    try {
+      await servicesOf(event).reservations.cancel(actor, stringField(data, 'reservationId') ?? '');
+    } catch (err) {
+      if (!isAppErrorLike(err)) throw err;
+      return fail(HTTP_STATUS[err.code], { form: 'cancel', code: err.code });
+    }
+    return { done: 'cancelled' as const };
+  }
+};
