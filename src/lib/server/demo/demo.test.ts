@@ -491,7 +491,20 @@ describe.each(DIALECTS)('demo directory on %s', (kind) => {
     const agg = await loadPlaceAggregate(ts.services.db, d.placeIds['croix-rouge-maraude']!);
     expect(agg?.place).toMatchObject({ isMobile: true, languages: ['fr', 'ar', 'uk'] });
     expect(agg?.stops.map((s) => s.name)).toEqual(['Parvis de la gare', 'Square du Béguinage', 'Parc de la Marque, entrée nord']);
+    // The park stop runs only during the winter plan; the others all year.
+    expect(agg?.stops.map((s) => [s.validFrom, s.validTo])).toEqual([
+      [null, null],
+      [null, null],
+      ['2026-11-01', '2027-03-31']
+    ]);
     expect(agg?.organisation.id).toBe(t.organisationIds['croix-rouge']);
+  });
+
+  it('has a service speaking languages its place does not, found by the language filter', async () => {
+    const colis = d.services.find((s) => s.name === 'Colis alimentaire' && s.placeId === d.placeIds['secours-populaire-permanence']);
+    expect(colis?.languages).toEqual(['ro', 'uk']);
+    const found = await ts.services.directorySearch.searchQuery({ commune: DEMO_TOWN.inseeCode, languages: 'ro', pageSize: '50' });
+    expect(found.results.map((r) => r.place.id)).toEqual([d.placeIds['secours-populaire-permanence']]);
   });
 
   it('goes away with the demo (reset) and loads again identically', async () => {

@@ -92,6 +92,8 @@ interface ServiceSpec {
   modalitiesDetails?: string;
   modesMobilisation: string[];
   mobilisablePar: string[];
+  /** Languages spoken at this service beyond its place's (a volunteer's). */
+  languages?: string[];
   mobilisationDetails?: string;
   zoneEligibilite?: string[];
   food?: FoodDetails;
@@ -357,6 +359,8 @@ const PLACES: PlaceSpec[] = [
         modalities: ['sur-rendez-vous', 'participation-financiere'],
         modesMobilisation: ['telephoner', 'se-presenter'],
         mobilisablePar: ['usagers', 'professionnels'],
+        // The Wednesday volunteers also speak Romanian and Ukrainian.
+        languages: ['ro', 'uk'],
         food: { products: ['sec', 'frais'], diets: ['halal'], choice: 'accompagne', delivery: ['a-emporter'] }
       },
       {
@@ -743,7 +747,10 @@ const MARAUDE_STOPS = [
     addressLine: 'boulevard de la Marque',
     lat: 50.6473,
     lng: 3.0921,
-    hours: 'Mo,We,Fr 21:30-22:15'
+    hours: 'Mo,We,Fr 21:30-22:15',
+    // Only during the winter plan (plan grand froid).
+    validFrom: '2026-11-01',
+    validTo: '2027-03-31'
   }
 ] as const;
 
@@ -836,6 +843,7 @@ export function buildDemoDirectory(territory: DemoTerritory): DemoDirectory {
         mobilisationDetails: s.mobilisationDetails ?? null,
         mobilisationUrl: null,
         zoneEligibilite: s.zoneEligibilite ?? [],
+        languages: s.languages ?? [],
         food: s.food ?? {},
         openingHours: s.openingHours ?? null,
         contactName: s.contactName ?? null,
@@ -886,7 +894,9 @@ export function buildDemoDirectory(territory: DemoTerritory): DemoDirectory {
         city: DEMO_TOWN.name,
         lat: s.lat,
         lng: s.lng,
-        openingHours: s.hours
+        openingHours: s.hours,
+        validFrom: 'validFrom' in s ? s.validFrom : null,
+        validTo: 'validTo' in s ? s.validTo : null
       }))
     }
   ];
