@@ -211,12 +211,24 @@ describe('eligibility: from request to access', () => {
     expect(await page.getByRole('alert').textContent()).toContain('Prénom');
     await expectAccessibleWithoutScripts(browser, page, 'desk form, refused');
 
-    await page.getByLabel('Une personne sans compte').check();
-    await page.getByLabel('Prénom').fill('Marcel');
-    await page.getByLabel('Nombre d’adultes').fill('1');
-    await page.getByLabel('Nombre d’enfants').fill('0');
-    await page.getByLabel('Votre situation').selectOption({ label: 'Retraité ou retraitée' });
-    await page.getByLabel('Commune de résidence').selectOption({ label: TOWN });
+    // The person is described but no aid is chosen: refused, and no account is left behind (one transaction).
+    const describeMarcel = async () => {
+      await page.getByLabel('Une personne sans compte').check();
+      await page.getByLabel('Prénom').fill('Marcel');
+      await page.getByLabel('Nombre d’adultes').fill('1');
+      await page.getByLabel('Nombre d’enfants').fill('0');
+      await page.getByLabel('Votre situation').selectOption({ label: 'Retraité ou retraitée' });
+      await page.getByLabel('Commune de résidence').selectOption({ label: TOWN });
+    };
+    await describeMarcel();
+    await page.getByRole('button', { name: 'Créer la demande' }).click();
+    await page.getByRole('alert').waitFor();
+    const deskUrl = page.url();
+    await page.goto(deskUrl.replace(/\/demandes\/nouvelle.*$/, '/personnes'));
+    expect(await page.getByText('Marcel', { exact: true }).count()).toBe(0);
+    await page.goto(deskUrl);
+
+    await describeMarcel();
     await page.getByRole('checkbox', { name: 'Aide alimentaire d’urgence', exact: true }).check();
     await page.getByLabel('Ressources du mois').fill('780');
     await page.getByLabel('Notes de la fiche d’orientation').fill('Orienté par l’assistante sociale du secteur, en attente de sa pension.');
@@ -229,6 +241,9 @@ describe('eligibility: from request to access', () => {
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await page.getByText('Décision enregistrée : accordée.', { exact: false }).waitFor();
     expect(await page.getByText(`jusqu’au ${frenchDate(parisDatePlus(30))}`).count()).toBeGreaterThan(0);
+    // Exactly one accompanied Marcel: the refused attempt created nothing.
+    await page.goto(deskUrl.replace(/\/demandes\/nouvelle.*$/, '/personnes'));
+    expect(await page.getByText('Marcel', { exact: true }).count()).toBe(1);
   });
 
   it('someone else’s request answers 404, and a wrong file type is refused with the accepted types', async () => {

@@ -430,7 +430,8 @@ const deskRoute = createRoute({
   method: 'post',
   path: '/{orgId}/eligibility/requests',
   tags,
-  summary: 'Start a request at the desk for a person (account found by email or phone, or accompanied by this organisation)',
+  summary:
+    'Start a request at the desk for a person (account found by email or phone, accompanied by this organisation, or a new accompanied account created with the request in one transaction)',
   request: { params: OrgParams, ...jsonBody(deskRequestInput.openapi('EligibilityDeskRequestCreate')) },
   responses: {
     201: jsonResponse(Request, 'Submitted; decide it next'),

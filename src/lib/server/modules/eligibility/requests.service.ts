@@ -35,7 +35,7 @@ import {
   type Agent,
   type RequestPermissions
 } from './eligibility.policy.js';
-import { findAccompaniment } from './people.repository.js';
+import { findAccompaniment, insertAccompanied } from './people.repository.js';
 import * as repo from './requests.repository.js';
 import type {
   DecisionRecord,
@@ -883,17 +883,46 @@ export function createRequestsService(deps: RequestsDeps) {
       const agent = await agentOf(actor);
       if (!(await repo.findOrganisationBrief(db, organisationId))) throw new AppError('not_found', 'Organisation not found');
       if (!canWorkQueue(agent, organisationId)) throw new AppError('forbidden', 'Only members of this organisation start requests here');
-      const personId = await resolveDeskPerson(organisationId, data.person);
+      const isNew = data.person.new === true;
+      const personId = isNew ? randomUUID() : await resolveDeskPerson(organisationId, data.person);
       const schemes = await activeSchemes(data.schemes);
       const org = await checkRecipient(organisationId, schemes, 'schemes');
-      if (await repo.hasOpenRequest(db, personId, org.id)) {
+      if (!isNew && (await repo.hasOpenRequest(db, personId, org.id))) {
         throw new AppError('conflict', 'This person already has a request waiting for an answer here');
       }
       const h = data.household;
       const id = randomUUID();
       const at = now().toISOString();
+      // A new accompanied account and its request commit together: a failing request leaves no account.
       await db.transaction().execute(async (trx) => {
-        if (!(await repo.findHousehold(trx, personId))) {
+        if (isNew) {
+          await insertAccompanied(trx, {
+            userId: personId,
+            firstName: h.firstName,
+            locale: 'fr',
+            organisationId: org.id,
+            createdByUserId: actor.userId,
+            household: {
+              size: h.size,
+              adults: h.adults,
+              children: h.children,
+              isSingleParent: h.isSingleParent,
+              profile: h.profile as Profile,
+              communeInsee: h.communeInsee ?? null,
+              communeName: h.communeName ?? null
+            },
+            at
+          });
+          await recordAudit(trx, {
+            at: now(),
+            actorUserId: actor.userId,
+            organisationId: org.id,
+            action: 'person.accompanied.create',
+            subjectType: 'person',
+            subjectId: personId,
+            requestId: actor.requestId ?? null
+          });
+        } else if (!(await repo.findHousehold(trx, personId))) {
           await repo.saveHousehold(
             trx,
             personId,
