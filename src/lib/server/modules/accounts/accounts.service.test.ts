@@ -327,6 +327,77 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       expect(left).toEqual([]);
     });
 
+    it('purges phone sign-ups whose code was never entered after the configured delay, never a verified or used account', async () => {
+      const HOUR = 60 * MIN;
+      const idOf = async (phone: string) =>
+        (await services.db.selectFrom('user').select('id').where('phone', '=', phone).executeTakeFirstOrThrow()).id;
+      const exists = async (id: string) => (await services.db.selectFrom('user').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+      const signUp = (phone: string) => services.accounts.signUpByPhone({ phone, displayName: 'Nadia', locale: 'fr' }, { ...ctx, ip: phone });
+      await signUp('+33650100001'); // never enters the code
+      await signUp('+33650100002'); // enters it
+      await signUp('+33650100003'); // never enters it, but has a session (used)
+      await signUp('+33650100004'); // never enters it; its household only (used)
+      const [abandoned, verified, withSession, withHousehold] = await Promise.all(
+        ['+33650100001', '+33650100002', '+33650100003', '+33650100004'].map(idOf)
+      );
+      const code = await codeSentTo('+33650100002');
+      await services.accounts.verifySignInCode({ channel: 'sms', destination: '+33650100002', code: code! }, ctx);
+      await services.db
+        .insertInto('household')
+        .values({
+          user_id: withHousehold,
+          first_name: 'Nadia',
+          size: 1,
+          adults: 1,
+          children: 0,
+          is_single_parent: 0,
+          profile: 'etudiant',
+          commune_insee: null,
+          commune_name: null,
+          is_demo: 0,
+          created_at: new Date(t).toISOString(),
+          updated_at: new Date(t).toISOString(),
+          last_activity_at: new Date(t).toISOString()
+        })
+        .execute();
+      await services.db.insertInto('session').values({
+        id: 'purge-test-session',
+        user_id: withSession,
+        token_hash: 'f'.repeat(64),
+        csrf_token: 'x',
+        user_agent: null,
+        created_at: new Date(t).toISOString(),
+        last_seen_at: new Date(t).toISOString(),
+        rotated_at: new Date(t).toISOString(),
+        expires_at: new Date(t + 400 * 24 * HOUR).toISOString()
+      }).execute();
+      const emailUser = await createTestUser(services); // email account, never verified its address
+
+      t += 23 * HOUR;
+      await signUp('+33650100005'); // a fresh one, 1 hour before the others are due
+      const fresh = await idOf('+33650100005');
+      expect((await services.accounts.purgeExpired()).unverifiedAccounts).toBe(0);
+      expect(await exists(abandoned)).toBe(true);
+
+      t += 1 * HOUR + MIN; // the first ones are now 24 h old
+      expect((await services.accounts.purgeExpired()).unverifiedAccounts).toBe(1);
+      expect(await exists(abandoned)).toBe(false);
+      for (const kept of [verified, withSession, withHousehold, fresh, emailUser.userId]) expect(await exists(kept)).toBe(true);
+      const codes = await services.db.selectFrom('one_time_code').select('id').where('user_id', '=', abandoned).execute();
+      expect(codes).toEqual([]);
+      const audit = await services.db.selectFrom('audit_log').selectAll().where('action', '=', 'account.purge_unverified').execute();
+      expect(audit.map((a) => a.subject_id)).toEqual([abandoned]);
+
+      t += 24 * HOUR;
+      expect((await services.accounts.purgeExpired()).unverifiedAccounts).toBe(1); // the fresh one, now due
+      expect(await exists(fresh)).toBe(false);
+      // The number can sign up again.
+      await signUp('+33650100001');
+      expect(await idOf('+33650100001')).not.toBe(abandoned);
+      expect(loadConfig({ UNVERIFIED_ACCOUNT_PURGE_HOURS: '48' }).UNVERIFIED_ACCOUNT_PURGE_HOURS).toBe(48);
+      expect(loadConfig({}).UNVERIFIED_ACCOUNT_PURGE_HOURS).toBe(24);
+    });
+
     it('limits code requests to 5 per destination in 15 minutes', async () => {
       const destination = 'limited@example.org';
       for (let i = 0; i < 5; i++) await services.accounts.requestSignInCode({ channel: 'email', destination }, { ip: `203.0.113.${i}` });

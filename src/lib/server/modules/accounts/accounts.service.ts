@@ -41,7 +41,7 @@ import type { SessionRecord } from './sessions.repository.js';
 
 export interface AccountsDeps {
   db: Kysely<DB>;
-  config: Pick<Config, 'NODE_ENV' | 'SESSION_TTL_DAYS' | 'PUBLIC_URL'>;
+  config: Pick<Config, 'NODE_ENV' | 'SESSION_TTL_DAYS' | 'PUBLIC_URL' | 'UNVERIFIED_ACCOUNT_PURGE_HOURS'>;
   now: () => Date;
   notify: Notify;
   limiter: RateLimiter;
@@ -235,6 +235,30 @@ export function createAccountsService(deps: AccountsDeps) {
       requestId: ctx.requestId ?? null,
       details
     });
+  }
+
+  /**
+   * Deletes the accounts of phone sign-ups whose SMS code was never entered, created more than
+   * UNVERIFIED_ACCOUNT_PURGE_HOURS ago and with nothing attached (repository's definition), each
+   * with an audit entry (ids only). A verified or otherwise used account is never touched.
+   */
+  async function purgeUnverifiedPhoneAccounts(at: Date): Promise<number> {
+    const before = new Date(at.getTime() - config.UNVERIFIED_ACCOUNT_PURGE_HOURS * 60 * 60 * 1000).toISOString();
+    let purged = 0;
+    for (;;) {
+      const ids = await repo.findUnverifiedPhoneAccounts(before, 200);
+      let deleted = 0;
+      for (const id of ids) {
+        const done = await db.transaction().execute(async (trx) => {
+          if (!(await createAccountsRepository(trx).deleteUnverifiedPhoneAccount(id))) return false;
+          await audit(trx, 'account.purge_unverified', id, null, {}, { hours: config.UNVERIFIED_ACCOUNT_PURGE_HOURS });
+          return true;
+        });
+        if (done) deleted++;
+      }
+      purged += deleted;
+      if (ids.length < 200 || deleted === 0) return purged;
+    }
   }
 
   async function requireUser(userId: string): Promise<UserRecord> {
@@ -545,9 +569,11 @@ export function createAccountsService(deps: AccountsDeps) {
      * Housekeeping for a periodic job: deletes expired sessions, and codes expired over a day ago
      * (kept a day so a late attempt still reads as "expired", not as "never sent").
      */
-    async purgeExpired(): Promise<{ sessions: number; codes: number }> {
-      const dayAgo = new Date(now().getTime() - 24 * 60 * 60 * 1000).toISOString();
-      return { sessions: await sessions.purgeExpiredSessions(), codes: await repo.deleteCodesExpiredBefore(dayAgo) };
+    async purgeExpired(): Promise<{ sessions: number; codes: number; unverifiedAccounts: number }> {
+      const at = now();
+      const dayAgo = new Date(at.getTime() - 24 * 60 * 60 * 1000).toISOString();
+      const result = { sessions: await sessions.purgeExpiredSessions(), codes: await repo.deleteCodesExpiredBefore(dayAgo) };
+      return { ...result, unverifiedAccounts: await purgeUnverifiedPhoneAccounts(at) };
     },
 
     /** How many sessions a user has open. */
