@@ -103,7 +103,8 @@ const Grant = z
     validUntil: z.string().openapi({ description: 'ISO date, inclusive' }),
     revokedAt: z.string().nullable(),
     isActive: z.boolean(),
-    canRenew: z.boolean().openapi({ description: 'Renewable scheme, near or after the end' })
+    isUpcoming: z.boolean().openapi({ description: 'Starts after today (a renewal granted before the current access ends)' }),
+    canRenew: z.boolean().openapi({ description: 'Renewable scheme, near or after the end, not already followed by a renewal' })
   })
   .openapi('EligibilityGrant');
 

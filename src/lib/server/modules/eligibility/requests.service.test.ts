@@ -574,6 +574,19 @@ describe.each(DIALECTS)('eligibility requests service on %s', (kind) => {
           ['anti-gaspi', '2027-02-01', '2027-08-03'],
           ['epicerie-sociale', '2027-01-20', '2027-04-22']
         ]);
+        // In the person's file: the new anti-gaspi access is upcoming, and the old one offers no renewal any more.
+        mine = await service.myEligibility(who);
+        expect(mine.grants.find((g) => g.id === antiGaspi.id)).toMatchObject({ isActive: true, isUpcoming: false, canRenew: false });
+        expect(mine.grants.find((g) => g.scheme.code === 'anti-gaspi' && g.id !== antiGaspi.id)).toMatchObject({
+          validFrom: '2027-02-01',
+          isActive: false,
+          isUpcoming: true,
+          canRenew: false
+        });
+        const again = await appError(() =>
+          service.createRequest(who, { organisationId: ccas, schemes: ['anti-gaspi'], renewsGrantId: antiGaspi.id })
+        );
+        expect(again.details?.fields?.[0]).toMatchObject({ path: 'renewsGrantId', message: 'this access is already renewed' });
       } finally {
         clock.set('2026-11-29T10:00:00.000Z');
       }

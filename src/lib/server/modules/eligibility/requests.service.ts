@@ -55,7 +55,16 @@ import {
   validityRefusal,
   type Reason
 } from './eligibility.rules.js';
-import { canRenewGrant, documentFileName, isGrantActive, isOpen, parisDate, sniffDocumentType } from './requests.rules.js';
+import {
+  canRenewGrant,
+  documentFileName,
+  isGrantActive,
+  isGrantUpcoming,
+  isOpen,
+  isSuperseded,
+  parisDate,
+  sniffDocumentType
+} from './requests.rules.js';
 import { getSetting, listSchemes } from './schemes.repository.js';
 import { seal, unseal, type SealingKey } from './sealed.js';
 
@@ -111,6 +120,8 @@ export interface GrantView {
   revokedAt: string | null;
   /** Valid today (started, not ended, not revoked). */
   isActive: boolean;
+  /** Starts after today (a renewal granted before the current access ends). */
+  isUpcoming: boolean;
   /** The person may ask for a renewal now (renewable scheme, near or after the end). */
   canRenew: boolean;
 }
@@ -300,7 +311,8 @@ export function createRequestsService(deps: RequestsDeps) {
   const labelsFor = (codes: readonly string[], map: Map<string, SchemeLabel>): SchemeLabel[] =>
     codes.map((c) => map.get(c) ?? { code: c, name: c, nameEn: null });
 
-  function grantView(g: GrantRecord, today: string): GrantView {
+  /** `all`: the person's other grants, so one already followed by a renewal offers no renewal. */
+  function grantView(g: GrantRecord, today: string, all: readonly GrantRecord[] = [g]): GrantView {
     return {
       id: g.id,
       scheme: { code: g.schemeCode, name: g.schemeName, nameEn: g.schemeNameEn },
@@ -310,7 +322,8 @@ export function createRequestsService(deps: RequestsDeps) {
       validUntil: g.validUntil,
       revokedAt: g.revokedAt,
       isActive: isGrantActive(g, today),
-      canRenew: canRenewGrant(g, today, config.ELIGIBILITY_REMINDER_DAYS)
+      isUpcoming: isGrantUpcoming(g, today),
+      canRenew: canRenewGrant(g, today, config.ELIGIBILITY_REMINDER_DAYS) && !isSuperseded(g, all)
     };
   }
 
@@ -563,6 +576,9 @@ export function createRequestsService(deps: RequestsDeps) {
         if (!canRenewGrant(grant, today, config.ELIGIBILITY_REMINDER_DAYS)) {
           throw fieldError('renewsGrantId', `this access cannot be renewed yet (it ends on ${grant.validUntil})`);
         }
+        if (isSuperseded(grant, await repo.listGrantsOfUser(db, actor.userId))) {
+          throw fieldError('renewsGrantId', 'this access is already renewed');
+        }
         if (await repo.hasOpenRenewal(db, grant.id)) {
           throw new AppError('conflict', 'A renewal of this access is already waiting for an answer');
         }
@@ -692,7 +708,7 @@ export function createRequestsService(deps: RequestsDeps) {
             canAddDocuments: p.canAddDocuments
           };
         }),
-        grants: grants.map((g) => grantView(g, today))
+        grants: grants.map((g) => grantView(g, today, grants))
       };
     },
 
