@@ -364,9 +364,10 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       await signUp('+33650100002'); // enters it
       await signUp('+33650100003'); // never enters it, but has a session (used)
       await signUp('+33650100004'); // never enters it; its household only (used)
-      const [abandoned, verified, withSession, withHousehold] = await Promise.all(
-        ['+33650100001', '+33650100002', '+33650100003', '+33650100004'].map(idOf)
-      );
+      const abandoned = await idOf('+33650100001');
+      const verified = await idOf('+33650100002');
+      const withSession = await idOf('+33650100003');
+      const withHousehold = await idOf('+33650100004');
       const code = await codeSentTo('+33650100002');
       await services.accounts.verifySignInCode({ channel: 'sms', destination: '+33650100002', code: code! }, ctx);
       await services.db
