@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
 import {
   DEMO_PASSWORD,
   expectAccessible,
@@ -7,7 +8,9 @@ import {
   fillSignUp,
   latestMessageTo,
   launchBrowser,
+  moveClock,
   overflowsHorizontally,
+  runJob,
   signInWithPassword,
   startGlane,
   uniqueEmail,
@@ -211,12 +214,24 @@ describe('eligibility: from request to access', () => {
     expect(await page.getByRole('alert').textContent()).toContain('Prénom');
     await expectAccessibleWithoutScripts(browser, page, 'desk form, refused');
 
-    await page.getByLabel('Une personne sans compte').check();
-    await page.getByLabel('Prénom').fill('Marcel');
-    await page.getByLabel('Nombre d’adultes').fill('1');
-    await page.getByLabel('Nombre d’enfants').fill('0');
-    await page.getByLabel('Votre situation').selectOption({ label: 'Retraité ou retraitée' });
-    await page.getByLabel('Commune de résidence').selectOption({ label: TOWN });
+    // The person is described but no aid is chosen: refused, and no account is left behind (one transaction).
+    const describeMarcel = async () => {
+      await page.getByLabel('Une personne sans compte').check();
+      await page.getByLabel('Prénom').fill('Marcel');
+      await page.getByLabel('Nombre d’adultes').fill('1');
+      await page.getByLabel('Nombre d’enfants').fill('0');
+      await page.getByLabel('Votre situation').selectOption({ label: 'Retraité ou retraitée' });
+      await page.getByLabel('Commune de résidence').selectOption({ label: TOWN });
+    };
+    await describeMarcel();
+    await page.getByRole('button', { name: 'Créer la demande' }).click();
+    await page.getByRole('alert').waitFor();
+    const deskUrl = page.url();
+    await page.goto(deskUrl.replace(/\/demandes\/nouvelle.*$/, '/personnes'));
+    expect(await page.getByText('Marcel', { exact: true }).count()).toBe(0);
+    await page.goto(deskUrl);
+
+    await describeMarcel();
     await page.getByRole('checkbox', { name: 'Aide alimentaire d’urgence', exact: true }).check();
     await page.getByLabel('Ressources du mois').fill('780');
     await page.getByLabel('Notes de la fiche d’orientation').fill('Orienté par l’assistante sociale du secteur, en attente de sa pension.');
@@ -229,6 +244,9 @@ describe('eligibility: from request to access', () => {
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await page.getByText('Décision enregistrée : accordée.', { exact: false }).waitFor();
     expect(await page.getByText(`jusqu’au ${frenchDate(parisDatePlus(30))}`).count()).toBeGreaterThan(0);
+    // Exactly one accompanied Marcel: the refused attempt created nothing.
+    await page.goto(deskUrl.replace(/\/demandes\/nouvelle.*$/, '/personnes'));
+    expect(await page.getByText('Marcel', { exact: true }).count()).toBe(1);
   });
 
   it('someone else’s request answers 404, and a wrong file type is refused with the accepted types', async () => {
@@ -254,5 +272,128 @@ describe('eligibility: from request to access', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.locator('#field-file-error').textContent()).toBe('Ce fichier n’est ni un PDF, ni une image JPEG ou PNG.');
     await expectAccessible(page, 'my request, wrong file type');
+  });
+});
+
+/**
+ * Renewal, with the server's clock moved by the test (NODE_ENV=test, TEST_CLOCK=1): Élodie's demo
+ * anti-gaspi access nears its end → the daily reminder job writes to her → she sees the reminder,
+ * asks for the renewal from her file → a CCAS agent finds it tagged in the queue and grants it →
+ * the new access starts the day after the old one ends. axe and 360 px on every page.
+ */
+describe('eligibility: reminded before the end, renewed', () => {
+  const ELODIE = 'beneficiaire4@demo.glane.localhost';
+  let glane: RunningGlane;
+  let browser: Browser;
+  let database: Database;
+  const contexts: BrowserContext[] = [];
+  const phone = async (email: string) => {
+    const c = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
+    contexts.push(c);
+    const page = await c.newPage();
+    await signInWithPassword(page, glane.url, email, DEMO_PASSWORD);
+    return page;
+  };
+  const fits = async (page: Page, where: string) => {
+    expect(await overflowsHorizontally(page), `${where} scrolls sideways at 360 px`).toBe(false);
+    await expectAccessible(page, where);
+  };
+  const grantsOf = (email: string) =>
+    database.db
+      .selectFrom('eligibility_grant')
+      .innerJoin('user', 'user.id', 'eligibility_grant.user_id')
+      .select(['eligibility_grant.id', 'eligibility_grant.valid_from', 'eligibility_grant.valid_until', 'eligibility_grant.reminded_at'])
+      .where('user.email', '=', email)
+      .orderBy('eligibility_grant.valid_until')
+      .execute();
+
+  beforeAll(async () => {
+    glane = await startGlane({ NODE_ENV: 'test', TEST_CLOCK: '1' });
+    browser = await launchBrowser();
+    database = openSqlite(glane.sqlitePath);
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await database?.close();
+    await browser?.close();
+    await glane?.stop();
+  });
+
+  it('reminds Élodie ten days before her access ends; she asks for the renewal and the agent renews it', async () => {
+    const [first] = await grantsOf(ELODIE);
+    expect(first).toBeDefined();
+    const ends = first!.valid_until;
+
+    // Not yet due: the job reminds nobody far from the end.
+    expect(await runJob(glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 0 });
+    // Ten days before the end (within ELIGIBILITY_REMINDER_DAYS = 14), 9:00 in Paris.
+    const tenDaysBefore = new Date(Date.parse(`${ends}T08:00:00Z`) - 10 * 86_400_000);
+    await moveClock(glane, { at: tenDaysBefore.toISOString() });
+    expect(await runJob(glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 2, grants: 2 }); // Élodie and Youssef
+    expect((await grantsOf(ELODIE))[0]?.reminded_at).not.toBeNull();
+    // Once only.
+    expect(await runJob(glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 0 });
+
+    // ── Élodie reads the reminder, then her file says the access ends soon and offers the renewal.
+    const elodie = await phone(ELODIE);
+    const reminder = await latestMessageTo(elodie.context(), glane.url, ELODIE, 'votre accès se termine bientôt');
+    expect(reminder.body).toContain(`Dons anti-gaspi : jusqu'au ${ends.split('-').reverse().join('/')} (CCAS de Glaneville`);
+    expect(reminder.body).toContain(`${glane.url}/mon-dossier`);
+    await elodie.goto(`${glane.url}/mon-dossier`);
+    const grants = elodie.locator('section', { has: elodie.getByRole('heading', { name: 'Mes accès' }) });
+    expect(await grants.getByText(`jusqu’au ${frenchDate(ends)} inclus`).count()).toBe(1);
+    await fits(elodie, 'my file, access ending soon');
+
+    // Her household first (the demo has none), then the renewal.
+    await elodie.getByLabel('Prénom').fill('Élodie');
+    await elodie.getByLabel('Nombre d’adultes').fill('1');
+    await elodie.getByLabel('Nombre d’enfants').fill('1');
+    await elodie.getByLabel('Votre situation').selectOption({ label: 'Famille monoparentale' });
+    await elodie.getByLabel('Commune de résidence').selectOption({ label: TOWN });
+    await elodie.getByRole('button', { name: 'Enregistrer mon foyer' }).click();
+    await elodie.getByText('Votre foyer est enregistré.').waitFor();
+
+    await grants.getByRole('link', { name: 'Demander le renouvellement' }).click();
+    await elodie.waitForURL(/\/mon-dossier\/demande\?renouveler=/);
+    expect(await elodie.getByRole('heading', { level: 1 }).textContent()).toBe('Renouveler un accès');
+    expect(await elodie.getByText(`se termine le ${frenchDate(ends)}`, { exact: false }).count()).toBe(1);
+    await fits(elodie, 'renewal form');
+    await elodie.getByRole('checkbox', { name: 'Dons anti-gaspi', exact: true }).check();
+    await elodie.getByLabel(/^CCAS de Glaneville/).check();
+    await elodie.getByLabel('Ressources du mois').fill('1100');
+    await elodie.getByLabel('Charges fixes du mois').fill('700');
+    await elodie.getByRole('button', { name: 'Envoyer ma demande' }).click();
+    await elodie.waitForURL(/\/mon-dossier\/demandes\/[^/?]+\?envoyee=1$/);
+    const requestId = new URL(elodie.url()).pathname.split('/').pop()!;
+    await fits(elodie, 'renewal sent');
+
+    // ── The CCAS agent finds it in the queue, tagged as a renewal, and grants it.
+    const agent = await phone('ccas.agent@demo.glane.localhost');
+    await agent.goto(`${glane.url}/organisations`);
+    await agent.getByRole('link', { name: /^CCAS de / }).click();
+    await agent.getByRole('link', { name: 'Demandes d’accès aux aides' }).click();
+    await agent.waitForURL(/\/organisations\/[^/]+\/demandes$/);
+    const item = agent.locator('ol.queue > li', { has: agent.locator(`a[href$="/demandes/${requestId}"]`) });
+    expect(await item.getByText('Renouvellement').count()).toBeGreaterThan(0);
+    await fits(agent, 'queue with a renewal');
+    await item.locator(`a[href$="/demandes/${requestId}"]`).first().click();
+    await agent.waitForURL(new RegExp(`/demandes/${requestId}$`));
+    await fits(agent, 'renewal (agent)');
+    expect(await agent.getByLabel('Accorder').isChecked()).toBe(true);
+    await agent.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await agent.getByText('Décision enregistrée : accordée.', { exact: false }).waitFor();
+    await fits(agent, 'renewal granted');
+
+    // ── The new access follows the old one without a gap, and Élodie sees it.
+    const after = await grantsOf(ELODIE);
+    expect(after).toHaveLength(2);
+    const next = after[1]!;
+    expect(next.valid_from).toBe(new Date(Date.parse(`${ends}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+    expect(next.valid_until > ends).toBe(true);
+    await elodie.goto(`${glane.url}/mon-dossier`);
+    expect(await grants.getByText(`du ${frenchDate(next.valid_from)} au ${frenchDate(next.valid_until)} inclus`).count()).toBe(1);
+    expect(await grants.getByText('À venir', { exact: true }).count()).toBe(1);
+    expect(await grants.getByRole('link', { name: 'Demander le renouvellement' }).count()).toBe(0);
+    await fits(elodie, 'my file, renewed');
   });
 });

@@ -168,12 +168,27 @@ export function codeIn(message: CapturedMessage): string {
   return match[1] ?? '';
 }
 
-/** Fills and submits `/inscription` (French labels) from the current page; waits for the page after. */
-export async function fillSignUp(page: Page, person: { name: string; email: string; password: string }): Promise<void> {
+/**
+ * Fills and submits `/inscription` by email (French labels) from the current page, then, as the
+ * person would, reads the code sent to the address in the dev mailbox and enters it on the code
+ * page: the account is open and signed in; waits for the page after. `enterCode: false` stops on
+ * the code page (for a taken address, where no code comes).
+ */
+export async function fillSignUp(
+  page: Page,
+  person: { name: string; email: string; password: string },
+  options: { enterCode?: boolean } = {}
+): Promise<void> {
   await page.getByLabel('Votre nom ou prénom').fill(person.name);
   await page.getByLabel('Adresse e-mail').fill(person.email);
   await page.getByLabel('Mot de passe').fill(person.password);
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.waitForURL((u) => u.pathname === '/connexion/code');
+  if (options.enterCode === false) return;
+  const message = await latestMessageTo(page.context(), new URL(page.url()).origin, person.email, 'ouvrir votre compte');
+  await page.getByLabel('Code à 6 chiffres').fill(codeIn(message));
+  await page.getByRole('button', { name: 'Valider le code' }).click();
+  await page.waitForURL((u) => u.pathname !== '/connexion/code');
 }
 
 /** Signs in with a password on `/connexion` (French labels) and waits to leave the sign-in page. */

@@ -715,7 +715,9 @@ export const en: Catalogue = {
   'signUp.locale': 'Interface language',
   'signUp.submit': 'Create my account',
   'signUp.haveAccount': 'Already have an account?',
-  'signUp.welcome': 'Your account has been created. A verification code has been sent to your email address.',
+  'signUp.welcome': 'Your account is open and your email address is confirmed.',
+  'signUp.codeSent':
+    'If this address can be used, a code has just been sent to {destination}: enter it below to open your account. It is valid for {minutes} minutes. If an account already uses this address, we have written there how to sign in.',
 
   'signIn.title': 'Sign in',
   'signIn.byPassword': 'With a password',
@@ -1681,6 +1683,8 @@ export const en: Catalogue = {
   'myFile.noGrant': 'You have no access yet.',
   'myFile.grantActive': 'Current access',
   'myFile.grantEnded': 'Ended',
+  'myFile.grantUpcoming': 'Upcoming',
+  'myFile.grantFromUntil': 'from {from} to {date} inclusive',
   'myFile.grantUntil': 'until {date} inclusive',
   'myFile.grantBy': 'Granted by {organisation}',
   'myFile.grantRevoked': 'withdrawn',

@@ -717,7 +717,9 @@ export const fr = {
   'signUp.locale': 'Langue de l’interface',
   'signUp.submit': 'Créer mon compte',
   'signUp.haveAccount': 'Vous avez déjà un compte ?',
-  'signUp.welcome': 'Votre compte est créé. Un code de vérification a été envoyé à votre adresse e-mail.',
+  'signUp.welcome': 'Votre compte est ouvert et votre adresse e-mail est confirmée.',
+  'signUp.codeSent':
+    'Si cette adresse peut être utilisée, un code vient d’être envoyé à {destination} : saisissez-le ci-dessous pour ouvrir votre compte. Il est valable {minutes} minutes. Si un compte existe déjà avec cette adresse, nous y avons écrit comment vous connecter.',
 
   'signIn.title': 'Se connecter',
   'signIn.byPassword': 'Avec un mot de passe',
@@ -1693,6 +1695,8 @@ export const fr = {
   'myFile.noGrant': 'Vous n’avez pas encore d’accès.',
   'myFile.grantActive': 'Accès en cours',
   'myFile.grantEnded': 'Terminé',
+  'myFile.grantUpcoming': 'À venir',
+  'myFile.grantFromUntil': 'du {from} au {date} inclus',
   'myFile.grantUntil': 'jusqu’au {date} inclus',
   'myFile.grantBy': 'Accordé par {organisation}',
   'myFile.grantRevoked': 'retiré',

@@ -95,7 +95,7 @@ export const signUpWithEmailInput = z
     phone: phoneSchema.optional()
   })
   .superRefine(passwordNotEmail('password'))
-  .describe('Sign-up by email and password (answers 201, signed in)');
+  .describe('Sign-up by email and password (answers 202: a code to open the account is sent to the address)');
 export type SignUpWithEmailInput = z.output<typeof signUpWithEmailInput>;
 
 /** Sign-up by phone alone: no email, no password; the account is confirmed by a code sent by SMS. */
@@ -137,7 +137,7 @@ function signUpShape(value: unknown, ctx: z.RefinementCtx): unknown {
   return value;
 }
 
-/** Either shape of sign-up: `email` + `password` (signed in at once), or `phone` alone (a code by SMS). */
+/** Either shape of sign-up: `email` + `password` (a code by email), or `phone` alone (a code by SMS). */
 export const signUpInput = z.preprocess(signUpShape, z.union([signUpWithEmailInput, signUpWithPhoneInput]));
 export type SignUpInput = z.output<typeof signUpInput>;
 

@@ -305,11 +305,16 @@ export const deskPersonInput = z
   .strictObject({
     userId: z.string().min(1).max(100).optional(),
     email: z.string().trim().toLowerCase().pipe(z.email({ message: 'not a valid email address' }).max(254)).optional(),
-    phone: z.string().trim().min(1).max(40).optional()
+    phone: z.string().trim().min(1).max(40).optional(),
+    /**
+     * `true`: a person without phone or email, met at the desk: an accompanied account (first name and
+     * household from `household`) is created in the same transaction as the request.
+     */
+    new: z.literal(true).optional()
   })
   .superRefine((p, ctx) => {
-    const given = [p.userId, p.email, p.phone].filter((v) => v !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['email'], message: 'give exactly one of userId, email or phone' });
+    const given = [p.userId, p.email, p.phone, p.new].filter((v) => v !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['email'], message: 'give exactly one of userId, email, phone or new' });
   });
 
 /** Body of `POST /organisations/{orgId}/eligibility/requests`: a request started at the desk by an agent. */

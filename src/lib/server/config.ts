@@ -37,6 +37,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: bool.default(true),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /**
+   * Hours after which an account made by phone sign-up whose SMS code was never entered (phone
+   * unverified, no email, no password, nothing else attached) is deleted by the hourly job.
+   */
+  UNVERIFIED_ACCOUNT_PURGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(100),
   CORS_ORIGINS: z
     .string()

@@ -1,7 +1,7 @@
-import { redirect } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { isLocale } from '$lib/i18n/locale';
 import { signUpWithEmailInput, signUpWithPhoneInput } from '$lib/schemas/accounts';
-import { afterSignIn, requestContext, servicesOf, setSessionCookie } from '$lib/web/auth.server';
+import { afterSignIn, requestContext, servicesOf } from '$lib/web/auth.server';
 import { failWith, optionalString, parseInput, stringField } from '$lib/web/forms.server';
 import { rememberCodeDestination } from '../connexion/code-cookie';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,10 +19,15 @@ function chosenLocale(data: FormData, fallback: App.Locals['locale']) {
 }
 
 export const actions: Actions = {
-  /** Sign-up by email and password: creates the account and its session, then goes on (to `?redirect=` or the account page). */
+  /**
+   * Sign-up by email and password: a code goes out by email (to open a new account; when the
+   * address already has one, its holder is told instead: the page after says the same either way),
+   * and the code page opens the account and signs the person in.
+   */
   email: async (event) => {
     const services = servicesOf(event);
     const data = await event.request.formData();
+    let email: string;
     try {
       const input = parseInput(signUpWithEmailInput, {
         displayName: stringField(data, 'displayName'),
@@ -31,12 +36,12 @@ export const actions: Actions = {
         locale: chosenLocale(data, event.locals.locale),
         phone: optionalString(data, 'phone')
       });
-      const { token } = await services.accounts.signUp(input, requestContext(event));
-      setSessionCookie(event.cookies, services, token);
+      await services.accounts.signUp(input, requestContext(event));
+      email = input.email;
     } catch (err) {
-      return failWith(err, data, { form: 'email', fieldOnConflict: 'email' });
+      return failWith(err, data, { form: 'email' });
     }
-    redirect(303, afterSignIn(event.url, '/compte?bienvenue=1'));
+    codePage(event, 'email', email, afterSignIn(event.url, '/compte?bienvenue=1'));
   },
 
   /**
@@ -58,10 +63,14 @@ export const actions: Actions = {
     } catch (err) {
       return failWith(err, data, { form: 'phone' });
     }
-    rememberCodeDestination(event.cookies, 'sms', phone, services.config.isHttps);
-    const params = new URLSearchParams({ inscription: '1' });
-    const back = event.url.searchParams.get('redirect');
-    if (back) params.set('redirect', back);
-    redirect(303, `/connexion/code?${params.toString()}`);
+    codePage(event, 'sms', phone, event.url.searchParams.get('redirect'));
   }
 };
+
+/** Remembers where the code went and goes to the code page, which then leads to `next`. */
+function codePage(event: RequestEvent, channel: 'email' | 'sms', destination: string, next: string | null): never {
+  rememberCodeDestination(event.cookies, channel, destination, servicesOf(event).config.isHttps);
+  const params = new URLSearchParams({ inscription: '1' });
+  if (next) params.set('redirect', next);
+  redirect(303, `/connexion/code?${params.toString()}`);
+}

@@ -65,6 +65,6 @@ describe('startJobs', () => {
   it('purges expired sessions through the default job', async () => {
     const { JOBS } = await import('./jobs.js');
     const purge = JOBS.find((j) => j.name === 'purge-expired-sessions-and-codes');
-    expect(await purge?.run(t.services)).toEqual({ sessions: 0, codes: 0 });
+    expect(await purge?.run(t.services)).toEqual({ sessions: 0, codes: 0, unverifiedAccounts: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, OneTimeCodeTable, UserTable } from '../../db/schema.js';
 import type { Locale } from '../../../schemas/accounts.js';
 
@@ -81,6 +81,22 @@ export interface NewUser {
 }
 
 /** SQL of the `user` and `one_time_code` tables. */
+/** Tables whose `user_id` rows belong to a user (they follow it on delete). */
+type UserRowTable =
+  | 'session'
+  | 'membership'
+  | 'household'
+  | 'accompaniment'
+  | 'eligibility_request'
+  | 'eligibility_decision'
+  | 'eligibility_grant'
+  | 'person_card'
+  | 'reservation'
+  | 'feed_preference'
+  | 'inbox_item'
+  | 'outbox'
+  | 'push_subscription';
+
 export function createAccountsRepository(db: Kysely<DB>) {
   return {
     async insertUser(user: NewUser): Promise<UserRecord> {
@@ -244,6 +260,67 @@ export function createAccountsRepository(db: Kysely<DB>) {
     async deleteCodesExpiredBefore(before: string): Promise<number> {
       const result = await db.deleteFrom('one_time_code').where('expires_at', '<', before).executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+
+    /**
+     * Accounts made by phone sign-up whose code was never entered, created before `before`: phone
+     * unverified, no email, no password, not a platform admin nor demo, and nothing else attached
+     * (no session, membership, household, accompaniment, request, decision, grant, card, offer,
+     * reservation, preference, inbox, outbox or push subscription). Every table whose rows would
+     * follow the user on delete is listed here: an account with any of them is "used" and kept.
+     */
+    async findUnverifiedPhoneAccounts(before: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('user as u')
+        .select('u.id')
+        .where('u.phone', 'is not', null)
+        .where('u.phone_verified_at', 'is', null)
+        .where('u.email', 'is', null)
+        .where('u.email_verified_at', 'is', null)
+        .where('u.password_hash', 'is', null)
+        .where('u.is_platform_admin', '=', 0)
+        .where('u.is_demo', '=', 0)
+        .where('u.created_at', '<', before)
+        .where(({ and, not, exists, selectFrom }) => {
+          const none = (table: UserRowTable) =>
+            not(exists(selectFrom(table).select(sql.lit(1).as('one')).whereRef(`${table}.user_id`, '=', 'u.id')));
+          return and([
+            none('session'),
+            none('membership'),
+            none('household'),
+            none('accompaniment'),
+            none('eligibility_request'),
+            none('eligibility_decision'),
+            none('eligibility_grant'),
+            none('person_card'),
+            none('reservation'),
+            none('feed_preference'),
+            none('inbox_item'),
+            none('outbox'),
+            none('push_subscription'),
+            not(exists(selectFrom('offer').select(sql.lit(1).as('one')).whereRef('offer.donor_user_id', '=', 'u.id'))),
+            not(exists(selectFrom('offer_series').select(sql.lit(1).as('one')).whereRef('offer_series.donor_user_id', '=', 'u.id')))
+          ]);
+        })
+        .orderBy('u.created_at')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    /**
+     * Deletes one account found by `findUnverifiedPhoneAccounts` (its codes follow), re-checking in
+     * the same statement that it is still unverified and without password or email; true if deleted.
+     */
+    async deleteUnverifiedPhoneAccount(id: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('user')
+        .where('id', '=', id)
+        .where('phone_verified_at', 'is', null)
+        .where('email', 'is', null)
+        .where('password_hash', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
     },
 
     /** Voids every open code of a destination and purpose (a new one replaces them). */

@@ -39,38 +39,53 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
   }
 
   describe('sign-up', () => {
-    it('creates the account, signs in with a hardened cookie, and sends a verification code', async () => {
+    it('answers 202 without a cookie; the code sent to a new address opens the account with a hardened cookie', async () => {
       const res = await app.request(
         '/api/v1/auth/sign-up',
         json({ email: '  Alice@Example.ORG ', password: 'a long enough secret', displayName: 'Alice', locale: 'en' })
       );
-      expect(res.status).toBe(201);
-      const body = await res.json();
-      expect(body.user).toMatchObject({ email: 'alice@example.org', displayName: 'Alice', locale: 'en', emailVerified: false });
+      expect(res.status).toBe(202);
+      expect((await res.json()).status).toBe('accepted');
+      expect(cookieFrom(res)).toBeUndefined();
+      const message = await latestMessage('alice@example.org');
+      expect(message.code).toMatch(/^\d{6}$/);
+      expect(message.subject).toContain('your code to open your account');
+
+      const open = await app.request('/api/v1/auth/sign-in/code/verify', json({ channel: 'email', destination: 'alice@example.org', code: message.code }));
+      expect(open.status).toBe(200);
+      const body = await open.json();
+      expect(body.user).toMatchObject({ email: 'alice@example.org', displayName: 'Alice', locale: 'en', emailVerified: true });
       expect(typeof body.csrfToken).toBe('string');
       // The random CSRF token may spell "hash" by chance: look at the user only.
       expect(JSON.stringify(body.user)).not.toMatch(/argon|hash/i);
-      const setCookie = res.headers.getSetCookie().find((h) => h.startsWith('glane_session='))!;
+      const setCookie = open.headers.getSetCookie().find((h) => h.startsWith('glane_session='))!;
       expect(setCookie).toMatch(/HttpOnly/);
       expect(setCookie).toMatch(/SameSite=Lax/);
       expect(setCookie).toMatch(/Path=\//);
       expect(setCookie).toMatch(/Max-Age=2592000/);
       expect(setCookie).not.toMatch(/Secure/);
-      const message = await latestMessage('alice@example.org');
-      expect(message.code).toMatch(/^\d{6}$/);
-      expect(message.body).toContain('http://glane.test/compte/verifier-email?email=alice%40example.org&code=');
+      // The password chosen at sign-up works too.
+      const signIn = await app.request('/api/v1/auth/sign-in', json({ email: 'alice@example.org', password: 'a long enough secret' }));
+      expect(signIn.status).toBe(200);
     });
 
-    it('refuses a taken email with 409 naming email', async () => {
-      await createTestUser(services, { email: 'taken@example.org' });
-      const res = await app.request(
-        '/api/v1/auth/sign-up',
-        json({ email: 'TAKEN@example.org', password: 'a long enough secret', displayName: 'Bob' })
-      );
-      expect(res.status).toBe(409);
-      const body = await res.json();
-      expect(body.error.code).toBe('conflict');
-      expect(body.error.details.fields[0].path).toBe('email');
+    it('answers a taken email exactly like a new one, creates nothing and tells the holder', async () => {
+      const holder = await createTestUser(services, { email: 'taken@example.org' });
+      const taken = await app.request('/api/v1/auth/sign-up', json({ email: 'TAKEN@example.org', password: 'another long secret', displayName: 'Bob' }));
+      const fresh = await app.request('/api/v1/auth/sign-up', json({ email: 'free@example.org', password: 'another long secret', displayName: 'Bob' }));
+      expect(taken.status).toBe(202);
+      expect(fresh.status).toBe(202);
+      expect(await taken.json()).toEqual(await fresh.json());
+      expect(cookieFrom(taken)).toBeUndefined();
+      const accounts = await services.db.selectFrom('user').select('id').where('email', '=', 'taken@example.org').execute();
+      expect(accounts.map((a) => a.id)).toEqual([holder.userId]);
+      const told = await latestMessage('taken@example.org');
+      expect(told.subject).toContain('quelqu’un a essayé de créer un compte');
+      expect(told.body).toContain('http://glane.test/connexion');
+      expect(told.body).toContain('http://glane.test/mot-de-passe-oublie');
+      expect(told.code).toBe(''); // no code: nothing to open
+      // The holder's password is unchanged: the attempt's one does not sign in.
+      expect((await app.request('/api/v1/auth/sign-in', json({ email: 'taken@example.org', password: 'another long secret' }))).status).toBe(401);
     });
 
     it('names the bad fields: short password, password equal to email, unknown field', async () => {
@@ -155,7 +170,10 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
     it('documents both shapes and both answers', async () => {
       const doc = await (await app.request('/api/v1/openapi.json')).json();
       const op = doc.paths['/v1/auth/sign-up'].post;
-      for (const status of ['201', '202', '400', '409', '429', '503', '500']) expect(op.responses[status], status).toBeDefined();
+      for (const status of ['202', '400', '429', '503', '500']) expect(op.responses[status], status).toBeDefined();
+      // Neither a created account (201) nor a taken address (409) is answered any more.
+      expect(op.responses['201']).toBeUndefined();
+      expect(op.responses['409']).toBeUndefined();
       const input = doc.components.schemas.SignUpInput;
       const shapes = (input.anyOf ?? input.oneOf) as { required: string[]; properties: Record<string, unknown> }[];
       expect(shapes.map((shape) => shape.required.slice().sort())).toEqual([
@@ -403,7 +421,7 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
     it('documents every accounts route with its error responses', async () => {
       const doc = await (await app.request('/api/v1/openapi.json')).json();
       const paths = [
-        ['/v1/auth/sign-up', 'post', ['400', '409', '415', '429', '503']],
+        ['/v1/auth/sign-up', 'post', ['400', '415', '429', '503']],
         ['/v1/auth/sign-in', 'post', ['400', '401', '423', '429']],
         ['/v1/auth/sign-in/code', 'post', ['400', '429']],
         ['/v1/auth/sign-in/code/verify', 'post', ['400', '401']],

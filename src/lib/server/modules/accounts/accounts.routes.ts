@@ -46,6 +46,15 @@ const CODE_SENT_BY_SMS = {
     'Un code de connexion a été envoyé par SMS à ce numéro.'
 };
 
+/** The answer to a sign-up by email, the same whether the address already had an account or not. */
+const CODE_SENT_BY_EMAIL = {
+  status: 'accepted' as const,
+  message:
+    'If this address can be used, a code to open the account has been sent to it: send it to /api/v1/auth/sign-in/code/verify ' +
+    'with channel "email". If the address already has an account, its holder has been told by email. / ' +
+    'Si cette adresse peut être utilisée, un code pour ouvrir le compte y a été envoyé.'
+};
+
 const tags = ['auth'];
 
 function requestContext(c: Context<AppEnv>): RequestContext {
@@ -63,18 +72,21 @@ const signUpRoute = createRoute({
   tags,
   summary: 'Create an account with email and password, or with a mobile phone number alone',
   description:
-    'Two shapes. **Email**: `email` + `password` (+ optional `phone`): creates the account, signs in (201) and sends an ' +
-    'email-verification code; a taken email or phone answers 409 naming the field. **Phone**: `phone` alone (a French ' +
-    'mobile number, 06 or 07; no `email`, no `password`): creates the account unverified and sends a 6-digit sign-in code ' +
-    'by SMS (202); `POST /api/v1/auth/sign-in/code/verify` with `channel: "sms"` signs in and marks the phone verified. When ' +
-    'the number already has an account, a sign-in code is sent to it instead, with the same 202 answer. Phone sign-ups ' +
-    'share the limits of sign-in codes (429) and answer 503 when SMS cannot be sent. A body with neither, a password ' +
-    'without an email, or an email without a password answers 400 naming the field.',
+    'Two shapes, both answering 202 with the same body whether the address or number already has an account or not (no ' +
+    'account enumeration). **Email**: `email` + `password` (+ optional `phone`): for a new address, creates the account ' +
+    'with the address unverified and sends a 6-digit code to it; `POST /api/v1/auth/sign-in/code/verify` with ' +
+    '`channel: "email"` opens the account (signs in, marks the address verified). For an address that already has an ' +
+    'account, nothing is created and its holder receives an email saying someone tried, with a sign-in and a ' +
+    'password-reset link. A phone number already used by another account is not attached. **Phone**: `phone` alone (a ' +
+    'French mobile number, 06 or 07; no `email`, no `password`): creates the account unverified and sends a 6-digit ' +
+    'sign-in code by SMS; the same verify call with `channel: "sms"` signs in and marks the phone verified. When the ' +
+    'number already has an account, a sign-in code is sent to it instead. Both share the limits of sign-in codes (429); ' +
+    'phone sign-ups answer 503 when SMS cannot be sent. A body with neither, a password without an email, an email ' +
+    'without a password or a password against the rules answers 400 naming the field.',
   request: jsonBody(signUpInput.openapi('SignUpInput')),
   responses: {
-    201: jsonResponse(SessionView, 'Email sign-up: account created and signed in (sets the glane_session cookie)'),
-    202: jsonResponse(Accepted, 'Phone sign-up: a sign-in code was sent by SMS (same answer when the number had an account)'),
-    ...errorResponses(400, 403, 409, 413, 415, 429, 503)
+    202: jsonResponse(Accepted, 'A code was sent (same answer when the address or number had an account)'),
+    ...errorResponses(400, 403, 413, 415, 429, 503)
   }
 });
 
@@ -195,8 +207,8 @@ export function authRoutes() {
       await c.get('services').accounts.signUpByPhone(input, requestContext(c));
       return c.json(CODE_SENT_BY_SMS, 202);
     }
-    const result = await c.get('services').accounts.signUp(input, requestContext(c));
-    return c.json(signedIn(c, result), 201);
+    await c.get('services').accounts.signUp(input, requestContext(c));
+    return c.json(CODE_SENT_BY_EMAIL, 202);
   });
 
   router.openapi(signInRoute, async (c) => {

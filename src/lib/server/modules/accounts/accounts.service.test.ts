@@ -46,32 +46,59 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
   }
 
   describe('sign-up', () => {
-    it('stores an argon2id hash, never the password, and sends a verification code', async () => {
-      const result = await services.accounts.signUp(
-        { email: 'new@example.org', password: 'a long enough secret', displayName: 'New', locale: 'fr' },
-        ctx
-      );
-      const row = await services.db.selectFrom('user').selectAll().where('id', '=', result.user.id).executeTakeFirstOrThrow();
+    it('stores an argon2id hash, never the password, opens no session, and sends a code that opens the account', async () => {
+      await expect(
+        services.accounts.signUp({ email: 'new@example.org', password: 'a long enough secret', displayName: 'New', locale: 'fr' }, ctx)
+      ).resolves.toBeUndefined();
+      const row = await services.db.selectFrom('user').selectAll().where('email', '=', 'new@example.org').executeTakeFirstOrThrow();
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
       expect(row.password_hash).not.toContain('a long enough secret');
-      expect(result.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const session = await services.db.selectFrom('session').selectAll().where('id', '=', result.session.id).executeTakeFirstOrThrow();
-      expect(session.token_hash).not.toBe(result.token);
-      expect(session.token_hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(await codeSentTo('new@example.org')).toMatch(/^\d{6}$/);
+      expect(row.email_verified_at).toBeNull();
+      expect(await services.accounts.countSessions(row.id)).toBe(0);
+      const sent = (await codeSentTo('new@example.org'))!;
+      expect(sent).toMatch(/^\d{6}$/);
       const code = await services.db.selectFrom('one_time_code').selectAll().where('destination', '=', 'new@example.org').executeTakeFirstOrThrow();
-      expect(code.purpose).toBe('verify_email');
-      expect(code.code_hash).not.toBe(await codeSentTo('new@example.org'));
+      expect(code).toMatchObject({ purpose: 'sign_in', channel: 'email', user_id: row.id });
+      expect(code.code_hash).not.toBe(sent);
+      const opened = await services.accounts.verifySignInCode({ channel: 'email', destination: 'new@example.org', code: sent }, ctx);
+      expect(opened.user).toMatchObject({ id: row.id, emailVerified: true });
+      expect(opened.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const session = await services.db.selectFrom('session').selectAll().where('id', '=', opened.session.id).executeTakeFirstOrThrow();
+      expect(session.token_hash).not.toBe(opened.token);
+      expect(session.token_hash).toMatch(/^[0-9a-f]{64}$/);
     });
 
-    it('refuses a duplicate email or phone with a conflict naming the field', async () => {
-      await createTestUser(services, { email: 'dup@example.org', phone: '+33611111111' });
-      const input = { email: 'dup@example.org', password: 'a long enough secret', displayName: 'D', locale: 'fr' as const };
-      let error = await caught(services.accounts.signUp(input, ctx));
-      expect(error.code).toBe('conflict');
-      expect(error.details?.fields?.[0]?.path).toBe('email');
-      error = await caught(services.accounts.signUp({ ...input, email: 'other@example.org', phone: '+33611111111' }, ctx));
-      expect(error.details?.fields?.[0]?.path).toBe('phone');
+    it('answers a taken email like a new one: nothing created, the holder is told with sign-in and reset links', async () => {
+      const holder = await createTestUser(services, { email: 'dup@example.org', phone: '+33611111111' });
+      const before = await services.db.selectFrom('user').selectAll().where('id', '=', holder.userId).executeTakeFirstOrThrow();
+      const input = { email: 'dup@example.org', password: 'another long secret', displayName: 'D', locale: 'en' as const };
+      await expect(services.accounts.signUp(input, ctx)).resolves.toBeUndefined();
+      expect(await services.db.selectFrom('user').selectAll().where('id', '=', holder.userId).executeTakeFirstOrThrow()).toEqual(before);
+      expect(await services.db.selectFrom('user').select('id').where('email', '=', 'dup@example.org').execute()).toHaveLength(1);
+      const messages = (await services.notify.listCaptured({ limit: 200 })).filter((m) => m.recipient === 'dup@example.org');
+      expect(messages).toHaveLength(1);
+      expect(messages[0]!.subject).toBe('Glane : quelqu’un a essayé de créer un compte avec votre adresse'); // the holder's language
+      expect(messages[0]!.body).toContain('http://glane.test/connexion');
+      expect(messages[0]!.body).toContain('http://glane.test/mot-de-passe-oublie');
+      expect(await services.db.selectFrom('one_time_code').select('id').where('destination', '=', 'dup@example.org').execute()).toEqual([]);
+      const audit = await services.db.selectFrom('audit_log').selectAll().where('subject_id', '=', holder.userId).execute();
+      expect(audit.map((e) => e.action)).toEqual(['account.sign_up_attempt']);
+      expect(JSON.stringify(audit)).not.toContain('dup@example.org');
+
+      // A phone number taken by another account is left off the new one, without a word.
+      await expect(services.accounts.signUp({ ...input, email: 'other@example.org', phone: '+33611111111' }, ctx)).resolves.toBeUndefined();
+      const other = await services.db.selectFrom('user').selectAll().where('email', '=', 'other@example.org').executeTakeFirstOrThrow();
+      expect(other.phone).toBeNull();
+    });
+
+    it('keeps the limits: per address (shared with sign-in codes) and per client address', async () => {
+      const input = { email: 'flood@example.org', password: 'a long enough secret', displayName: 'F', locale: 'fr' as const };
+      for (let i = 0; i < 5; i++) await services.accounts.signUp(input, { ...ctx, ip: `192.0.2.${10 + i}` });
+      const error = await caught(services.accounts.signUp(input, { ...ctx, ip: '192.0.2.99' }));
+      expect(error.code).toBe('rate_limited');
+      // The first made the account (its code), the next four told its holder: five messages, and no sixth.
+      const told = (await services.notify.listCaptured({ limit: 200 })).filter((m) => m.recipient === 'flood@example.org');
+      expect(told).toHaveLength(5);
     });
   });
 
@@ -325,6 +352,84 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       expect(await services.accounts.countSessions(user.userId)).toBe(0);
       const left = await services.db.selectFrom('one_time_code').select('id').where('destination', '=', user.email).execute();
       expect(left).toEqual([]);
+    });
+
+    it('purges phone sign-ups whose code was never entered after the configured delay, never a verified or used account', async () => {
+      const HOUR = 60 * MIN;
+      const idOf = async (phone: string) =>
+        (await services.db.selectFrom('user').select('id').where('phone', '=', phone).executeTakeFirstOrThrow()).id;
+      const exists = async (id: string) => (await services.db.selectFrom('user').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+      const signUp = (phone: string) => services.accounts.signUpByPhone({ phone, displayName: 'Nadia', locale: 'fr' }, { ...ctx, ip: phone });
+      await signUp('+33650100001'); // never enters the code
+      await signUp('+33650100002'); // enters it
+      await signUp('+33650100003'); // never enters it, but has a session (used)
+      await signUp('+33650100004'); // never enters it; its household only (used)
+      const abandoned = await idOf('+33650100001');
+      const verified = await idOf('+33650100002');
+      const withSession = await idOf('+33650100003');
+      const withHousehold = await idOf('+33650100004');
+      const code = await codeSentTo('+33650100002');
+      await services.accounts.verifySignInCode({ channel: 'sms', destination: '+33650100002', code: code! }, ctx);
+      await services.db
+        .insertInto('household')
+        .values({
+          user_id: withHousehold,
+          first_name: 'Nadia',
+          size: 1,
+          adults: 1,
+          children: 0,
+          is_single_parent: 0,
+          profile: 'etudiant',
+          commune_insee: null,
+          commune_name: null,
+          is_demo: 0,
+          created_at: new Date(t).toISOString(),
+          updated_at: new Date(t).toISOString(),
+          last_activity_at: new Date(t).toISOString()
+        })
+        .execute();
+      await services.db.insertInto('session').values({
+        id: 'purge-test-session',
+        user_id: withSession,
+        token_hash: 'f'.repeat(64),
+        csrf_token: 'x',
+        user_agent: null,
+        created_at: new Date(t).toISOString(),
+        last_seen_at: new Date(t).toISOString(),
+        rotated_at: new Date(t).toISOString(),
+        expires_at: new Date(t + 400 * 24 * HOUR).toISOString()
+      }).execute();
+      const emailUser = await createTestUser(services); // email account, never verified its address
+
+      t += 23 * HOUR;
+      await signUp('+33650100005'); // a fresh one, 1 hour before the others are due
+      const fresh = await idOf('+33650100005');
+      await services.accounts.purgeExpired();
+      for (const kept of [abandoned, verified, withSession, withHousehold, fresh]) expect(await exists(kept)).toBe(true);
+
+      t += 1 * HOUR + MIN; // the first ones are now 24 h old
+      // (Other tests' abandoned sign-ups of this database may go in the same run: the count is at least one.)
+      expect((await services.accounts.purgeExpired()).unverifiedAccounts).toBeGreaterThanOrEqual(1);
+      expect(await exists(abandoned)).toBe(false);
+      for (const kept of [verified, withSession, withHousehold, fresh, emailUser.userId]) expect(await exists(kept)).toBe(true);
+      const codes = await services.db.selectFrom('one_time_code').select('id').where('user_id', '=', abandoned).execute();
+      expect(codes).toEqual([]);
+      const audit = await services.db
+        .selectFrom('audit_log')
+        .select('subject_id')
+        .where('action', '=', 'account.purge_unverified')
+        .where('subject_id', 'in', [abandoned, verified, withSession, withHousehold, fresh])
+        .execute();
+      expect(audit.map((a) => a.subject_id)).toEqual([abandoned]);
+
+      t += 24 * HOUR;
+      expect((await services.accounts.purgeExpired()).unverifiedAccounts).toBeGreaterThanOrEqual(1); // the fresh one, now due
+      expect(await exists(fresh)).toBe(false);
+      // The number can sign up again.
+      await signUp('+33650100001');
+      expect(await idOf('+33650100001')).not.toBe(abandoned);
+      expect(loadConfig({ UNVERIFIED_ACCOUNT_PURGE_HOURS: '48' }).UNVERIFIED_ACCOUNT_PURGE_HOURS).toBe(48);
+      expect(loadConfig({}).UNVERIFIED_ACCOUNT_PURGE_HOURS).toBe(24);
     });
 
     it('limits code requests to 5 per destination in 15 minutes', async () => {

@@ -41,7 +41,7 @@ import type { SessionRecord } from './sessions.repository.js';
 
 export interface AccountsDeps {
   db: Kysely<DB>;
-  config: Pick<Config, 'NODE_ENV' | 'SESSION_TTL_DAYS' | 'PUBLIC_URL'>;
+  config: Pick<Config, 'NODE_ENV' | 'SESSION_TTL_DAYS' | 'PUBLIC_URL' | 'UNVERIFIED_ACCOUNT_PURGE_HOURS'>;
   now: () => Date;
   notify: Notify;
   limiter: RateLimiter;
@@ -115,6 +115,36 @@ const MESSAGES: Record<Purpose, Record<Locale, (code: string, link?: string) => 
   }
 };
 
+/** The sign-in code that opens an account made by email sign-up (it also confirms the address). */
+const SIGN_UP_CODE: Record<Locale, (code: string) => { subject: string; text: string }> = {
+  fr: (code) => ({
+    subject: `Glane : votre code pour ouvrir votre compte ${code}`,
+    text: `Bienvenue sur Glane. Pour ouvrir votre compte et confirmer votre adresse, saisissez ce code : ${code}\nIl est valable 10 minutes. Si vous n'avez rien demandé, ignorez ce message : sans ce code, le compte est inutilisable.`
+  }),
+  en: (code) => ({
+    subject: `Glane: your code to open your account ${code}`,
+    text: `Welcome to Glane. To open your account and confirm your address, enter this code: ${code}\nIt is valid for 10 minutes. If you did not ask for it, ignore this message: without the code the account cannot be used.`
+  })
+};
+
+/** To the holder of an address someone tried to sign up with: no account was created. */
+const SIGN_UP_ATTEMPT: Record<Locale, (signIn: string, reset: string) => { subject: string; text: string }> = {
+  fr: (signIn, reset) => ({
+    subject: 'Glane : quelqu’un a essayé de créer un compte avec votre adresse',
+    text:
+      `Quelqu'un vient d'essayer de créer un compte Glane avec cette adresse e-mail. Vous avez déjà un compte : aucun autre n'a été créé.\n` +
+      `Si c'était vous, connectez-vous : ${signIn}\nMot de passe oublié ? Choisissez-en un nouveau : ${reset}\n` +
+      `Si ce n'était pas vous, ignorez ce message : votre compte n'a pas changé.`
+  }),
+  en: (signIn, reset) => ({
+    subject: 'Glane: someone tried to sign up with your address',
+    text:
+      `Someone just tried to create a Glane account with this email address. You already have an account: no other was created.\n` +
+      `If it was you, sign in: ${signIn}\nForgot your password? Choose a new one: ${reset}\n` +
+      `If it was not you, ignore this message: your account has not changed.`
+  })
+};
+
 /** Page paths the links in messages point to (the pages read `email` and `code` from the query). */
 export const LINK_PATHS = {
   reset_password: '/mot-de-passe/nouveau',
@@ -156,18 +186,27 @@ export function createAccountsService(deps: AccountsDeps) {
     limiter.consume(key, max, windowMs);
   }
 
-  async function send(purpose: Purpose, channel: CodeChannel, to: string, locale: Locale, code: string) {
+  async function send(purpose: Purpose, channel: CodeChannel, to: string, locale: Locale, code: string, signingUp = false) {
     const path = purpose === 'sign_in' ? undefined : LINK_PATHS[purpose];
     const link = path
       ? `${config.PUBLIC_URL}${path}?${new URLSearchParams({ email: to, code }).toString()}`
       : undefined;
-    const { subject, text } = MESSAGES[purpose][locale](code, link);
+    const { subject, text } = signingUp ? SIGN_UP_CODE[locale](code) : MESSAGES[purpose][locale](code, link);
+    await deliver({ channel, to, subject, text }, purpose);
+  }
+
+  async function deliver(message: { channel: CodeChannel; to: string; subject: string; text: string }, what: string) {
     try {
-      await notify.send({ channel, to, subject, text });
+      await notify.send(message);
     } catch (err) {
       // The answer must not depend on delivery (it would tell whether the account exists).
-      logger.warn({ purpose, channel, code: (err as AppError)?.code }, 'code not delivered');
+      logger.warn({ purpose: what, channel: message.channel, code: (err as AppError)?.code }, 'message not delivered');
     }
+  }
+
+  /** Sends `deliver(...)` after the answer when it must not tell anything (real SMTP is slow), else awaits it. */
+  async function deliverQuietly(delivery: Promise<void>) {
+    if (notify.captures) await delivery;
   }
 
   /**
@@ -175,7 +214,14 @@ export function createAccountsService(deps: AccountsDeps) {
    * answer must not tell whether the account exists, real delivery (SMTP, SMS: slow network calls)
    * runs after the answer, so both answers take about as long.
    */
-  async function issueCode(purpose: Purpose, channel: CodeChannel, destination: string, user: UserRecord, secret = false) {
+  async function issueCode(
+    purpose: Purpose,
+    channel: CodeChannel,
+    destination: string,
+    user: UserRecord,
+    secret = false,
+    signingUp = false
+  ) {
     const at = now();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const id = randomUUID();
@@ -193,8 +239,9 @@ export function createAccountsService(deps: AccountsDeps) {
         createdAt: at.toISOString()
       });
     });
-    const delivery = send(purpose, channel, destination, user.locale, code);
-    if (!secret || notify.captures) await delivery;
+    const delivery = send(purpose, channel, destination, user.locale, code, signingUp);
+    if (secret) await deliverQuietly(delivery);
+    else await delivery;
   }
 
   /**
@@ -235,6 +282,40 @@ export function createAccountsService(deps: AccountsDeps) {
       requestId: ctx.requestId ?? null,
       details
     });
+  }
+
+  /**
+   * Deletes the accounts of phone sign-ups whose SMS code was never entered, created more than
+   * UNVERIFIED_ACCOUNT_PURGE_HOURS ago and with nothing attached (repository's definition), each
+   * with an audit entry (ids only). A verified or otherwise used account is never touched.
+   */
+  async function purgeUnverifiedPhoneAccounts(at: Date): Promise<number> {
+    const before = new Date(at.getTime() - config.UNVERIFIED_ACCOUNT_PURGE_HOURS * 60 * 60 * 1000).toISOString();
+    let purged = 0;
+    for (;;) {
+      const ids = await repo.findUnverifiedPhoneAccounts(before, 200);
+      let deleted = 0;
+      for (const id of ids) {
+        const done = await db.transaction().execute(async (trx) => {
+          if (!(await createAccountsRepository(trx).deleteUnverifiedPhoneAccount(id))) return false;
+          await audit(trx, 'account.purge_unverified', id, null, {}, { hours: config.UNVERIFIED_ACCOUNT_PURGE_HOURS });
+          return true;
+        });
+        if (done) deleted++;
+      }
+      purged += deleted;
+      if (ids.length < 200 || deleted === 0) return purged;
+    }
+  }
+
+  /** Tells the holder of an address that someone tried to sign up with it (audited, ids only). */
+  async function tellSignUpAttempt(user: UserRecord, ctx: RequestContext) {
+    if (!user.email) return;
+    await audit(db, 'account.sign_up_attempt', user.id, null, ctx);
+    const signIn = `${config.PUBLIC_URL}/connexion`;
+    const reset = `${config.PUBLIC_URL}/mot-de-passe-oublie`;
+    const { subject, text } = SIGN_UP_ATTEMPT[user.locale](signIn, reset);
+    await deliverQuietly(deliver({ channel: 'email', to: user.email, subject, text }, 'sign_up_attempt'));
   }
 
   async function requireUser(userId: string): Promise<UserRecord> {
@@ -282,43 +363,49 @@ export function createAccountsService(deps: AccountsDeps) {
     },
 
     /**
-     * Sign-up by email and password: creates the account and its first session, and sends an
-     * email-verification code. Duplicate email or phone → `conflict` naming the field.
+     * Sign-up by email and password. The answer is the same whether the address already has an
+     * account or not (no account enumeration): for a new address, the account is created with its
+     * email unverified and a sign-in code is sent there (`verifySignInCode` opens the account,
+     * signs in and marks the address verified); for a taken address, nothing is created and its
+     * holder is told by email that someone tried, with a sign-in and a password-reset link. A phone
+     * number already used by another account is not attached (the answer says nothing either).
+     * Shares the limits of sign-in codes per address, so sign-up cannot flood an inbox.
      */
-    async signUp(input: SignUpWithEmailInput, ctx: RequestContext = {}): Promise<SignedIn> {
+    async signUp(input: SignUpWithEmailInput, ctx: RequestContext = {}): Promise<void> {
       limit(`sign-up:ip:${ctx.ip ?? '?'}`, LIMITS.signUpPerIp);
-      const taken = (path: string) =>
-        new AppError('conflict', `An account already uses this ${path}`, { fields: [{ path, message: 'already used' }] });
-      if (await repo.findUserByEmail(input.email)) throw taken('email');
-      if (input.phone && (await repo.findUserByPhone(input.phone))) throw taken('phone');
+      limit(`code:ip:${ctx.ip ?? '?'}`, LIMITS.codePerIp);
+      limit(`code:dest:${input.email}`, LIMITS.codePerDestination);
+      // Hashed either way, so both answers take as long.
       const passwordHash = await hashPassword(input.password);
-      const at = now().toISOString();
-      let result: SignedIn;
+      const existing = await repo.findUserByEmail(input.email);
+      if (existing) {
+        await tellSignUpAttempt(existing, ctx);
+        return;
+      }
+      const phone = input.phone && !(await repo.findUserByPhone(input.phone)) ? input.phone : null;
+      let user: UserRecord;
       try {
-        result = await db.transaction().execute(async (trx) => {
-          const user = await createAccountsRepository(trx).insertUser({
+        user = await db.transaction().execute(async (trx) => {
+          const created = await createAccountsRepository(trx).insertUser({
             id: randomUUID(),
             email: input.email,
-            phone: input.phone ?? null,
+            phone,
             passwordHash,
             displayName: input.displayName,
             locale: input.locale,
-            at
+            at: now().toISOString()
           });
-          const { token, session } = await createSessionsService({ db: trx, config, now }).createSession(
-            user.id,
-            ctx.userAgent ?? null
-          );
-          await audit(trx, 'account.sign_up', user.id, user.id, ctx);
-          return { user: presentUser(user), session, token };
+          await audit(trx, 'account.sign_up', created.id, created.id, ctx);
+          return created;
         });
       } catch (err) {
-        if (isUniqueViolation(err)) throw taken('email'); // lost a race with the same email
-        throw err;
+        if (!isUniqueViolation(err)) throw err;
+        // Lost a race with the same address (or number): the other request's account stands.
+        const other = await repo.findUserByEmail(input.email);
+        if (other) await tellSignUpAttempt(other, ctx);
+        return;
       }
-      const user = await repo.findUserById(result.user.id);
-      if (user) await issueCode('verify_email', 'email', input.email, user);
-      return result;
+      await issueCode('sign_in', 'email', input.email, user, true, true);
     },
 
     /**
@@ -545,9 +632,11 @@ export function createAccountsService(deps: AccountsDeps) {
      * Housekeeping for a periodic job: deletes expired sessions, and codes expired over a day ago
      * (kept a day so a late attempt still reads as "expired", not as "never sent").
      */
-    async purgeExpired(): Promise<{ sessions: number; codes: number }> {
-      const dayAgo = new Date(now().getTime() - 24 * 60 * 60 * 1000).toISOString();
-      return { sessions: await sessions.purgeExpiredSessions(), codes: await repo.deleteCodesExpiredBefore(dayAgo) };
+    async purgeExpired(): Promise<{ sessions: number; codes: number; unverifiedAccounts: number }> {
+      const at = now();
+      const dayAgo = new Date(at.getTime() - 24 * 60 * 60 * 1000).toISOString();
+      const result = { sessions: await sessions.purgeExpiredSessions(), codes: await repo.deleteCodesExpiredBefore(dayAgo) };
+      return { ...result, unverifiedAccounts: await purgeUnverifiedPhoneAccounts(at) };
     },
 
     /** How many sessions a user has open. */

@@ -1,12 +1,14 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { PDF_FONTS, glyphCheck, registerPdfFonts, type PdfFont } from '../../pdf/fonts.js';
 import { CARD_TAGLINE, cardPageSize, cardText, formatCardCode, type CardFormat } from './people.rules.js';
 
 /**
  * The printed card of an accompanied person (pdfkit + qrcode). It shows ONLY the first name, a QR
  * code of the card code, the code in large letters, the organisation's name and one line saying
  * what the card is for: nothing about the household, the profile, the commune or any aid, so a
- * lost card tells its finder nothing. The PDF metadata carry no name either.
+ * lost card tells its finder nothing. The PDF metadata carry no name either. Text is drawn with
+ * the embedded DejaVu fonts (server/pdf/fonts.ts), so names in any European script print as typed.
  */
 
 export interface CardContent {
@@ -28,7 +30,7 @@ function fitLine(
   doc: PDFKit.PDFDocument,
   text: string,
   box: { x: number; y: number; width: number },
-  font: string,
+  font: PdfFont,
   maxSize: number,
   minSize: number
 ): number {
@@ -44,7 +46,7 @@ function block(
   doc: PDFKit.PDFDocument,
   text: string,
   box: { x: number; y: number; width: number },
-  font: string,
+  font: PdfFont,
   size: number,
   lines: number
 ): number {
@@ -74,21 +76,24 @@ export async function renderCardPdf(card: CardContent, format: CardFormat, optio
     doc.on('error', reject);
   });
 
-  const organisation = cardText(card.organisationName);
-  const firstName = cardText(card.firstName);
-  const tagline = cardText(CARD_TAGLINE);
+  registerPdfFonts(doc);
+  const regular = glyphCheck(doc, PDF_FONTS.regular);
+  const bold = glyphCheck(doc, PDF_FONTS.bold);
+  const organisation = cardText(card.organisationName, bold);
+  const firstName = cardText(card.firstName, bold);
+  const tagline = cardText(CARD_TAGLINE, regular);
 
   if (format === 'a6') {
     const m = 22;
     const inner = { x: m, width: width - 2 * m };
     let y = m;
-    y += block(doc, organisation, { ...inner, y }, 'Helvetica-Bold', 12, 2) + 4;
-    y += block(doc, tagline, { ...inner, y }, 'Helvetica', 9, 2) + 16;
-    y += fitLine(doc, firstName, { ...inner, y }, 'Helvetica-Bold', 26, 12) + 14;
+    y += block(doc, organisation, { ...inner, y }, PDF_FONTS.bold, 12, 2) + 4;
+    y += block(doc, tagline, { ...inner, y }, PDF_FONTS.regular, 9, 2) + 16;
+    y += fitLine(doc, firstName, { ...inner, y }, PDF_FONTS.bold, 26, 12) + 14;
     const qrSize = Math.min(inner.width, 180);
     doc.image(qr, (width - qrSize) / 2, y, { width: qrSize, height: qrSize });
     y += qrSize + 12;
-    fitLine(doc, printed, { ...inner, y }, 'Courier-Bold', 28, 14);
+    fitLine(doc, printed, { ...inner, y }, PDF_FONTS.monoBold, 28, 14);
     doc.rect(8, 8, width - 16, height - 16).lineWidth(0.75).strokeColor('#555555').stroke();
   } else {
     const m = 9;
@@ -97,10 +102,10 @@ export async function renderCardPdf(card: CardContent, format: CardFormat, optio
     const x = m + qrSize + 8;
     const box = { x, width: width - x - m };
     let y = m + 2;
-    y += block(doc, organisation, { ...box, y }, 'Helvetica-Bold', 7.5, 2) + 3;
-    y += block(doc, tagline, { ...box, y }, 'Helvetica', 6, 2) + 12;
-    y += fitLine(doc, firstName, { ...box, y }, 'Helvetica-Bold', 16, 7) + 10;
-    fitLine(doc, printed, { ...box, y }, 'Courier-Bold', 15, 8);
+    y += block(doc, organisation, { ...box, y }, PDF_FONTS.bold, 7.5, 2) + 3;
+    y += block(doc, tagline, { ...box, y }, PDF_FONTS.regular, 6, 2) + 12;
+    y += fitLine(doc, firstName, { ...box, y }, PDF_FONTS.bold, 16, 7) + 10;
+    fitLine(doc, printed, { ...box, y }, PDF_FONTS.monoBold, 15, 8);
   }
   doc.end();
   await ended;

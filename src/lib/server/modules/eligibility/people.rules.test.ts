@@ -71,10 +71,14 @@ describe('what the card prints', () => {
     expect(h1).toBeCloseTo(153.07, 1);
   });
 
-  it('keeps French text, folds other accents and marks what the standard font cannot draw', () => {
-    expect(cardText('Élodie — Œuvre « à »')).toBe('Élodie — Œuvre « à »');
-    expect(cardText('Ștefan Łucja Đorđe')).toBe('Stefan Lucja Dorde');
-    expect(cardText('明')).toBe('?');
+  it('keeps what the font can draw, folds an accent it lacks and marks the rest with "?"', () => {
+    // A font that knows ASCII, Latin-1 and Cyrillic, not the combined Vietnamese letters nor ideographs.
+    const hasGlyph = (c: number) => c < 0x250 || (c >= 0x400 && c < 0x500) || c === 0x2014;
+    expect(cardText('Élodie — Œuvre « à »', hasGlyph)).toBe('Élodie — Œuvre « à »');
+    expect(cardText('Ștefan Łucja Олена', hasGlyph)).toBe('Ștefan Łucja Олена');
+    expect(cardText('Nguyễn', hasGlyph)).toBe('Nguyen'); // ễ missing, e present
+    expect(cardText('明 a\u0007', hasGlyph)).toBe('? a?');
+    expect(cardText('Łucja', () => false)).toBe('?????');
   });
 });
 

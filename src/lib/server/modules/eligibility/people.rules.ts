@@ -62,29 +62,24 @@ export function cardPageSize(format: CardFormat): [number, number] {
 /** The French line printed on every card. */
 export const CARD_TAGLINE = 'Carte Glane — à présenter lors du retrait';
 
-/** Characters of Windows-1252 above ASCII that the PDF standard fonts can draw. */
-const WIN_ANSI_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
-const TRANSLITERATIONS: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŀ: 'L', ŀ: 'l', ẞ: 'SS' };
-
-function isWinAnsi(ch: string): boolean {
-  const c = ch.codePointAt(0) ?? 0;
-  return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.includes(ch);
-}
-
 /**
- * Text the card's standard PDF font (Windows-1252) can draw: accents outside it are dropped
- * (`ă` → `a`), a few letters transliterated (`Ł` → `L`), anything else (other scripts) becomes `?`.
- * Decided: no font file is shipped, so names in non-Latin scripts print as `?` — the agent may
- * type a Latin spelling of the first name for the card.
+ * Text a card's font can draw. `hasGlyph` says whether the embedded font (DejaVu Sans) has a code
+ * point: such characters are kept as they are ("Łucja", "Nguyễn", "Олена"); a character it lacks is
+ * folded to its base letters when the font has those (a rare accent), otherwise printed as `?`
+ * (CJK, for instance: DejaVu has no ideographs — the agent may type a Latin spelling of the first
+ * name for the card). Control characters become `?` too.
  */
-export function cardText(text: string): string {
+export function cardText(text: string, hasGlyph: (codePoint: number) => boolean): string {
+  const drawable = (ch: string): boolean => {
+    const c = ch.codePointAt(0) ?? 0;
+    return c >= 0x20 && !(c >= 0x7f && c < 0xa0) && hasGlyph(c);
+  };
   let out = '';
   for (const ch of text.normalize('NFC')) {
-    if (isWinAnsi(ch)) out += ch;
-    else if (TRANSLITERATIONS[ch]) out += TRANSLITERATIONS[ch];
+    if (drawable(ch)) out += ch;
     else {
       const folded = ch.normalize('NFD').replace(/\p{M}/gu, '');
-      out += folded.length > 0 && [...folded].every(isWinAnsi) ? folded : '?';
+      out += folded.length > 0 && [...folded].every(drawable) ? folded : '?';
     }
   }
   return out;

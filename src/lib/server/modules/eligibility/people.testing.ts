@@ -141,14 +141,72 @@ function decodeCp1252(bytes: Buffer): string {
   return out;
 }
 
-/** Text drawn in an uncompressed pdfkit PDF with the standard fonts (hex strings of TJ operators, Windows-1252). */
+/** The text of object `n 0 obj … endobj` in an uncompressed PDF. */
+function pdfObject(raw: string, n: string): string {
+  const start = raw.indexOf(`\n${n} 0 obj`);
+  if (start < 0) throw new Error(`PDF object ${n} not found`);
+  return raw.slice(start, raw.indexOf('endobj', start));
+}
+
+function utf16Hex(hex: string): string {
+  const units: number[] = [];
+  for (let i = 0; i + 4 <= hex.length; i += 4) units.push(parseInt(hex.slice(i, i + 4), 16));
+  return String.fromCharCode(...units);
+}
+
+/** Glyph id → text, from a ToUnicode CMap (bfchar, and bfrange with a start value or an array). */
+function parseToUnicode(cmap: string): Map<number, string> {
+  const map = new Map<number, string>();
+  for (const section of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const m of (section[1] ?? '').matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) map.set(parseInt(m[1] ?? '', 16), utf16Hex(m[2] ?? ''));
+  }
+  for (const section of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const m of (section[1] ?? '').matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(?:\[([^\]]*)\]|<([0-9a-fA-F]+)>)/g)) {
+      const from = parseInt(m[1] ?? '', 16);
+      const to = parseInt(m[2] ?? '', 16);
+      if (m[3] !== undefined) {
+        [...m[3].matchAll(/<([0-9a-fA-F]+)>/g)].forEach((v, i) => map.set(from + i, utf16Hex(v[1] ?? '')));
+      } else {
+        const base = parseInt(m[4] ?? '', 16);
+        for (let g = from; g <= to; g++) map.set(g, String.fromCharCode(base + g - from));
+      }
+    }
+  }
+  return map;
+}
+
+/**
+ * Text drawn in an uncompressed pdfkit PDF, one line per TJ operator: fonts with a ToUnicode CMap
+ * (embedded fonts: 2-byte glyph ids) are decoded through it, standard fonts as Windows-1252.
+ * A glyph id missing from the CMap shows as U+FFFD.
+ */
 export function pdfText(pdf: Buffer): string {
   const raw = pdf.toString('latin1');
-  const parts: string[] = [];
-  for (const m of raw.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-    for (const h of (m[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)) {
-      parts.push(decodeCp1252(Buffer.from(h[1] ?? '', 'hex')));
+  const decoders = new Map<string, (hex: string) => string>();
+  for (const dict of raw.matchAll(/\/Font <<([^>]*)>>/g)) {
+    for (const ref of (dict[1] ?? '').matchAll(/\/(\w+) (\d+) 0 R/g)) {
+      const name = ref[1] ?? '';
+      const toUnicode = /\/ToUnicode (\d+) 0 R/.exec(pdfObject(raw, ref[2] ?? ''));
+      if (toUnicode) {
+        const map = parseToUnicode(pdfObject(raw, toUnicode[1] ?? ''));
+        decoders.set(name, (hex) => {
+          let out = '';
+          for (let i = 0; i + 4 <= hex.length; i += 4) out += map.get(parseInt(hex.slice(i, i + 4), 16)) ?? '\ufffd';
+          return out;
+        });
+      } else {
+        decoders.set(name, (hex) => decodeCp1252(Buffer.from(hex, 'hex')));
+      }
     }
+  }
+  const parts: string[] = [];
+  let decode: (hex: string) => string = (hex) => decodeCp1252(Buffer.from(hex, 'hex'));
+  for (const m of raw.matchAll(/\/(\w+) [\d.]+ Tf|\[([^\]]*)\]\s*TJ/g)) {
+    if (m[1] !== undefined) {
+      decode = decoders.get(m[1]) ?? decode;
+      continue;
+    }
+    for (const h of (m[2] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)) parts.push(decode(h[1] ?? ''));
     parts.push('\n');
   }
   return parts.join('');

@@ -259,6 +259,29 @@ describe.each(DIALECTS)('eligibility requests HTTP on %s', (kind) => {
       schemes: ['anti-gaspi']
     });
     expect(notMember.status).toBe(403);
+
+    // A new person without phone or email: the accompanied account comes with the request, or not at all.
+    const users = async () => Number((await database.db.selectFrom('user').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await users();
+    const refused = await call('POST', `/organisations/${ccas}/eligibility/requests`, agent, {
+      person: { new: true },
+      household: householdInputFor({ firstName: 'Oksana' }),
+      schemes: ['no-such-scheme']
+    });
+    expect(refused.status).toBe(400);
+    expect(await users()).toBe(before);
+    const created = await call('POST', `/organisations/${ccas}/eligibility/requests`, agent, {
+      person: { new: true },
+      household: householdInputFor({ firstName: 'Oksana' }),
+      schemes: ['epicerie-sociale']
+    });
+    expect(created.status).toBe(201);
+    expect(await json<{ person: { firstName: string } }>(created)).toMatchObject({ person: { firstName: 'Oksana' } });
+    expect(await users()).toBe(before + 1);
+    const doc = await json<{ components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }>(
+      await app.request('/api/v1/openapi.json')
+    );
+    expect(JSON.stringify(doc.components.schemas.EligibilityDeskRequestCreate)).toContain('"new"');
   });
 
   it('documents every route with its errors in OpenAPI', async () => {

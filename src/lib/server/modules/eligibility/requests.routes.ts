@@ -103,7 +103,8 @@ const Grant = z
     validUntil: z.string().openapi({ description: 'ISO date, inclusive' }),
     revokedAt: z.string().nullable(),
     isActive: z.boolean(),
-    canRenew: z.boolean().openapi({ description: 'Renewable scheme, near or after the end' })
+    isUpcoming: z.boolean().openapi({ description: 'Starts after today (a renewal granted before the current access ends)' }),
+    canRenew: z.boolean().openapi({ description: 'Renewable scheme, near or after the end, not already followed by a renewal' })
   })
   .openapi('EligibilityGrant');
 
@@ -430,7 +431,8 @@ const deskRoute = createRoute({
   method: 'post',
   path: '/{orgId}/eligibility/requests',
   tags,
-  summary: 'Start a request at the desk for a person (account found by email or phone, or accompanied by this organisation)',
+  summary:
+    'Start a request at the desk for a person (account found by email or phone, accompanied by this organisation, or a new accompanied account created with the request in one transaction)',
   request: { params: OrgParams, ...jsonBody(deskRequestInput.openapi('EligibilityDeskRequestCreate')) },
   responses: {
     201: jsonResponse(Request, 'Submitted; decide it next'),

@@ -5,6 +5,8 @@ import {
   daysBetween,
   documentFileName,
   isGrantActive,
+  isGrantUpcoming,
+  isSuperseded,
   isOpen,
   parisDate,
   sniffDocumentType
@@ -83,5 +85,18 @@ describe('requests and grants', () => {
     expect(canRenewGrant(g, '2027-09-01', 14)).toBe(true);
     expect(canRenewGrant({ ...g, isRenewable: false }, '2027-05-30', 14)).toBe(false);
     expect(canRenewGrant({ ...g, revokedAt: '2027-01-01T00:00:00Z' }, '2027-05-30', 14)).toBe(false);
+  });
+
+  it('a grant followed by a later one of the same scheme is superseded; one starting after today is upcoming', () => {
+    const old = { id: 'a', schemeId: 's1', validFrom: '2026-11-29', validUntil: '2027-05-31', revokedAt: null };
+    const next = { id: 'b', schemeId: 's1', validFrom: '2027-06-01', validUntil: '2027-11-30', revokedAt: null };
+    const other = { id: 'c', schemeId: 's2', validFrom: '2026-11-29', validUntil: '2027-12-31', revokedAt: null };
+    expect(isSuperseded(old, [old, other])).toBe(false);
+    expect(isSuperseded(old, [old, next, other])).toBe(true);
+    expect(isSuperseded(next, [old, next])).toBe(false);
+    expect(isSuperseded(old, [old, { ...next, revokedAt: '2027-05-01T00:00:00Z' }])).toBe(false);
+    expect(isGrantUpcoming(next, '2027-05-25')).toBe(true);
+    expect(isGrantUpcoming(next, '2027-06-01')).toBe(false);
+    expect(isGrantUpcoming({ ...next, revokedAt: '2027-05-01T00:00:00Z' }, '2027-05-25')).toBe(false);
   });
 });

@@ -85,6 +85,22 @@ export function canRenewGrant(grant: RenewableGrant, today: string, windowDays: 
   return daysBetween(today, grant.validUntil) <= windowDays;
 }
 
+/**
+ * Whether a later access of the same scheme already follows `grant` (a renewal was granted): the
+ * person has nothing left to renew for it.
+ */
+export function isSuperseded(
+  grant: { id: string; schemeId: string; validUntil: string },
+  all: readonly { id: string; schemeId: string; validUntil: string; revokedAt: string | null }[]
+): boolean {
+  return all.some((o) => o.id !== grant.id && o.schemeId === grant.schemeId && o.revokedAt === null && o.validUntil > grant.validUntil);
+}
+
+/** A grant that starts after `today` (a renewal granted before the end of the current access), unless revoked. */
+export function isGrantUpcoming(grant: { validFrom: string; revokedAt: string | null }, today: string): boolean {
+  return grant.revokedAt === null && grant.validFrom > today;
+}
+
 /** A grant is active from `validFrom` to `validUntil` inclusive, unless revoked. */
 export function isGrantActive(grant: { validFrom: string; validUntil: string; revokedAt: string | null }, today: string): boolean {
   return grant.revokedAt === null && grant.validFrom <= today && today <= grant.validUntil;

@@ -4,6 +4,7 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../
 import { testClock } from '../../../../../tests/helpers/services.js';
 import { listAudit } from '../audit/audit.repository.js';
 import { insertTestUser } from '../organisations/organisations.testing.js';
+import { findAccompaniment } from './people.repository.js';
 import { randomSealingKey } from './sealed.js';
 import { createRequestsService, type RequestsService } from './requests.service.js';
 import {
@@ -573,6 +574,19 @@ describe.each(DIALECTS)('eligibility requests service on %s', (kind) => {
           ['anti-gaspi', '2027-02-01', '2027-08-03'],
           ['epicerie-sociale', '2027-01-20', '2027-04-22']
         ]);
+        // In the person's file: the new anti-gaspi access is upcoming, and the old one offers no renewal any more.
+        mine = await service.myEligibility(who);
+        expect(mine.grants.find((g) => g.id === antiGaspi.id)).toMatchObject({ isActive: true, isUpcoming: false, canRenew: false });
+        expect(mine.grants.find((g) => g.scheme.code === 'anti-gaspi' && g.id !== antiGaspi.id)).toMatchObject({
+          validFrom: '2027-02-01',
+          isActive: false,
+          isUpcoming: true,
+          canRenew: false
+        });
+        const again = await appError(() =>
+          service.createRequest(who, { organisationId: ccas, schemes: ['anti-gaspi'], renewsGrantId: antiGaspi.id })
+        );
+        expect(again.details?.fields?.[0]).toMatchObject({ path: 'renewsGrantId', message: 'this access is already renewed' });
       } finally {
         clock.set('2026-11-29T10:00:00.000Z');
       }
@@ -635,6 +649,46 @@ describe.each(DIALECTS)('eligibility requests service on %s', (kind) => {
         })
       );
       expect(two.code).toBe('validation_failed');
+    });
+
+    it('creates a new accompanied person and the request in one step; a failing request leaves no account', async () => {
+      const count = async () => ({
+        users: Number((await database.db.selectFrom('user').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+        accompaniments: Number((await database.db.selectFrom('accompaniment').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+        households: Number((await database.db.selectFrom('household').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+      });
+      const before = await count();
+      // Refused before anything is written: a scheme this association does not decide, no scheme, two ways of naming the person.
+      const wrongScheme = await appError(() =>
+        service.createDeskRequest(assoAgent, asso, { person: { new: true }, household: householdInputFor({ firstName: 'Oksana' }), schemes: ['aide-urgence'] })
+      );
+      expect(wrongScheme.details?.fields?.[0]?.path).toBe('schemes');
+      const noScheme = await appError(() =>
+        service.createDeskRequest(ccasAgent, ccas, { person: { new: true }, household: householdInputFor({ firstName: 'Oksana' }), schemes: [] })
+      );
+      expect(noScheme.code).toBe('validation_failed');
+      const both = await appError(() =>
+        service.createDeskRequest(ccasAgent, ccas, {
+          person: { new: true, email: 'x@example.test' },
+          household: householdInputFor({ firstName: 'Oksana' }),
+          schemes: ['anti-gaspi']
+        })
+      );
+      expect(both.code).toBe('validation_failed');
+      expect(await count()).toEqual(before);
+
+      const desk = await service.createDeskRequest(ccasAgent, ccas, {
+        person: { new: true },
+        household: householdInputFor({ firstName: 'Oksana' }),
+        schemes: ['anti-gaspi']
+      });
+      expect(desk).toMatchObject({ isDesk: true, status: 'submitted', person: { firstName: 'Oksana' } });
+      expect(await count()).toEqual({ users: before.users + 1, accompaniments: before.accompaniments + 1, households: before.households + 1 });
+      const account = await database.db.selectFrom('user').selectAll().where('id', '=', desk.person.userId).executeTakeFirstOrThrow();
+      expect(account).toMatchObject({ email: null, phone: null, password_hash: null, display_name: 'Oksana' });
+      expect((await findAccompaniment(database.db, desk.person.userId))?.organisationId).toBe(ccas);
+      const created = await listAudit(database.db, { action: 'person.accompanied.create', subjectId: desk.person.userId, limit: 5 });
+      expect(created.items).toHaveLength(1);
     });
 
     it('only members of the organisation start desk requests there', async () => {

@@ -35,7 +35,7 @@ import {
   type Agent,
   type RequestPermissions
 } from './eligibility.policy.js';
-import { findAccompaniment } from './people.repository.js';
+import { findAccompaniment, insertAccompanied } from './people.repository.js';
 import * as repo from './requests.repository.js';
 import type {
   DecisionRecord,
@@ -55,7 +55,16 @@ import {
   validityRefusal,
   type Reason
 } from './eligibility.rules.js';
-import { canRenewGrant, documentFileName, isGrantActive, isOpen, parisDate, sniffDocumentType } from './requests.rules.js';
+import {
+  canRenewGrant,
+  documentFileName,
+  isGrantActive,
+  isGrantUpcoming,
+  isOpen,
+  isSuperseded,
+  parisDate,
+  sniffDocumentType
+} from './requests.rules.js';
 import { getSetting, listSchemes } from './schemes.repository.js';
 import { seal, unseal, type SealingKey } from './sealed.js';
 
@@ -111,6 +120,8 @@ export interface GrantView {
   revokedAt: string | null;
   /** Valid today (started, not ended, not revoked). */
   isActive: boolean;
+  /** Starts after today (a renewal granted before the current access ends). */
+  isUpcoming: boolean;
   /** The person may ask for a renewal now (renewable scheme, near or after the end). */
   canRenew: boolean;
 }
@@ -300,7 +311,8 @@ export function createRequestsService(deps: RequestsDeps) {
   const labelsFor = (codes: readonly string[], map: Map<string, SchemeLabel>): SchemeLabel[] =>
     codes.map((c) => map.get(c) ?? { code: c, name: c, nameEn: null });
 
-  function grantView(g: GrantRecord, today: string): GrantView {
+  /** `all`: the person's other grants, so one already followed by a renewal offers no renewal. */
+  function grantView(g: GrantRecord, today: string, all: readonly GrantRecord[] = [g]): GrantView {
     return {
       id: g.id,
       scheme: { code: g.schemeCode, name: g.schemeName, nameEn: g.schemeNameEn },
@@ -310,7 +322,8 @@ export function createRequestsService(deps: RequestsDeps) {
       validUntil: g.validUntil,
       revokedAt: g.revokedAt,
       isActive: isGrantActive(g, today),
-      canRenew: canRenewGrant(g, today, config.ELIGIBILITY_REMINDER_DAYS)
+      isUpcoming: isGrantUpcoming(g, today),
+      canRenew: canRenewGrant(g, today, config.ELIGIBILITY_REMINDER_DAYS) && !isSuperseded(g, all)
     };
   }
 
@@ -563,6 +576,9 @@ export function createRequestsService(deps: RequestsDeps) {
         if (!canRenewGrant(grant, today, config.ELIGIBILITY_REMINDER_DAYS)) {
           throw fieldError('renewsGrantId', `this access cannot be renewed yet (it ends on ${grant.validUntil})`);
         }
+        if (isSuperseded(grant, await repo.listGrantsOfUser(db, actor.userId))) {
+          throw fieldError('renewsGrantId', 'this access is already renewed');
+        }
         if (await repo.hasOpenRenewal(db, grant.id)) {
           throw new AppError('conflict', 'A renewal of this access is already waiting for an answer');
         }
@@ -692,7 +708,7 @@ export function createRequestsService(deps: RequestsDeps) {
             canAddDocuments: p.canAddDocuments
           };
         }),
-        grants: grants.map((g) => grantView(g, today))
+        grants: grants.map((g) => grantView(g, today, grants))
       };
     },
 
@@ -883,17 +899,46 @@ export function createRequestsService(deps: RequestsDeps) {
       const agent = await agentOf(actor);
       if (!(await repo.findOrganisationBrief(db, organisationId))) throw new AppError('not_found', 'Organisation not found');
       if (!canWorkQueue(agent, organisationId)) throw new AppError('forbidden', 'Only members of this organisation start requests here');
-      const personId = await resolveDeskPerson(organisationId, data.person);
+      const isNew = data.person.new === true;
+      const personId = isNew ? randomUUID() : await resolveDeskPerson(organisationId, data.person);
       const schemes = await activeSchemes(data.schemes);
       const org = await checkRecipient(organisationId, schemes, 'schemes');
-      if (await repo.hasOpenRequest(db, personId, org.id)) {
+      if (!isNew && (await repo.hasOpenRequest(db, personId, org.id))) {
         throw new AppError('conflict', 'This person already has a request waiting for an answer here');
       }
       const h = data.household;
       const id = randomUUID();
       const at = now().toISOString();
+      // A new accompanied account and its request commit together: a failing request leaves no account.
       await db.transaction().execute(async (trx) => {
-        if (!(await repo.findHousehold(trx, personId))) {
+        if (isNew) {
+          await insertAccompanied(trx, {
+            userId: personId,
+            firstName: h.firstName,
+            locale: 'fr',
+            organisationId: org.id,
+            createdByUserId: actor.userId,
+            household: {
+              size: h.size,
+              adults: h.adults,
+              children: h.children,
+              isSingleParent: h.isSingleParent,
+              profile: h.profile as Profile,
+              communeInsee: h.communeInsee ?? null,
+              communeName: h.communeName ?? null
+            },
+            at
+          });
+          await recordAudit(trx, {
+            at: now(),
+            actorUserId: actor.userId,
+            organisationId: org.id,
+            action: 'person.accompanied.create',
+            subjectType: 'person',
+            subjectId: personId,
+            requestId: actor.requestId ?? null
+          });
+        } else if (!(await repo.findHousehold(trx, personId))) {
           await repo.saveHousehold(
             trx,
             personId,

@@ -4,8 +4,6 @@ import { isAppErrorLike, optionalString, stringField } from '$lib/web/forms.serv
 import { householdFromForm, requestFailure, resourcesFromForm } from '$lib/web/requests.server';
 import type { Actions, PageServerLoad } from './$types';
 
-const HOUSEHOLD_KEYS = ['firstName', 'size', 'adults', 'children', 'isSingleParent', 'profile', 'communeInsee', 'communeName'];
-
 export const load: PageServerLoad = async (event) => {
   const actor = actorOf(event);
   const services = servicesOf(event);
@@ -34,7 +32,8 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
   /**
    * Starts a request at the desk for an account (email or phone), a person the organisation
-   * accompanies, or a new accompanied account created here; then the agent decides it.
+   * accompanies, or a new accompanied account created with the request (one transaction: a refused
+   * request leaves no account); then the agent decides it.
    */
   default: async (event) => {
     const actor = actorOf(event);
@@ -46,12 +45,12 @@ export const actions: Actions = {
       const communes = await services.schemes.listCommunes();
       const household = householdFromForm(data, communes, 'household.');
       const who = stringField(data, 'who');
-      let person: Record<string, string | undefined>;
+      let person: Record<string, string | true | undefined>;
       if (who === 'accompanied') {
         person = { userId: optionalString(data, 'person.userId') ?? '' };
       } else if (who === 'new') {
-        const created = await services.people.createAccompanied(actor, orgId, household);
-        person = { userId: created.userId };
+        // The accompanied account is created with the request, in one transaction.
+        person = { new: true };
       } else {
         const contact = optionalString(data, 'person.contact') ?? '';
         person = contact.includes('@') ? { email: contact } : { phone: contact };
@@ -72,14 +71,6 @@ export const actions: Actions = {
         if (f) {
           failure.data.fields['person.contact'] = f;
           delete failure.data.fields[path];
-        }
-      }
-      // A new accompanied account reports its household's fields without the form's prefix.
-      for (const key of HOUSEHOLD_KEYS) {
-        const f = failure.data.fields[key];
-        if (f) {
-          failure.data.fields[`household.${key}`] ??= f;
-          delete failure.data.fields[key];
         }
       }
       return failure;
