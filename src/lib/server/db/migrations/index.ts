@@ -4,6 +4,7 @@ import * as directory from './2026-11-29-002-directory.js';
 import * as placePhotos from './2026-11-29-003-place-photos.js';
 import * as eligibility from './2026-11-29-010-eligibility.js';
 import * as marketplace from './2026-11-29-030-marketplace.js';
+import * as directoryChanges from './2026-11-29-041-directory-changes.js';
 import * as reservationReminder from './2026-11-29-031-reservation-reminder.js';
 import * as searchStatistics from './2026-11-29-020-search-statistics.js';
 
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-010-eligibility': eligibility,
   '2026-11-29-020-search-statistics': searchStatistics,
   '2026-11-29-030-marketplace': marketplace,
-  '2026-11-29-031-reservation-reminder': reservationReminder
+  '2026-11-29-031-reservation-reminder': reservationReminder,
+  '2026-11-29-041-directory-changes': directoryChanges
 };
