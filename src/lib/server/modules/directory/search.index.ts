@@ -391,6 +391,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       }
     }
     if (!prev || !next || prev.fields.name !== next.fields.name) s.byName = null;
+    else if (s.byName) s.byName[s.byName.indexOf(prev)] = next;
     s.centres.clear();
   }
 
