@@ -47,6 +47,8 @@
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { serve } from '@hono/node-server';
 import { sql } from 'kysely';
 import { runOnEachDatabase } from './databases.js';
@@ -457,6 +459,50 @@ async function load(database: Database) {
   );
 }
 
+/** The heap after a full garbage collection (gc exposed at run time), in bytes. */
+function heapAfterGc(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Loads the in-memory directory index (as main.ts does at start) and prints its time and heap size. */
+async function loadIndex(services: Services) {
+  const index = services.directorySearch.index;
+  if (!index) throw new Error('bench: the directory index is off');
+  const before = heapAfterGc();
+  const t0 = performance.now();
+  await index.load();
+  const ms = performance.now() - t0;
+  const bytes = heapAfterGc() - before;
+  const st = index.stats();
+  console.log(
+    `  index: ${st.places} places, ${st.services} services, ${st.notices} notices loaded in ${(ms / 1000).toFixed(2)} s, ` +
+      `heap +${(bytes / 1024 / 1024).toFixed(1)} MB (${(bytes / st.places).toFixed(0)} bytes per place)`
+  );
+}
+
+/** Every bench query answered by the index and by the SQL path: the same page (else the bench stops). */
+async function sameAnswers(services: Services, queries: BenchQuery[]) {
+  const t0 = performance.now();
+  let sqlMs = 0;
+  for (const q of queries) {
+    const fromIndex = await services.directorySearch.search(q.params);
+    const start = performance.now();
+    const fromSql = await services.directorySearch.searchSql(q.params);
+    sqlMs += performance.now() - start;
+    if (JSON.stringify(fromIndex) !== JSON.stringify(fromSql)) {
+      throw new Error(`bench: index and SQL differ for ${q.url}`);
+    }
+  }
+  console.log(
+    `  index and SQL give the same answers to all ${queries.length} queries (SQL path mean ${(sqlMs / queries.length).toFixed(2)} ms; ` +
+      `check ${((performance.now() - t0) / 1000).toFixed(1)} s)`
+  );
+}
+
 async function inProcess(services: Services, queries: BenchQuery[]) {
   for (let i = 0; i < Math.min(WARMUP, queries.length); i++) await services.directorySearch.search(queries[i]!.params);
   const times: number[] = [];
@@ -527,6 +573,8 @@ async function bench(label: string, database: Database) {
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DEMO_DATA: 'false' });
   const services = createServices(config, database, createLogger('silent'), { now: () => BENCH_NOW });
   const queries = generateQueries();
+  await loadIndex(services);
+  await sameAnswers(services, queries);
   const s = await inProcess(services, queries);
   console.log(`  in-process p95 < 10 ms: ${s.p95 < 10 ? 'yes' : 'NO'} (${s.p95.toFixed(2)} ms)`);
   await overHttp(services, queries);

@@ -10,6 +10,7 @@ import {
   hasServiceFilter,
   hoursTargets,
   targetKey,
+  type HoursTarget,
   type ResultPlaceFields,
   type SearchPage,
   type SearchResult,
@@ -34,7 +35,8 @@ import { MAX_SEARCH_RADIUS_KM, type SearchParams } from './search.rules.js';
  * background by chunks of places and swap in when complete; until then the SQL path answers.
  */
 
-const CELL_DEG = 0.02;
+/** Grid cell side in degrees (≈ 550 × 350 m around Lille: a 1 km circle reads about 1.5 times its area). */
+const CELL_DEG = 0.005;
 const HALF_RAD = Math.PI / 360;
 const DEG_RAD = Math.PI / 180;
 const WIDEN_START_KM = 1;
@@ -52,8 +54,8 @@ const TAG_KINDS = ['category', 'public', 'modality', 'language'];
 const ALL_PUBLICS = 'tous-publics';
 
 interface IService extends SearchResultService {
-  /** Codes of its category/public/modality tags. */
-  tags: Set<number>;
+  /** Codes of its category/public/modality tags (a short array: smaller than a Set, as fast). */
+  tags: number[];
 }
 
 interface IPlace {
@@ -68,14 +70,17 @@ interface IPlace {
   /** ' ' + folded search document (null: none). */
   body: string | null;
   services: IService[];
-  /** Tag codes of all its services (language tags included). */
-  tags: Set<number>;
+  /** Tag codes of all its services (language tags included), each once. */
+  tags: number[];
   notices: NoticeRecord[];
   /** Per-search scratch: the search generation that filled `match`/`open`. */
   stamp: number;
   match: boolean;
   openStamp: number;
   open: boolean;
+  /** The hours targets without service filters on `targetsDay` (notices in force that day), with their keys. */
+  targetsDay: string;
+  targets: { key: string; target: HoursTarget }[];
 }
 
 interface Snapshot {
@@ -278,7 +283,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
           name: r.name,
           addressLine: r.address_line,
           addressComplement: r.address_complement,
-          postalCode: r.postal_code,
+          postalCode: interner.str(r.postal_code),
           city: interner.str(r.city),
           inseeCode: interner.str(r.insee_code),
           lat: r.lat === null ? null : Number(r.lat),
@@ -297,27 +302,29 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         cosLat: Math.cos(geoLat * DEG_RAD),
         body: r.body === null ? null : ` ${r.body}`,
         services: [],
-        tags: new Set(),
+        tags: [],
         notices: [],
         stamp: 0,
         match: false,
         openStamp: 0,
-        open: false
+        open: false,
+        targetsDay: '',
+        targets: []
       });
       interner.str(r.org_name);
     }
     for (const s of serviceRows) {
       const place = places.get(s.place_id);
       if (!place) continue;
-      const tags = new Set<number>();
+      const tags: number[] = [];
       for (const t of tagsByService.get(s.id) ?? []) {
         const code = tagCode(t.kind, t.value);
-        place.tags.add(code);
-        if (t.kind !== 'language') tags.add(code);
+        if (!place.tags.includes(code)) place.tags.push(code);
+        if (t.kind !== 'language') tags.push(code);
       }
       place.services.push({
         id: s.id,
-        name: s.name,
+        name: interner.str(s.name),
         categories: interner.list(s.categories),
         publics: interner.list(s.publics),
         modalities: interner.list(s.modalities),
@@ -546,8 +553,8 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
   }
 
   const codes = (k: string, values: string[]) => values.map((v) => tagCode(k, v));
-  const hasAny = (set: Set<number>, list: number[]) => {
-    for (const c of list) if (set.has(c)) return true;
+  const hasAny = (tags: number[], list: number[]) => {
+    for (const c of list) if (tags.includes(c)) return true;
     return false;
   };
 
@@ -587,20 +594,33 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     return memo;
   }
 
+  /** The place's hours targets on `day` without service filters (kept for the day: the common case). */
+  function dayTargets(p: IPlace, day: string): { key: string; target: HoursTarget }[] {
+    if (p.targetsDay !== day) {
+      const notices = p.notices.filter((n) => n.endsOn >= day && n.startsOn <= day);
+      const services = p.services.filter((s) => s.openingHours !== null || notices.some((n) => n.serviceId === s.id));
+      p.targets = hoursTargets(p.fields.openingHours, services, notices, false).map((target) => ({ key: targetKey(target), target }));
+      p.targetsDay = day;
+    }
+    return p.targets;
+  }
+
   /** Whether the place is open at `at` (search.service's judge, on the loaded rows). */
   function isOpen(c: Compiled, p: IPlace, at: Date, day: string, memo: Map<string, boolean>, gen: number): boolean {
     if (p.openStamp === gen) return p.open;
-    const notices = p.notices.filter((n) => n.endsOn >= day && n.startsOn <= day);
-    const services = c.serviceFilter
-      ? p.services.filter((s) => serviceMatches(c, s))
-      : p.services.filter((s) => s.openingHours !== null || notices.some((n) => n.serviceId === s.id));
-    const targets = hoursTargets(p.fields.openingHours, services, notices, c.serviceFilter);
+    let targets: { key: string; target: HoursTarget }[];
+    if (c.serviceFilter) {
+      const notices = p.notices.filter((n) => n.endsOn >= day && n.startsOn <= day);
+      const services = p.services.filter((s) => serviceMatches(c, s));
+      targets = hoursTargets(p.fields.openingHours, services, notices, true).map((target) => ({ key: targetKey(target), target }));
+    } else {
+      targets = dayTargets(p, day);
+    }
     let open = false;
-    for (const t of targets) {
-      const key = targetKey(t);
+    for (const { key, target } of targets) {
       let value = memo.get(key);
       if (value === undefined) {
-        value = isOpenAt(t.hours, at, t.overrides);
+        value = isOpenAt(target.hours, at, target.overrides);
         memo.set(key, value);
       }
       if (value) {
@@ -613,38 +633,41 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     return open;
   }
 
-  interface Hit {
-    p: IPlace;
-    h: number;
-  }
-
   const termOf = (center: LatLng, cosCenter: number, p: IPlace) => {
     const a = Math.sin((p.geoLat - center.lat) * HALF_RAD);
     const b = Math.sin((p.geoLng - center.lng) * HALF_RAD);
-    return a * a + cosCenter * Math.cos(p.geoLat * DEG_RAD) * (b * b);
+    return a * a + cosCenter * p.cosLat * (b * b);
   };
 
-  /** Places with a point in the box of this radius (grid cells, or every place when the box is wide). */
-  function* inBox(s: Snapshot, center: LatLng, radiusKm: number): Generator<IPlace> {
+  /** The hits of the last pass (reused arrays: a pass runs without awaiting). */
+  const hitP: IPlace[] = [];
+  const hitH: number[] = [];
+  let hits = 0;
+  const addHit = (p: IPlace, h: number) => {
+    hitP[hits] = p;
+    hitH[hits] = h;
+    hits++;
+  };
+
+  /** The cells of the box of this radius, or null when the box holds more cells than there are filled ones. */
+  function cellsOf(s: Snapshot, center: LatLng, radiusKm: number): IPlace[][] | null {
     const box = boundingBox(center, radiusKm);
     const lat0 = Math.floor(box.minLat / CELL_DEG);
     const lat1 = Math.floor(box.maxLat / CELL_DEG);
     const lng0 = Math.floor(box.minLng / CELL_DEG);
     const lng1 = Math.floor(box.maxLng / CELL_DEG);
-    if ((lat1 - lat0 + 1) * (lng1 - lng0 + 1) > s.cells.size) {
-      for (const cell of s.cells.values()) yield* cell;
-      return;
-    }
+    if ((lat1 - lat0 + 1) * (lng1 - lng0 + 1) > s.cells.size) return null;
+    const out: IPlace[][] = [];
     for (let i = lat0; i <= lat1; i++) {
       for (let j = lng0; j <= lng1; j++) {
         const cell = s.cells.get(i * 100_000 + j);
-        if (cell) yield* cell;
+        if (cell) out.push(cell);
       }
     }
+    return out;
   }
 
-  const byTermThenId = (a: Hit, b: Hit) => a.h - b.h || compareCodePoints(a.p.id, b.p.id);
-
+  /** Every match within the radius into the hit arrays (the SQL's radius test on the haversine term). */
   function radiusPass(
     s: Snapshot,
     c: Compiled,
@@ -652,18 +675,45 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     radiusKm: number,
     open: ((p: IPlace) => boolean) | null,
     gen: number
-  ): Hit[] {
+  ): number {
     const max = maxTermWithin(radiusKm);
     const cosCenter = Math.cos(center.lat * DEG_RAD);
-    const hits: Hit[] = [];
-    for (const p of inBox(s, center, radiusKm)) {
-      const h = termOf(center, cosCenter, p);
-      if (!(h <= max)) continue;
-      if (!placeMatches(c, p, gen)) continue;
-      if (open && !open(p)) continue;
-      hits.push({ p, h });
-    }
+    hits = 0;
+    const visit = (cell: IPlace[]) => {
+      for (let i = 0; i < cell.length; i++) {
+        const p = cell[i]!;
+        const h = termOf(center, cosCenter, p);
+        if (!(h <= max)) continue;
+        if (!placeMatches(c, p, gen)) continue;
+        if (open && !open(p)) continue;
+        addHit(p, h);
+      }
+    };
+    const cells = cellsOf(s, center, radiusKm);
+    if (cells) for (const cell of cells) visit(cell);
+    else for (const cell of s.cells.values()) visit(cell);
     return hits;
+  }
+
+  /**
+   * Hits offset … offset + size in (term, id) order — the SQL's `ORDER BY h, id` — sorting only
+   * the hits up to the (offset + size)-th smallest term (found by a typed-array sort of the terms).
+   */
+  function pageOfHits(offset: number, size: number): { p: IPlace; distanceKm: number }[] {
+    const n = hits;
+    const k = offset + size;
+    if (offset >= n) return [];
+    let limit = Infinity;
+    if (n > 64 && k < n / 2) {
+      const terms = new Float64Array(n);
+      for (let i = 0; i < n; i++) terms[i] = hitH[i]!;
+      terms.sort();
+      limit = terms[k - 1]!;
+    }
+    const chosen: number[] = [];
+    for (let i = 0; i < n; i++) if (hitH[i]! <= limit) chosen.push(i);
+    chosen.sort((a, b) => hitH[a]! - hitH[b]! || compareCodePoints(hitP[a]!.id, hitP[b]!.id));
+    return chosen.slice(offset, k).map((i) => ({ p: hitP[i]!, distanceKm: distanceFromTerm(hitH[i]!) }));
   }
 
   /**
@@ -710,25 +760,22 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       const ceiling = params.radiusKm ?? MAX_SEARCH_RADIUS_KM;
       const wanted = page * pageSize;
       radiusKm = Math.min(WIDEN_START_KM, ceiling);
-      let hits: Hit[];
       for (;;) {
-        hits = radiusPass(s, c, params.point, radiusKm, open, gen);
-        if (hits.length >= wanted || radiusKm >= ceiling) break;
+        const found = radiusPass(s, c, params.point, radiusKm, open, gen);
+        if (found >= wanted || radiusKm >= ceiling) break;
         radiusKm = Math.min(radiusKm * 2, ceiling);
       }
-      total = hits.length;
-      rows = pageOf(hits, offset, pageSize).map((hit) => ({ p: hit.p, distanceKm: distanceFromTerm(hit.h) }));
+      total = hits;
+      rows = pageOfHits(offset, pageSize);
     } else if (params.commune && center) {
-      const hits: Hit[] = [];
-      {
-        const cosCenter = Math.cos(center.lat * DEG_RAD);
-        for (const p of s.byCommune.get(params.commune) ?? []) {
-          if (!p.hasGeo || !placeMatches(c, p, gen) || (open && !open(p))) continue;
-          hits.push({ p, h: termOf(center, cosCenter, p) });
-        }
-        total = hits.length;
-        rows = pageOf(hits, offset, pageSize).map((hit) => ({ p: hit.p, distanceKm: distanceFromTerm(hit.h) }));
+      const cosCenter = Math.cos(center.lat * DEG_RAD);
+      hits = 0;
+      for (const p of s.byCommune.get(params.commune) ?? []) {
+        if (!p.hasGeo || !placeMatches(c, p, gen) || (open && !open(p))) continue;
+        addHit(p, termOf(center, cosCenter, p));
       }
+      total = hits;
+      rows = pageOfHits(offset, pageSize);
     } else {
       // No point, or a commune whose places all lack coordinates: by name (the commune as a filter).
       if (!codePointNames) return undefined;
@@ -767,13 +814,6 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       center: center ? { lat: center.lat, lng: center.lng } : null,
       radiusKm
     };
-  }
-
-  /** The hits of one page, in (term, id) order: only the first offset + size are sorted. */
-  function pageOf(hits: Hit[], offset: number, size: number): Hit[] {
-    if (offset >= hits.length) return [];
-    hits.sort(byTermThenId);
-    return hits.slice(offset, offset + size);
   }
 
   return {
