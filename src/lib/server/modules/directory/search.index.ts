@@ -81,6 +81,8 @@ interface IPlace {
   /** The hours targets without service filters on `targetsDay` (notices in force that day), with their keys. */
   targetsDay: string;
   targets: { key: string; target: HoursTarget }[];
+  /** Per-search scratch: listed as a text candidate. */
+  candidate: number;
 }
 
 interface Snapshot {
@@ -90,6 +92,10 @@ interface Snapshot {
   /** Places by (name, id) in code-point order; null: to sort again. */
   byName: IPlace[] | null;
   byCommune: Map<string, IPlace[]>;
+  /** Word of a search document → the places whose document holds it (for rare text terms). */
+  words: Map<string, IPlace[]>;
+  /** The words, sorted (prefix ranges); null: to sort again. */
+  sortedWords: string[] | null;
   organisations: Map<string, string>;
   /** Commune centres as the SQL computes them (avg), read once per commune until a place changes. */
   centres: Map<string, LatLng | null>;
@@ -101,6 +107,16 @@ export interface IndexStats {
   notices: number;
   loadMs: number;
   appliedSeq: number;
+}
+
+/** A text whose places are at most this many is searched from them rather than from the map. */
+const RARE_TEXT = 1_500;
+
+/** The distinct words of a padded search document. */
+function wordsOf(body: string | null): Set<string> {
+  const out = new Set<string>();
+  if (body) for (const w of body.split(' ')) if (w.length > 0) out.add(w);
+  return out;
 }
 
 const cellOf = (lat: number, lng: number) => Math.floor(lat / CELL_DEG) * 100_000 + Math.floor(lng / CELL_DEG);
@@ -309,7 +325,8 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         openStamp: 0,
         open: false,
         targetsDay: '',
-        targets: []
+        targets: [],
+        candidate: 0
       });
       interner.str(r.org_name);
     }
@@ -358,6 +375,8 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       geoCount: 0,
       byName: null,
       byCommune: new Map(),
+      words: new Map(),
+      sortedWords: null,
       organisations: new Map(),
       centres: new Map()
     };
@@ -378,6 +397,14 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         s.geoCount--;
       }
       if (prev.fields.inseeCode) removeFrom(s.byCommune.get(prev.fields.inseeCode), prev);
+      for (const word of wordsOf(prev.body)) {
+        const list = s.words.get(word);
+        removeFrom(list, prev);
+        if (list && list.length === 0) {
+          s.words.delete(word);
+          s.sortedWords = null;
+        }
+      }
       s.byId.delete(id);
     }
     if (next) {
@@ -395,6 +422,14 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         const list = s.byCommune.get(next.fields.inseeCode);
         if (list) list.push(next);
         else s.byCommune.set(next.fields.inseeCode, [next]);
+      }
+      for (const word of wordsOf(next.body)) {
+        const list = s.words.get(word);
+        if (list) list.push(next);
+        else {
+          s.words.set(word, [next]);
+          s.sortedWords = null;
+        }
       }
     }
     if (!prev || !next || prev.fields.name !== next.fields.name) s.byName = null;
@@ -649,6 +684,54 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     hits++;
   };
 
+  /**
+   * When the text's places are few (at most RARE_TEXT by the document words starting with the
+   * rarest term of each alternative), those places — a superset of the matches, each once; else
+   * null (reading the map around the point finds a page sooner).
+   */
+  function textCandidates(s: Snapshot, text: string[][], gen: number): IPlace[] | null {
+    s.sortedWords ??= [...s.words.keys()].sort();
+    const sorted = s.sortedWords;
+    const ranges: [number, number][] = [];
+    let estimate = 0;
+    for (const terms of text) {
+      let best: [number, number, number] | null = null;
+      for (const padded of terms) {
+        const term = padded.slice(1);
+        let lo = 0;
+        let hi = sorted.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (sorted[mid]! < term) lo = mid + 1;
+          else hi = mid;
+        }
+        let size = 0;
+        let end = lo;
+        for (; end < sorted.length && sorted[end]!.startsWith(term); end++) {
+          size += s.words.get(sorted[end]!)!.length;
+          if (size > RARE_TEXT) break;
+        }
+        if (best === null || size < best[2]) best = [lo, end, size];
+      }
+      if (!best) continue;
+      estimate += best[2];
+      if (estimate > RARE_TEXT) return null;
+      ranges.push([best[0], best[1]]);
+    }
+    const out: IPlace[] = [];
+    const stamp = -gen;
+    for (const [from, to] of ranges) {
+      for (let i = from; i < to; i++) {
+        for (const p of s.words.get(sorted[i]!)!) {
+          if (p.candidate === stamp) continue;
+          p.candidate = stamp;
+          out.push(p);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The cells of the box of this radius, or null when the box holds more cells than there are filled ones. */
   function cellsOf(s: Snapshot, center: LatLng, radiusKm: number): IPlace[][] | null {
     const box = boundingBox(center, radiusKm);
@@ -760,10 +843,42 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       const ceiling = params.radiusKm ?? MAX_SEARCH_RADIUS_KM;
       const wanted = page * pageSize;
       radiusKm = Math.min(WIDEN_START_KM, ceiling);
-      for (;;) {
-        const found = radiusPass(s, c, params.point, radiusKm, open, gen);
-        if (found >= wanted || radiusKm >= ceiling) break;
-        radiusKm = Math.min(radiusKm * 2, ceiling);
+      const few = c.text.length > 0 ? textCandidates(s, c.text, gen) : null;
+      if (few) {
+        // A rare text: from its few places, every match within the ceiling, then the radius the
+        // widening would stop at (the same answer as the passes below, without reading the map).
+        const cosCenter = Math.cos(params.point.lat * DEG_RAD);
+        const max = maxTermWithin(ceiling);
+        hits = 0;
+        for (const p of few) {
+          if (!p.hasGeo) continue;
+          const h = termOf(params.point, cosCenter, p);
+          if (h <= max && placeMatches(c, p, gen) && (!open || open(p))) addHit(p, h);
+        }
+        for (;;) {
+          const within = maxTermWithin(radiusKm);
+          let found = 0;
+          for (let i = 0; i < hits; i++) if (hitH[i]! <= within) found++;
+          if (found >= wanted || radiusKm >= ceiling) {
+            let kept = 0;
+            for (let i = 0; i < hits; i++) {
+              if (hitH[i]! <= within) {
+                hitP[kept] = hitP[i]!;
+                hitH[kept] = hitH[i]!;
+                kept++;
+              }
+            }
+            hits = kept;
+            break;
+          }
+          radiusKm = Math.min(radiusKm * 2, ceiling);
+        }
+      } else {
+        for (;;) {
+          const found = radiusPass(s, c, params.point, radiusKm, open, gen);
+          if (found >= wanted || radiusKm >= ceiling) break;
+          radiusKm = Math.min(radiusKm * 2, ceiling);
+        }
       }
       total = hits;
       rows = pageOfHits(offset, pageSize);
@@ -779,14 +894,16 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     } else {
       // No point, or a commune whose places all lack coordinates: by name (the commune as a filter).
       if (!codePointNames) return undefined;
-      s.byName ??= [...s.byId.values()].sort(byNameThenId);
+      const few = c.text.length > 0 ? textCandidates(s, c.text, gen) : null;
       total = 0;
       rows = [];
-      for (const p of s.byName) {
-        if (!placeMatches(c, p, gen) || (open && !open(p))) continue;
+      const take = (p: IPlace) => {
+        if (!placeMatches(c, p, gen) || (open && !open(p))) return;
         if (total >= offset && rows.length < pageSize) rows.push({ p, distanceKm: null });
         total++;
-      }
+      };
+      if (few) for (const p of few.sort(byNameThenId)) take(p);
+      else for (const p of (s.byName ??= [...s.byId.values()].sort(byNameThenId))) take(p);
     }
 
     const when = at ?? clock;
