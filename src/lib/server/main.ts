@@ -42,6 +42,11 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const services = createServices(config, database, logger);
   if (config.DEMO_DATA && (await loadDemoIfEmpty(services))) logger.info('demo territory loaded');
+  // The directory's in-memory index loads in the background; searches use SQL until it is ready.
+  services.directorySearch.index
+    ?.load()
+    .then(() => logger.info(services.directorySearch.index?.stats(), 'directory index loaded'))
+    .catch((err: unknown) => logger.warn({ err }, 'directory index not loaded: searches use SQL'));
 
   const pages = await loadPages();
   if (!pages) logger.warn('web app not built (run `npm run build`): serving the API only');

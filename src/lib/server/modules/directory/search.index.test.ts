@@ -12,7 +12,7 @@ import {
   updatePlaceRow
 } from './directory.repository.js';
 import { parseSearchQuery, type SearchParams } from './search.rules.js';
-import { compareCodePoints } from './search.index.js';
+import { compareCodePoints, setTextThresholds } from './search.index.js';
 import { addPlace, insertOrganisation, LILLE } from './search.testing.js';
 
 /**
@@ -201,6 +201,22 @@ describe.each(DIALECTS)('directory index on %s', (kind) => {
     // The queries must exercise real answers, not only empty pages.
     expect(nonEmpty).toBeGreaterThan(150);
   }, 120_000);
+
+  it.each([
+    ['marked by the word index', 0, 1_000_000],
+    ['tested document by document', 0, 0]
+  ])('answers text searches as the SQL does when %s', async (_how, rare, mark) => {
+    setTextThresholds(rare, mark);
+    try {
+      for (let i = 0; i < 60; i++) {
+        const raw = { ...randomQuery(), q: pick(QUERIES) };
+        const { fromIndex, fromSql } = await both(raw);
+        expect(fromIndex, JSON.stringify(raw)).toEqual(fromSql);
+      }
+    } finally {
+      setTextThresholds(1_500, 40_000);
+    }
+  }, 60_000);
 
   it('sees each write through the services’ database at the next search', async () => {
     const db = t.services.db;

@@ -3,7 +3,7 @@ import type { DatabaseKind } from '../../db/database.js';
 import { boundingBox, distanceFromTerm, entityIdIn, maxTermWithin, type LatLng } from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
 import { PLACE_ENTITY, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
-import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, parisDateKey } from './hours.rules.js';
+import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, openingState, parisDateKey, type OpeningState } from './hours.rules.js';
 import { communeCentre } from './search.repository.js';
 import {
   buildResult,
@@ -110,7 +110,15 @@ export interface IndexStats {
 }
 
 /** A text whose places are at most this many is searched from them rather than from the map. */
-const RARE_TEXT = 1_500;
+let RARE_TEXT = 1_500;
+/** Above this many (document word, place) pairs to mark, each document is tested instead. */
+let MARK_LIMIT = 40_000;
+
+/** Moves the two text thresholds (tests: each of the three text paths against the SQL). */
+export function setTextThresholds(rare: number, mark: number): void {
+  RARE_TEXT = rare;
+  MARK_LIMIT = mark;
+}
 
 /** The distinct words of a padded search document. */
 function wordsOf(body: string | null): Set<string> {
@@ -584,7 +592,12 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     serviceFilter: boolean;
     accessible: boolean;
     commune: string | null;
+    /** Text alternatives, each term prefixed with a space (matchesBody). */
     text: string[][];
+    /** The word index marked the text's candidates (p.candidate === -generation): test that first. */
+    marked: boolean;
+    /** Some alternative has several terms: a marked place still needs the exact test. */
+    exact: boolean;
   }
 
   const codes = (k: string, values: string[]) => values.map((v) => tagCode(k, v));
@@ -610,24 +623,31 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     else if (c.categories.length > 0 && !hasAny(p.tags, c.categories)) ok = false;
     else if (c.modalities.length > 0 && !hasAny(p.tags, c.modalities)) ok = false;
     else if (c.serviceFilter && !p.services.some((s) => serviceMatches(c, s))) ok = false;
-    else if (c.text.length > 0 && (p.body === null || !matchesBody(p.body, c.text))) ok = false;
+    else if (c.text.length > 0) {
+      if (c.marked) ok = p.candidate === -gen && (!c.exact || matchesBody(p.body!, c.text));
+      else ok = p.body !== null && matchesBody(p.body, c.text);
+    }
     p.stamp = gen;
     p.match = ok;
     return ok;
   }
 
-  /** "Open at" answers per (hours, overrides) and minute (isOpenAt reads the Paris minute only). */
-  const openMemo = new Map<number, Map<string, boolean>>();
-  function openMemoFor(at: Date): Map<string, boolean> {
+  /**
+   * "Open at" answers and opening states per (hours, overrides) and minute: hours change state on
+   * whole minutes, so isOpenAt and openingState give the same answer throughout a minute.
+   */
+  const openMemo = new Map<number, { open: Map<string, boolean>; states: Map<string, OpeningState> }>();
+  function memoFor(at: Date) {
     const minute = Math.floor(at.getTime() / 60_000);
     let memo = openMemo.get(minute);
     if (!memo) {
       if (openMemo.size >= 8) openMemo.delete(openMemo.keys().next().value as number);
-      memo = new Map();
+      memo = { open: new Map(), states: new Map() };
       openMemo.set(minute, memo);
     }
     return memo;
   }
+  const openMemoFor = (at: Date) => memoFor(at).open;
 
   /** The place's hours targets on `day` without service filters (kept for the day: the common case). */
   function dayTargets(p: IPlace, day: string): { key: string; target: HoursTarget }[] {
@@ -685,16 +705,18 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
   };
 
   /**
-   * When the text's places are few (at most RARE_TEXT by the document words starting with the
-   * rarest term of each alternative), those places — a superset of the matches, each once; else
-   * null (reading the map around the point finds a page sooner).
+   * Marks the places holding, for some alternative, a word that starts with its rarest term (a
+   * superset of the text's matches; exact for one-term alternatives), so the text test is a field
+   * read. Returns them when few (at most RARE_TEXT: the search reads them rather than the map),
+   * else null. Leaves `c.marked` false when the terms are so common that testing each document
+   * read is cheaper than marking.
    */
-  function textCandidates(s: Snapshot, text: string[][], gen: number): IPlace[] | null {
+  function textCandidates(s: Snapshot, c: Compiled, gen: number): IPlace[] | null {
     s.sortedWords ??= [...s.words.keys()].sort();
     const sorted = s.sortedWords;
     const ranges: [number, number][] = [];
     let estimate = 0;
-    for (const terms of text) {
+    for (const terms of c.text) {
       let best: [number, number, number] | null = null;
       for (const padded of terms) {
         const term = padded.slice(1);
@@ -709,15 +731,16 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         let end = lo;
         for (; end < sorted.length && sorted[end]!.startsWith(term); end++) {
           size += s.words.get(sorted[end]!)!.length;
-          if (size > RARE_TEXT) break;
+          if (size > MARK_LIMIT) break;
         }
         if (best === null || size < best[2]) best = [lo, end, size];
       }
       if (!best) continue;
       estimate += best[2];
-      if (estimate > RARE_TEXT) return null;
+      if (estimate > MARK_LIMIT) return null;
       ranges.push([best[0], best[1]]);
     }
+    const few = estimate <= RARE_TEXT;
     const out: IPlace[] = [];
     const stamp = -gen;
     for (const [from, to] of ranges) {
@@ -725,11 +748,12 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         for (const p of s.words.get(sorted[i]!)!) {
           if (p.candidate === stamp) continue;
           p.candidate = stamp;
-          out.push(p);
+          if (few) out.push(p);
         }
       }
     }
-    return out;
+    c.marked = true;
+    return few ? out : null;
   }
 
   /** The cells of the box of this radius, or null when the box holds more cells than there are filled ones. */
@@ -752,7 +776,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
 
   /** Every match within the radius into the hit arrays (the SQL's radius test on the haversine term). */
   function radiusPass(
-    s: Snapshot,
+    cells: IPlace[][],
     c: Compiled,
     center: LatLng,
     radiusKm: number,
@@ -772,10 +796,33 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         addHit(p, h);
       }
     };
-    const cells = cellsOf(s, center, radiusKm);
-    if (cells) for (const cell of cells) visit(cell);
-    else for (const cell of s.cells.values()) visit(cell);
+    for (const cell of cells) visit(cell);
     return hits;
+  }
+
+  /**
+   * With the hits of the ceiling collected: the radius the widening search (from `radiusKm`,
+   * doubling) stops at, keeping only the hits within it. Returns that radius.
+   */
+  function widenOnHits(radiusKm: number, ceiling: number, wanted: number): number {
+    for (;;) {
+      const within = maxTermWithin(radiusKm);
+      let found = 0;
+      for (let i = 0; i < hits; i++) if (hitH[i]! <= within) found++;
+      if (found >= wanted || radiusKm >= ceiling) {
+        let kept = 0;
+        for (let i = 0; i < hits; i++) {
+          if (hitH[i]! <= within) {
+            hitP[kept] = hitP[i]!;
+            hitH[kept] = hitH[i]!;
+            kept++;
+          }
+        }
+        hits = kept;
+        return radiusKm;
+      }
+      radiusKm = Math.min(radiusKm * 2, ceiling);
+    }
   }
 
   /**
@@ -812,7 +859,9 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       serviceFilter: hasServiceFilter(params),
       accessible: params.accessible,
       commune: params.commune,
-      text: params.text.map((terms) => terms.map((t) => ` ${t}`))
+      text: params.text.map((terms) => terms.map((t) => ` ${t}`)),
+      marked: false,
+      exact: params.text.some((terms) => terms.length > 1)
     };
     const clock = now();
     const at = params.openAt ?? (params.openNow ? clock : null);
@@ -843,39 +892,30 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       const ceiling = params.radiusKm ?? MAX_SEARCH_RADIUS_KM;
       const wanted = page * pageSize;
       radiusKm = Math.min(WIDEN_START_KM, ceiling);
-      const few = c.text.length > 0 ? textCandidates(s, c.text, gen) : null;
-      if (few) {
-        // A rare text: from its few places, every match within the ceiling, then the radius the
-        // widening would stop at (the same answer as the passes below, without reading the map).
-        const cosCenter = Math.cos(params.point.lat * DEG_RAD);
+      const few = c.text.length > 0 ? textCandidates(s, c, gen) : null;
+      const cosCenter = Math.cos(params.point.lat * DEG_RAD);
+      const collect = (places: Iterable<IPlace>) => {
+        // Every match within the ceiling, then the radius the widening stops at: the same answer
+        // as the passes, without reading the same places once per pass.
         const max = maxTermWithin(ceiling);
         hits = 0;
-        for (const p of few) {
+        for (const p of places) {
           if (!p.hasGeo) continue;
-          const h = termOf(params.point, cosCenter, p);
+          const h = termOf(params.point!, cosCenter, p);
           if (h <= max && placeMatches(c, p, gen) && (!open || open(p))) addHit(p, h);
         }
+        radiusKm = widenOnHits(radiusKm!, ceiling, wanted);
+      };
+      if (few) collect(few);
+      else {
         for (;;) {
-          const within = maxTermWithin(radiusKm);
-          let found = 0;
-          for (let i = 0; i < hits; i++) if (hitH[i]! <= within) found++;
-          if (found >= wanted || radiusKm >= ceiling) {
-            let kept = 0;
-            for (let i = 0; i < hits; i++) {
-              if (hitH[i]! <= within) {
-                hitP[kept] = hitP[i]!;
-                hitH[kept] = hitH[i]!;
-                kept++;
-              }
-            }
-            hits = kept;
+          const cells = cellsOf(s, params.point, radiusKm);
+          if (!cells) {
+            // The box holds the whole map: read it once.
+            collect(s.byId.values());
             break;
           }
-          radiusKm = Math.min(radiusKm * 2, ceiling);
-        }
-      } else {
-        for (;;) {
-          const found = radiusPass(s, c, params.point, radiusKm, open, gen);
+          const found = radiusPass(cells, c, params.point, radiusKm, open, gen);
           if (found >= wanted || radiusKm >= ceiling) break;
           radiusKm = Math.min(radiusKm * 2, ceiling);
         }
@@ -883,6 +923,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       total = hits;
       rows = pageOfHits(offset, pageSize);
     } else if (params.commune && center) {
+      if (c.text.length > 0) textCandidates(s, c, gen);
       const cosCenter = Math.cos(center.lat * DEG_RAD);
       hits = 0;
       for (const p of s.byCommune.get(params.commune) ?? []) {
@@ -894,7 +935,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     } else {
       // No point, or a commune whose places all lack coordinates: by name (the commune as a filter).
       if (!codePointNames) return undefined;
-      const few = c.text.length > 0 ? textCandidates(s, c.text, gen) : null;
+      const few = c.text.length > 0 ? textCandidates(s, c, gen) : null;
       total = 0;
       rows = [];
       const take = (p: IPlace) => {
@@ -909,6 +950,16 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     const when = at ?? clock;
     const day = parisDateKey(when);
     const lookahead = parisDateKey(new Date(when.getTime() + NOTICE_LOOKAHEAD_DAYS * 86_400_000));
+    const states = memoFor(when).states;
+    const stateOf = (t: HoursTarget) => {
+      const key = targetKey(t);
+      let state = states.get(key);
+      if (!state) {
+        state = openingState(t.hours, when, t.overrides);
+        states.set(key, state);
+      }
+      return state;
+    };
     const results: SearchResult[] = rows.map(({ p, distanceKm }) =>
       buildResult(
         p.fields,
@@ -920,7 +971,8 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         day,
         c.serviceFilter,
         clock,
-        staleAfterMonths
+        staleAfterMonths,
+        stateOf
       )
     );
     return {

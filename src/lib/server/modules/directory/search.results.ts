@@ -1,5 +1,5 @@
 import type { NoticeRecord, PlaceRecord, ServiceRecord } from './directory.repository.js';
-import { openingState, type TemporaryOverride } from './hours.rules.js';
+import { openingState, type OpeningState, type TemporaryOverride } from './hours.rules.js';
 import { combineOpening, isStale, type OpeningSummary } from './search.rules.js';
 
 /**
@@ -144,10 +144,12 @@ export function buildResult(
   day: string,
   filtered: boolean,
   now: Date,
-  staleAfterMonths: number
+  staleAfterMonths: number,
+  /** The opening state of a target at `at` (the index passes one that remembers them per minute). */
+  stateOf: (t: HoursTarget) => OpeningState = (t) => openingState(t.hours, at, t.overrides)
 ): SearchResult {
   const targets = hoursTargets(place.openingHours, services, notices, filtered);
-  const states = targets.map((t) => openingState(t.hours, at, t.overrides));
+  const states = targets.map(stateOf);
   const opening = combineOpening(states as OpeningSummary[]);
   const shown =
     states.find((s) => s.notice !== null)?.notice ??
