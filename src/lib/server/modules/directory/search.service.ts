@@ -243,5 +243,10 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     return search(parsed.params);
   }
 
-  return { search, searchQuery, searchSql, index };
+  /** A page as JSON (JSON.stringify's text; the index's pages are written from JSON made once per place). */
+  function toJson(page: SearchPage): string {
+    return index?.jsonOf(page) ?? JSON.stringify(page);
+  }
+
+  return { search, searchQuery, searchSql, toJson, index };
 }
