@@ -789,11 +789,19 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
   ): number {
     const max = maxTermWithin(radiusKm);
     const cosCenter = Math.cos(center.lat * DEG_RAD);
+    const box = boundingBox(center, radiusKm);
+    const { lat: cLat, lng: cLng } = center;
     hits = 0;
     const visit = (cell: IPlace[]) => {
       for (let i = 0; i < cell.length; i++) {
         const p = cell[i]!;
-        const h = termOf(center, cosCenter, p);
+        // Outside the box: outside the circle (cells overlap the box's edges).
+        if (p.geoLat < box.minLat || p.geoLat > box.maxLat || p.geoLng < box.minLng || p.geoLng > box.maxLng) continue;
+        const a = Math.sin((p.geoLat - cLat) * HALF_RAD);
+        const a2 = a * a;
+        if (a2 > max) continue;
+        const b = Math.sin((p.geoLng - cLng) * HALF_RAD);
+        const h = a2 + cosCenter * p.cosLat * (b * b);
         if (!(h <= max)) continue;
         if (!placeMatches(c, p, gen)) continue;
         if (open && !open(p)) continue;
