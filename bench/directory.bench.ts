@@ -378,6 +378,8 @@ function generateQueries(): BenchQuery[] {
 interface HttpTally {
   times: number[];
   wall: number;
+  /** This process's CPU time (server and client: one process), ms. */
+  cpu: number;
   failures: number;
   bytes: number;
 }
@@ -388,7 +390,7 @@ interface HttpTally {
  * run one after the other, a burst of other work during one of them skewed the ratio by half.
  */
 async function runInterleaved(base: string, a: string[], b: string[], concurrency: number) {
-  const tally = (): HttpTally => ({ times: [], wall: 0, failures: 0, bytes: 0 });
+  const tally = (): HttpTally => ({ times: [], wall: 0, cpu: 0, failures: 0, bytes: 0 });
   const ta = tally();
   const tb = tally();
   const add = (t: HttpTally, r: Awaited<ReturnType<typeof runHttp>>) => {
@@ -397,11 +399,23 @@ async function runInterleaved(base: string, a: string[], b: string[], concurrenc
     t.failures += r.failures;
     t.bytes += r.bytes;
   };
+  const block = async (t: HttpTally, urls: string[]) => {
+    const cpu0 = process.cpuUsage();
+    add(t, await runHttp(base, urls, concurrency));
+    const cpu = process.cpuUsage(cpu0);
+    t.cpu += (cpu.user + cpu.system) / 1000;
+  };
   for (let i = 0; i < Math.max(a.length, b.length); i += HTTP_BLOCK) {
-    if (i < a.length) add(ta, await runHttp(base, a.slice(i, i + HTTP_BLOCK), concurrency));
-    if (i < b.length) add(tb, await runHttp(base, b.slice(i, i + HTTP_BLOCK), concurrency));
+    if (i < a.length) await block(ta, a.slice(i, i + HTTP_BLOCK));
+    if (i < b.length) await block(tb, b.slice(i, i + HTTP_BLOCK));
   }
-  const done = (t: HttpTally, n: number) => ({ s: summary(t.times), rate: (1000 * n) / t.wall, failures: t.failures, avgBytes: t.bytes / Math.max(1, n) });
+  const done = (t: HttpTally, n: number) => ({
+    s: summary(t.times),
+    rate: (1000 * n) / t.wall,
+    cpuPerRequest: t.cpu / Math.max(1, n),
+    failures: t.failures,
+    avgBytes: t.bytes / Math.max(1, n)
+  });
   return [done(ta, a.length), done(tb, b.length)] as const;
 }
 
@@ -554,6 +568,10 @@ async function overHttp(services: Services, queries: BenchQuery[]) {
     console.log(
       `  HTTP search (${urls.length}, ${CONCURRENCY} in flight)         ${fmt(search.s)}  ${search.rate.toFixed(0)} searches/s` +
         `  (${(search.avgBytes / 1024).toFixed(1)} KB avg, ${search.failures} non-200)`
+    );
+    console.log(
+      `  CPU per request (server and client, one process): health ${h.cpuPerRequest.toFixed(3)} ms, ` +
+        `search ${search.cpuPerRequest.toFixed(3)} ms (ratio ${((100 * h.cpuPerRequest) / search.cpuPerRequest).toFixed(1)} %)`
     );
     const ratio = search.rate / h.rate;
     console.log(

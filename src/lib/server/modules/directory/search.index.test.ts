@@ -196,8 +196,6 @@ describe.each(DIALECTS)('directory index on %s', (kind) => {
       const raw = randomQuery();
       const { fromIndex, fromSql } = await both(raw);
       expect(fromIndex, JSON.stringify(raw)).toEqual(fromSql);
-      // The JSON the API sends, written from per-place pieces: JSON.stringify's text exactly.
-      expect(t.services.directorySearch.toJson(fromIndex)).toBe(JSON.stringify(fromSql));
       if (fromSql.results.length > 0) nonEmpty++;
     }
     // The queries must exercise real answers, not only empty pages.
@@ -214,7 +212,6 @@ describe.each(DIALECTS)('directory index on %s', (kind) => {
         const raw = { ...randomQuery(), q: pick(QUERIES) };
         const { fromIndex, fromSql } = await both(raw);
         expect(fromIndex, JSON.stringify(raw)).toEqual(fromSql);
-        expect(t.services.directorySearch.toJson(fromIndex)).toBe(JSON.stringify(fromSql));
       }
     } finally {
       setTextThresholds(1_500, 40_000);

@@ -56,8 +56,6 @@ const ALL_PUBLICS = 'tous-publics';
 interface IService extends SearchResultService {
   /** Codes of its category/public/modality tags (a short array: smaller than a Set, as fast). */
   tags: number[];
-  /** Its result JSON, made on first use (a service is replaced, never changed). */
-  json?: string;
 }
 
 interface IPlace {
@@ -85,8 +83,6 @@ interface IPlace {
   targets: { key: string; target: HoursTarget }[];
   /** Per-search scratch: listed as a text candidate. */
   candidate: number;
-  /** Its result's `place` JSON up to `"isStale":` (made on first use; a place is replaced, never changed). */
-  json?: string;
 }
 
 interface Snapshot {
@@ -972,12 +968,11 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       }
       return state;
     };
-    const shown = rows.map(({ p }) => (c.serviceFilter ? p.services.filter((x) => serviceMatches(c, x)) : p.services));
-    const results: SearchResult[] = rows.map(({ p, distanceKm }, i) =>
+    const results: SearchResult[] = rows.map(({ p, distanceKm }) =>
       buildResult(
         p.fields,
         { id: p.organisationId, name: s.organisations.get(p.organisationId) ?? '' },
-        shown[i]!,
+        c.serviceFilter ? p.services.filter((x) => serviceMatches(c, x)) : p.services,
         p.notices.filter((n) => n.endsOn >= day && n.startsOn <= lookahead),
         distanceKm,
         when,
@@ -988,7 +983,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         stateOf
       )
     );
-    const answer: SearchPage = {
+    return {
       results,
       page,
       pageSize,
@@ -996,35 +991,6 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       center: center ? { lat: center.lat, lng: center.lng } : null,
       radiusKm
     };
-    pageJson.set(answer, toJson(answer, rows.map((r) => r.p), shown));
-    return answer;
-  }
-
-  /**
-   * The page as JSON.stringify writes it, from the places' and services' JSON made once: a page of
-   * 20 results is ~29 KB, and writing it whole costs as much as finding it.
-   */
-  const pageJson = new WeakMap<SearchPage, string>();
-  function toJson(answer: SearchPage, places: IPlace[], shown: IService[][]): string {
-    const out = answer.results.map((r, i) => {
-      const p = places[i]!;
-      if (p.json === undefined) {
-        const { isStale: _stale, ...place } = r.place;
-        const whole = JSON.stringify(place);
-        p.json = `${whole.slice(0, -1)},"isStale":`;
-      }
-      const list = shown[i]!;
-      const services = r.services.map((x, j) => (list[j]!.json ??= JSON.stringify(x)));
-      return (
-        `{"place":${p.json}${r.place.isStale}},"services":[${services.join(',')}],` +
-        `"distanceKm":${JSON.stringify(r.distanceKm)},"openNow":${JSON.stringify(r.openNow)},` +
-        `"nextChange":${JSON.stringify(r.nextChange)},"notice":${JSON.stringify(r.notice)}}`
-      );
-    });
-    return (
-      `{"results":[${out.join(',')}],"page":${answer.page},"pageSize":${answer.pageSize},"total":${answer.total},` +
-      `"center":${JSON.stringify(answer.center)},"radiusKm":${JSON.stringify(answer.radiusKm)}}`
-    );
   }
 
   return {
@@ -1038,10 +1004,6 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     /** Tells the index that this process wrote to the database: the next search first reads the changes. */
     markWritten() {
       written = true;
-    },
-    /** The JSON of a page this index answered (as JSON.stringify writes it), else undefined. */
-    jsonOf(page: SearchPage): string | undefined {
-      return pageJson.get(page);
     },
     /** Whether the first load is complete. */
     get ready() {

@@ -243,10 +243,5 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     return search(parsed.params);
   }
 
-  /** A page as JSON (JSON.stringify's text; the index's pages are written from JSON made once per place). */
-  function toJson(page: SearchPage): string {
-    return index?.jsonOf(page) ?? JSON.stringify(page);
-  }
-
-  return { search, searchQuery, searchSql, toJson, index };
+  return { search, searchQuery, searchSql, index };
 }
