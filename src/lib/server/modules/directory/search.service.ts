@@ -220,8 +220,14 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
   /** Searches: from the in-memory index once loaded (same answers), else with SQL. */
   async function search(params: SearchParams): Promise<SearchPage> {
     if (index) {
-      const answer = await index.search(params, mode === 'wait');
-      if (answer) return answer;
+      try {
+        const answer = await index.search(params, mode === 'wait');
+        if (answer) return answer;
+      } catch (err) {
+        // A failed refresh (database gone away…): SQL answers; tests ('wait') see the failure.
+        if (mode === 'wait') throw err;
+        deps.onIndexError?.(err);
+      }
     }
     return searchSql(params);
   }
