@@ -49,6 +49,7 @@ const RECHECK_MS = 10_000;
 /** Change rows older than this are pruned (an index behind by more rebuilds). */
 const PRUNE_AFTER_MS = 86_400_000;
 const PRUNE_EVERY_MS = 600_000;
+const PRUNE_BATCH = 5_000;
 /** Tag kinds the search filters on. */
 const TAG_KINDS = ['category', 'public', 'modality', 'language'];
 const ALL_PUBLICS = 'tous-publics';
@@ -212,6 +213,9 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
   let written = false;
   let lastPoll = 0;
   let lastPrune = 0;
+  /** (time, applied seq) every PRUNE_EVERY_MS; rows up to a day-old checkpoint are pruned. */
+  const checkpoints: { at: number; seq: number }[] = [];
+  let pruneUpTo = 0;
   /** Every change with seq ≤ appliedSeq is applied (PostgreSQL: modulo the recheck window). */
   let appliedSeq = 0;
   /** PostgreSQL: (time, highest seq seen) of recent polls, and the seqs applied above the window. */
@@ -523,12 +527,18 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       for (const seq of appliedAbove) if (seq <= recheckFrom) appliedAbove.delete(seq);
     }
     if (started - lastPrune > PRUNE_EVERY_MS) {
+      // Rows applied here more than a day ago go, by sequence number (the primary key) and at most
+      // PRUNE_BATCH per check (an import writes a row per tag: deleting them at once would stall).
       lastPrune = started;
-      const cutoff = new Date(Date.now() - PRUNE_AFTER_MS);
-      await (kind === 'sqlite'
-        ? sql`DELETE FROM directory_change WHERE changed_at < ${cutoff.toISOString()}`
-        : sql`DELETE FROM directory_change WHERE changed_at < ${cutoff.toISOString()}::timestamptz`
-      ).execute(db);
+      checkpoints.push({ at: started, seq: appliedSeq });
+      let upTo = 0;
+      while (checkpoints.length > 0 && checkpoints[0]!.at < started - PRUNE_AFTER_MS) upTo = checkpoints.shift()!.seq;
+      if (upTo > 0) pruneUpTo = upTo;
+    }
+    if (pruneUpTo > 0) {
+      const res = await sql`DELETE FROM directory_change WHERE seq IN (SELECT seq FROM directory_change
+        WHERE seq <= ${pruneUpTo} ORDER BY seq LIMIT ${PRUNE_BATCH})`.execute(db);
+      if (Number(res.numAffectedRows ?? 0) < PRUNE_BATCH) pruneUpTo = 0;
     }
   }
 
