@@ -57,6 +57,10 @@ const ALL_PUBLICS = 'tous-publics';
 interface IService extends SearchResultService {
   /** Codes of its category/public/modality tags (a short array: smaller than a Set, as fast). */
   tags: number[];
+  /** The same as bit masks per kind (values with a bit: see bitOf). */
+  mCat: number;
+  mMod: number;
+  mPub: number;
 }
 
 interface IPlace {
@@ -73,6 +77,11 @@ interface IPlace {
   services: IService[];
   /** Tag codes of all its services (language tags included), each once. */
   tags: number[];
+  /** The same as bit masks per kind. */
+  mCat: number;
+  mMod: number;
+  mPub: number;
+  mLang: number;
   notices: NoticeRecord[];
   /** Per-search scratch: the search generation that filled `match`/`open`. */
   stamp: number;
@@ -127,6 +136,9 @@ function wordsOf(body: string | null): Set<string> {
   if (body) for (const w of body.split(' ')) if (w.length > 0) out.add(w);
   return out;
 }
+
+/** Bits per kind in a tag mask (small integers stay unboxed up to 2^30). */
+const MASK_BITS = 30;
 
 const cellOf = (lat: number, lng: number) => Math.floor(lat / CELL_DEG) * 100_000 + Math.floor(lng / CELL_DEG);
 
@@ -203,6 +215,30 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     return code;
   };
   const interner = new Interner();
+  /** Bit of a tag value within its kind: the first MASK_BITS values of each kind get one (0: none). */
+  const bits = new Map<string, number>();
+  const bitsPerKind = new Map<string, number>();
+  const bitOf = (kind_: string, value: string): number => {
+    const key = `${kind_}\u0000${value}`;
+    let bit = bits.get(key);
+    if (bit === undefined) {
+      const n = bitsPerKind.get(kind_) ?? 0;
+      bitsPerKind.set(kind_, n + 1);
+      bit = n < MASK_BITS ? 1 << n : 0;
+      bits.set(key, bit);
+    }
+    return bit;
+  };
+  /** The mask of these values, or -1 when one has no bit (then the code arrays are read). */
+  const maskOf = (kind_: string, values: string[]): number => {
+    let mask = 0;
+    for (const v of values) {
+      const bit = bitOf(kind_, v);
+      if (bit === 0) return -1;
+      mask |= bit;
+    }
+    return mask;
+  };
 
   let snapshot: Snapshot | null = null;
   /** Whether name order can be computed here (the database collates by code point). */
@@ -331,6 +367,10 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         body: r.body === null ? null : ` ${r.body}`,
         services: [],
         tags: [],
+        mCat: 0,
+        mMod: 0,
+        mPub: 0,
+        mLang: 0,
         notices: [],
         stamp: 0,
         match: false,
@@ -346,11 +386,23 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       const place = places.get(s.place_id);
       if (!place) continue;
       const tags: number[] = [];
+      let mCat = 0;
+      let mMod = 0;
+      let mPub = 0;
       for (const t of tagsByService.get(s.id) ?? []) {
         const code = tagCode(t.kind, t.value);
         if (!place.tags.includes(code)) place.tags.push(code);
         if (t.kind !== 'language') tags.push(code);
+        const bit = bitOf(t.kind, t.value);
+        if (bit === 0) continue;
+        if (t.kind === 'category') mCat |= bit;
+        else if (t.kind === 'modality') mMod |= bit;
+        else if (t.kind === 'public') mPub |= bit;
+        else place.mLang |= bit;
       }
+      place.mCat |= mCat;
+      place.mMod |= mMod;
+      place.mPub |= mPub;
       place.services.push({
         id: s.id,
         name: interner.str(s.name),
@@ -360,7 +412,10 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         access: s.access,
         frais: s.frais,
         openingHours: interner.str(s.opening_hours),
-        tags
+        tags,
+        mCat,
+        mMod,
+        mPub
       });
     }
     for (const n of noticeRows) {
@@ -602,6 +657,10 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     serviceFilter: boolean;
     accessible: boolean;
     commune: string | null;
+    catMask: number;
+    modMask: number;
+    pubMask: number;
+    langMask: number;
     /** Text alternatives, each term prefixed with a space (matchesBody). */
     text: string[][];
     /** The word index marked the text's candidates (p.candidate === -generation): test that first. */
@@ -612,14 +671,18 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
 
   const codes = (k: string, values: string[]) => values.map((v) => tagCode(k, v));
   const hasAny = (tags: number[], list: number[]) => {
-    for (const c of list) if (tags.includes(c)) return true;
+    for (let i = 0; i < list.length; i++) if (tags.includes(list[i]!)) return true;
     return false;
   };
 
+  /** Whether the tags hold one of the codes: by mask when the query's values all have a bit. */
+  const holds = (mask: number, tags: number[], queryMask: number, codesOf: number[]) =>
+    queryMask >= 0 ? (mask & queryMask) !== 0 : hasAny(tags, codesOf);
+
   function serviceMatches(c: Compiled, s: IService): boolean {
-    if (c.categories.length > 0 && !hasAny(s.tags, c.categories)) return false;
-    if (c.modalities.length > 0 && !hasAny(s.tags, c.modalities)) return false;
-    if (c.publics.length > 0 && s.access !== 'unconditional' && !hasAny(s.tags, c.publics)) return false;
+    if (c.categories.length > 0 && !holds(s.mCat, s.tags, c.catMask, c.categories)) return false;
+    if (c.modalities.length > 0 && !holds(s.mMod, s.tags, c.modMask, c.modalities)) return false;
+    if (c.publics.length > 0 && s.access !== 'unconditional' && !holds(s.mPub, s.tags, c.pubMask, c.publics)) return false;
     return true;
   }
 
@@ -629,9 +692,9 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     let ok = true;
     if (c.accessible && p.fields.isAccessible !== true) ok = false;
     else if (c.commune !== null && p.fields.inseeCode !== c.commune) ok = false;
-    else if (c.languages.length > 0 && !hasAny(p.tags, c.languages)) ok = false;
-    else if (c.categories.length > 0 && !hasAny(p.tags, c.categories)) ok = false;
-    else if (c.modalities.length > 0 && !hasAny(p.tags, c.modalities)) ok = false;
+    else if (c.languages.length > 0 && !holds(p.mLang, p.tags, c.langMask, c.languages)) ok = false;
+    else if (c.categories.length > 0 && !holds(p.mCat, p.tags, c.catMask, c.categories)) ok = false;
+    else if (c.modalities.length > 0 && !holds(p.mMod, p.tags, c.modMask, c.modalities)) ok = false;
     else if (c.serviceFilter && !p.services.some((s) => serviceMatches(c, s))) ok = false;
     else if (c.text.length > 0) {
       if (c.marked) ok = p.candidate === -gen && (!c.exact || matchesBody(p.body!, c.text));
@@ -874,6 +937,10 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       modalities: codes('modality', params.modalities),
       publics: params.publics.length > 0 ? codes('public', [...params.publics, ALL_PUBLICS]) : [],
       languages: codes('language', params.languages),
+      catMask: maskOf('category', params.categories),
+      modMask: maskOf('modality', params.modalities),
+      pubMask: params.publics.length > 0 ? maskOf('public', [...params.publics, ALL_PUBLICS]) : 0,
+      langMask: maskOf('language', params.languages),
       serviceFilter: hasServiceFilter(params),
       accessible: params.accessible,
       commune: params.commune,
