@@ -12,7 +12,7 @@ import {
   updatePlaceRow
 } from './directory.repository.js';
 import { parseSearchQuery, type SearchParams } from './search.rules.js';
-import { compareCodePoints, setTextThresholds } from './search.index.js';
+import { compareCodePoints, recheckFloor, setTextThresholds } from './search.index.js';
 import { addPlace, insertOrganisation, LILLE } from './search.testing.js';
 
 /**
@@ -313,5 +313,23 @@ describe.each(DIALECTS)('directory index on %s', (kind) => {
       return x.length - y.length;
     });
     expect([...names].sort(compareCodePoints)).toEqual(byCodePoint);
+  });
+});
+
+describe('PostgreSQL change-log floor', () => {
+  it('rises only to what polls made before the oldest open transaction saw', () => {
+    const polls = [
+      { at: 1_000, seq: 5 },
+      { at: 2_000, seq: 9 },
+      { at: 5_000, seq: 12 }
+    ];
+    // A transaction open since 1,500 may hold a number below 9 not yet committed: floor 5 only.
+    expect(recheckFloor(polls, 1_500, 0)).toBe(5);
+    expect(polls.map((p) => p.seq)).toEqual([9, 12]);
+    // Nothing older than the cutoff: the floor stays.
+    expect(recheckFloor(polls, 1_999, 5)).toBe(5);
+    // Every transaction begun by 6,000 has ended: all seen numbers are read.
+    expect(recheckFloor(polls, 6_000, 5)).toBe(12);
+    expect(polls).toEqual([]);
   });
 });

@@ -130,6 +130,19 @@ export function setTextThresholds(rare: number, mark: number): void {
   MARK_LIMIT = mark;
 }
 
+/**
+ * PostgreSQL change log: the sequence number below which every row is known to be read. `polls`
+ * holds (database time just after a poll's read, highest number seen then), oldest first: every
+ * number up to a poll's was taken before its time, so by a transaction begun before it. Polls made
+ * before `cutoff` (when the oldest transaction still open began, less a margin) only saw numbers of
+ * transactions now ended and read since: they leave `polls` and the floor rises to their number.
+ */
+export function recheckFloor(polls: { at: number; seq: number }[], cutoff: number, floor: number): number {
+  let out = floor;
+  while (polls.length > 0 && polls[0]!.at <= cutoff) out = Math.max(out, polls.shift()!.seq);
+  return out;
+}
+
 /** The distinct words of a padded search document. */
 function wordsOf(body: string | null): Set<string> {
   const out = new Set<string>();
@@ -552,6 +565,15 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     lastPoll = started;
     written = false;
     const from = kind === 'postgres' ? recheckFrom : appliedSeq;
+    // PostgreSQL: when the oldest transaction still open (another connection's) began, read before
+    // the change rows: any transaction begun earlier has ended, so its rows are read below.
+    let oldestOpen = Infinity;
+    if (kind === 'postgres') {
+      const { rows: open } = await sql<{ t: Date | string | null }>`SELECT min(xact_start) AS t FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`.execute(db);
+      const t = open[0]?.t;
+      if (t) oldestOpen = new Date(t).getTime();
+    }
     const { rows } = await sql<{ seq: number | string; place_id: string }>`SELECT seq, place_id FROM directory_change
       WHERE seq > ${from} ORDER BY seq`.execute(db);
     const ids = new Set<string>();
@@ -574,11 +596,14 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     appliedSeq = top;
     stats.appliedSeq = top;
     if (kind === 'postgres') {
-      // A sequence number taken by a transaction that commits later than a higher one would be
-      // missed: read the rows of the last RECHECK_MS again, skipping those applied.
+      // A sequence number taken by a transaction that commits after a higher one was read would be
+      // missed: rows are read again from the highest number seen by a poll made before the oldest
+      // open transaction began (and at least RECHECK_MS ago), skipping those applied.
       for (const seq of applied) appliedAbove.add(seq);
-      polls.push({ at: started, seq: top });
-      while (polls.length > 0 && polls[0]!.at < started - RECHECK_MS) recheckFrom = polls.shift()!.seq;
+      const { rows: clock } = await sql<{ now: Date | string }>`SELECT clock_timestamp() AS now`.execute(db);
+      const dbNow = new Date(clock[0]!.now).getTime();
+      polls.push({ at: dbNow, seq: top });
+      recheckFrom = recheckFloor(polls, Math.min(oldestOpen, dbNow - RECHECK_MS) - 1_000, recheckFrom);
       for (const seq of appliedAbove) if (seq <= recheckFrom) appliedAbove.delete(seq);
     }
     if (started - lastPrune > PRUNE_EVERY_MS) {
