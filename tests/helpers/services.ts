@@ -34,6 +34,6 @@ export async function createTestServices(
   const database = await createTestDatabase(kind);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_DATA: 'false', ...env });
   const clock = testClock();
-  const services = createServices(config, database, createLogger('silent'), { now: clock.now });
+  const services = createServices(config, database, createLogger('silent'), { now: clock.now, searchIndex: 'wait' });
   return { services, database, clock, config, destroy: () => database.destroy() };
 }

@@ -46,6 +46,11 @@ async function main(): Promise<void> {
   if (testClock) logger.warn('TEST_CLOCK: the clock and jobs are controlled through /api/test (tests only)');
   const services = createServices(config, database, logger, { now: testClock?.now });
   if (config.DEMO_DATA && (await loadDemoIfEmpty(services))) logger.info('demo territory loaded');
+  // The directory's in-memory index loads in the background; searches use SQL until it is ready.
+  services.directorySearch.index
+    ?.load()
+    .then(() => logger.info(services.directorySearch.index?.stats(), 'directory index loaded'))
+    .catch((err: unknown) => logger.warn({ err }, 'directory index not loaded: searches use SQL'));
 
   const pages = await loadPages();
   if (!pages) logger.warn('web app not built (run `npm run build`): serving the API only');

@@ -40,6 +40,7 @@ import { createInboxService, type InboxService } from './modules/notifications/i
 import { createOutboxService, type OutboxService } from './modules/notifications/outbox.service.js';
 import { createAlertsService, type AlertsService } from './modules/notifications/alerts.service.js';
 import { RateLimiter } from './rate-limiter.js';
+import { watchWrites } from './db/write-watch.js';
 
 /**
  * Everything built once at start and shared by the API and the pages (as `event.platform.services`).
@@ -108,6 +109,8 @@ export interface ServiceOptions {
   smsProvider?: SmsProvider;
   /** Replaces the Web Push sender (tests). */
   pushSender?: PushSender;
+  /** The in-memory directory index: 'lazy' (default: loads on the first search or at start), 'wait' (tests), 'off'. */
+  searchIndex?: 'lazy' | 'wait' | 'off';
 }
 
 /** Builds every module's service over one database and one configuration. */
@@ -118,7 +121,10 @@ export function createServices(
   options: ServiceOptions = {}
 ): Services {
   const now = options.now ?? (() => new Date());
-  const db = database.db;
+  // Every module writes through this handle: a write tells the directory index to read the
+  // change log before its next search (writes by other processes: within a second).
+  const writes = watchWrites(() => directorySearch.index?.markWritten());
+  const db = database.db.withPlugin(writes);
   const notify = createNotify({
     db,
     config,
@@ -161,11 +167,14 @@ export function createServices(
   });
   const freshness = createFreshnessService({ db, kind: database.kind, config, now, notify, limiter });
   const openData = createOpenDataService({ db, kind: database.kind, publicUrl: config.PUBLIC_URL, now });
+  // The index reads through the plain handle (its own change-log pruning is not a directory write).
   const directorySearch = createDirectorySearch({
-    db,
+    db: database.db,
     kind: database.kind,
     now,
-    staleAfterMonths: config.DIRECTORY_STALE_MONTHS
+    staleAfterMonths: config.DIRECTORY_STALE_MONTHS,
+    index: options.searchIndex ?? 'lazy',
+    onIndexError: (err) => logger.warn({ err }, 'directory index: load or refresh failed, SQL answers')
   });
   return {
     config,

@@ -280,6 +280,17 @@ export interface FreshnessLinkTable {
   created_at: string;
 }
 
+/**
+ * One write that can change a directory search answer, naming its place (appended by triggers;
+ * read by the in-memory directory index to refresh just those places). Pruned after a day.
+ */
+export interface DirectoryChangeTable {
+  /** Increasing (INTEGER AUTOINCREMENT / BIGSERIAL: the pg driver returns it as a string). */
+  seq: Generated<number | string>;
+  place_id: string;
+  changed_at: Generated<string>;
+}
+
 export interface DB extends EligibilityTables, MarketplaceTables {
   user: UserTable;
   session: SessionTable;
@@ -299,4 +310,5 @@ export interface DB extends EligibilityTables, MarketplaceTables {
   place_photo: PlacePhotoTable;
   directory_revision: DirectoryRevisionTable;
   freshness_link: FreshnessLinkTable;
+  directory_change: DirectoryChangeTable;
 }

@@ -4,6 +4,7 @@ import * as directory from './2026-11-29-002-directory.js';
 import * as placePhotos from './2026-11-29-003-place-photos.js';
 import * as eligibility from './2026-11-29-010-eligibility.js';
 import * as marketplace from './2026-11-29-030-marketplace.js';
+import * as directoryChanges from './2026-11-29-041-directory-changes.js';
 import * as reservationReminder from './2026-11-29-031-reservation-reminder.js';
 import * as offerSafetyFlags from './2026-11-29-032-offer-safety-flags.js';
 import * as offerPhotoThumb from './2026-11-29-033-offer-photo-thumb.js';
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-031-reservation-reminder': reservationReminder,
   '2026-11-29-032-offer-safety-flags': offerSafetyFlags,
   '2026-11-29-033-offer-photo-thumb': offerPhotoThumb,
-  '2026-11-29-034-directory-gaps': directoryGaps
+  '2026-11-29-034-directory-gaps': directoryGaps,
+  '2026-11-29-041-directory-changes': directoryChanges
 };

@@ -2,17 +2,18 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import type { NoticeRecord, PlaceRecord, ServiceRecord } from './directory.repository.js';
-import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, openingState, parisDateKey, type TemporaryOverride } from './hours.rules.js';
+import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, parisDateKey } from './hours.rules.js';
+import { createDirectoryIndex } from './search.index.js';
 import {
-  combineOpening,
-  DEFAULT_STALE_AFTER_MONTHS,
-  isStale,
-  MAX_SEARCH_RADIUS_KM,
-  parseSearchQuery,
-  type OpeningSummary,
-  type SearchParams
-} from './search.rules.js';
+  buildResult,
+  groupBy,
+  hasServiceFilter,
+  hoursTargets,
+  targetKey,
+  type SearchPage,
+  type SearchResult
+} from './search.results.js';
+import { DEFAULT_STALE_AFTER_MONTHS, MAX_SEARCH_RADIUS_KM, parseSearchQuery, type SearchParams } from './search.rules.js';
 import {
   communeCentre,
   findAllCandidates,
@@ -38,123 +39,30 @@ export interface SearchServiceDeps {
   now: () => Date;
   /** Months after which an unverified place is shown as "information à vérifier". */
   staleAfterMonths?: number;
+  /**
+   * The in-memory directory index (search.index.ts): 'lazy' (default) loads it in the background on
+   * the first search (or `index.load()`), the SQL path answering until then; 'wait' makes searches
+   * wait for it (tests: every search goes through it); 'off': SQL only.
+   */
+  index?: 'lazy' | 'wait' | 'off';
+  /** Told when the index fails to load or refresh (the SQL path answers meanwhile). */
+  onIndexError?: (err: unknown) => void;
 }
 
-export interface SearchResultService {
-  id: string;
-  name: string;
-  categories: string[];
-  publics: string[];
-  modalities: string[];
-  access: ServiceRecord['access'];
-  frais: ServiceRecord['frais'];
-  openingHours: string | null;
-}
-
-export interface SearchResultPlace {
-  id: string;
-  slug: string;
-  name: string;
-  organisation: { id: string; name: string };
-  addressLine: string | null;
-  addressComplement: string | null;
-  postalCode: string | null;
-  city: string | null;
-  inseeCode: string | null;
-  lat: number | null;
-  lng: number | null;
-  isAccessible: boolean | null;
-  languages: string[];
-  saturation: PlaceRecord['saturation'];
-  isMobile: boolean;
-  openingHours: string | null;
-  isStale: boolean;
-}
-
-export interface SearchNotice {
-  kind: 'closure' | 'hours';
-  startsOn: string;
-  endsOn: string;
-  message: string | null;
-}
-
-export interface SearchResult {
-  place: SearchResultPlace;
-  services: SearchResultService[];
-  distanceKm: number | null;
-  /** null: no hours known. */
-  openNow: boolean | null;
-  nextChange: string | null;
-  notice: SearchNotice | null;
-}
-
-export interface SearchPage {
-  results: SearchResult[];
-  page: number;
-  pageSize: number;
-  total: number;
-  center: { lat: number; lng: number } | null;
-  radiusKm: number | null;
-}
+export type { SearchNotice, SearchPage, SearchResult, SearchResultPlace, SearchResultService } from './search.results.js';
 
 export type DirectorySearchService = ReturnType<typeof createDirectorySearch>;
 
 /** Radius the widening search starts from (km); it doubles up to MAX_SEARCH_RADIUS_KM. */
 const WIDEN_START_KM = 1;
 
-const toOverride = (n: NoticeRecord): TemporaryOverride => ({
-  kind: n.kind,
-  startsOn: n.startsOn,
-  endsOn: n.endsOn,
-  ...(n.openingHours ? { openingHours: n.openingHours } : {}),
-  ...(n.message ? { message: n.message } : {})
-});
-
-/** What to evaluate for one place: its own hours and each matching service's (own hours or the place's). */
-interface HoursTarget {
-  hours: string;
-  overrides: TemporaryOverride[];
-}
-
-/**
- * The hours that decide whether a place is open at an instant: with service filters, each matching
- * service's (its own hours, else the place's); without, the place's and each service's own. The
- * place's notices apply to all; a service's notices to it only. No hours at all → [] (unknown).
- */
-function hoursTargets(
-  placeHours: string | null,
-  services: { id: string; openingHours: string | null }[],
-  notices: NoticeRecord[],
-  filtered: boolean
-): HoursTarget[] {
-  const placeNotices = notices.filter((n) => n.serviceId === null).map(toOverride);
-  const targets: HoursTarget[] = [];
-  let placeAdded = false;
-  const addPlace = () => {
-    if (placeAdded || !placeHours) return;
-    placeAdded = true;
-    targets.push({ hours: placeHours, overrides: placeNotices });
-  };
-  if (!filtered) addPlace();
-  for (const s of services) {
-    const own = notices.filter((n) => n.serviceId === s.id).map(toOverride);
-    const hours = s.openingHours ?? placeHours;
-    if (!hours) continue;
-    if (s.openingHours === null && own.length === 0) addPlace();
-    else targets.push({ hours, overrides: [...placeNotices, ...own] });
-  }
-  return targets;
-}
-
-const hasServiceFilter = (f: CandidateFilter) =>
-  f.categories.length > 0 || f.publics.length > 0 || f.modalities.length > 0;
-
-const targetKey = (t: HoursTarget) => (t.overrides.length === 0 ? t.hours : `${t.hours}\u0000${JSON.stringify(t.overrides)}`);
-
 /** Builds the search over one database; `now` is the clock "open now" reads. */
 export function createDirectorySearch(deps: SearchServiceDeps) {
   const { db, kind, now } = deps;
   const staleAfterMonths = deps.staleAfterMonths ?? DEFAULT_STALE_AFTER_MONTHS;
+  const mode = deps.index ?? 'lazy';
+  const index =
+    mode === 'off' ? null : createDirectoryIndex({ db, kind, now, staleAfterMonths, onError: deps.onIndexError });
 
   /**
    * The candidate places open at `at`, in order (hours evaluated once per distinct value). `judged`
@@ -232,58 +140,25 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     const servicesByPlace = groupBy(services, (s) => s.placeId);
     const noticesByPlace = groupBy(notices, (n) => n.placeId);
     const filtered = hasServiceFilter(f);
+    const clock = now();
     const results: SearchResult[] = [];
     for (const row of rows) {
       const found = placeById.get(row.id);
       if (!found) continue; // deleted between the two queries
-      const { place, organisation } = found;
-      const placeServices = servicesByPlace.get(place.id) ?? [];
-      const placeNotices = noticesByPlace.get(place.id) ?? [];
-      const targets = hoursTargets(place.openingHours, placeServices, placeNotices, filtered);
-      const states = targets.map((t) => openingState(t.hours, at, t.overrides));
-      const opening = combineOpening(states as OpeningSummary[]);
-      const shown =
-        states.find((s) => s.notice !== null)?.notice ??
-        // A notice on a place without hours still tells people it is closed.
-        placeNotices.map(toOverride).find((n) => n.startsOn <= day && n.endsOn >= day) ??
-        null;
-      results.push({
-        place: {
-          id: place.id,
-          slug: place.slug,
-          name: place.name,
-          organisation,
-          addressLine: place.addressLine,
-          addressComplement: place.addressComplement,
-          postalCode: place.postalCode,
-          city: place.city,
-          inseeCode: place.inseeCode,
-          lat: place.lat,
-          lng: place.lng,
-          isAccessible: place.isAccessible,
-          languages: place.languages,
-          saturation: place.saturation,
-          isMobile: place.isMobile,
-          openingHours: place.openingHours,
-          isStale: isStale(place.verifiedAt ?? place.createdAt, now(), staleAfterMonths)
-        },
-        services: placeServices.map((s) => ({
-          id: s.id,
-          name: s.name,
-          categories: s.categories,
-          publics: s.publics,
-          modalities: s.modalities,
-          access: s.access,
-          frais: s.frais,
-          openingHours: s.openingHours
-        })),
-        distanceKm: row.distanceKm === null ? null : Math.round(row.distanceKm * 1000) / 1000,
-        openNow: opening.openNow,
-        nextChange: opening.nextChange ? opening.nextChange.toISOString() : null,
-        notice: shown
-          ? { kind: shown.kind, startsOn: shown.startsOn, endsOn: shown.endsOn, message: shown.message ?? null }
-          : null
-      });
+      results.push(
+        buildResult(
+          found.place,
+          found.organisation,
+          servicesByPlace.get(row.id) ?? [],
+          noticesByPlace.get(row.id) ?? [],
+          row.distanceKm,
+          at,
+          day,
+          filtered,
+          clock,
+          staleAfterMonths
+        )
+      );
     }
     return results;
   }
@@ -295,7 +170,7 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
    * matching service's, temporary notices applied). `total` counts every match within the radius
    * searched, returned as `radiusKm` (at most the one asked).
    */
-  async function search(params: SearchParams): Promise<SearchPage> {
+  async function searchSql(params: SearchParams): Promise<SearchPage> {
     const f: CandidateFilter = {
       categories: params.categories,
       publics: params.publics,
@@ -342,6 +217,21 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     };
   }
 
+  /** Searches: from the in-memory index once loaded (same answers), else with SQL. */
+  async function search(params: SearchParams): Promise<SearchPage> {
+    if (index) {
+      try {
+        const answer = await index.search(params, mode === 'wait');
+        if (answer) return answer;
+      } catch (err) {
+        // A failed refresh (database gone away…): SQL answers; tests ('wait') see the failure.
+        if (mode === 'wait') throw err;
+        deps.onIndexError?.(err);
+      }
+    }
+    return searchSql(params);
+  }
+
   /**
    * Validates a raw query (as the pages get it from the URL) and searches.
    * Throws AppError validation_failed naming each bad parameter.
@@ -359,16 +249,5 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     return search(parsed.params);
   }
 
-  return { search, searchQuery };
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
+  return { search, searchQuery, searchSql, index };
 }
