@@ -2,6 +2,7 @@
  * What every benchmark shares: a seeded random generator (same data and queries on every run and
  * database), latency summaries, and an HTTP load runner with a fixed number of requests in flight.
  */
+import { fork } from 'node:child_process';
 import { mulberry32 } from '../src/lib/server/random.js';
 
 /** The seeded generator of the benchmarks' data and queries (mulberry32). */
@@ -53,4 +54,44 @@ export async function runHttp(base: string, urls: string[], concurrency: number,
   await Promise.all(Array.from({ length: concurrency }, worker));
   const wall = performance.now() - t0;
   return { times, wall, s: summary(times), rate: (1000 * urls.length) / wall, failures, bytes, avgBytes: bytes / Math.max(1, urls.length) };
+}
+
+export type HttpRun = Awaited<ReturnType<typeof runHttp>>;
+
+/**
+ * The same load as runHttp, from a client in a second process (bench/http-client.ts): on a two-core
+ * machine the server's event loop then spends nothing on the client's side (requests, reading and
+ * decoding the answers). Close it when done.
+ */
+export async function startClientProcess(): Promise<{
+  run: (base: string, urls: string[], concurrency: number, headers?: Record<string, string>) => Promise<HttpRun>;
+  close: () => void;
+}> {
+  const child = fork(new URL('./http-client.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', () => resolve());
+    child.once('error', reject);
+  });
+  let next = 0;
+  const pending = new Map<number, (r: { times: number[]; wall: number; failures: number; bytes: number }) => void>();
+  child.on('message', (m: { id: number; times: number[]; wall: number; failures: number; bytes: number }) => {
+    pending.get(m.id)?.(m);
+    pending.delete(m.id);
+  });
+  return {
+    run: (base, urls, concurrency, headers = {}) =>
+      new Promise<HttpRun>((resolve) => {
+        const id = next++;
+        pending.set(id, (r) =>
+          resolve({
+            ...r,
+            s: summary(r.times),
+            rate: (1000 * urls.length) / r.wall,
+            avgBytes: r.bytes / Math.max(1, urls.length)
+          })
+        );
+        child.send({ id, base, urls, concurrency, headers });
+      }),
+    close: () => child.disconnect()
+  };
 }
