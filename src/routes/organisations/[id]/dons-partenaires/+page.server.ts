@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { error, fail } from '@sveltejs/kit';
 import { HTTP_STATUS } from '$lib/server/http/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { isAppErrorLike, stringField } from '$lib/web/forms.server';
+import { isAppErrorLike } from '$lib/web/forms.server';
+import { reserveFromForm } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -68,23 +69,11 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   reserve: async (event) => {
-    const actor = actorOf(event);
-    const data = await event.request.formData();
-    const offerId = stringField(data, 'offerId') ?? '';
-    const quantity = Number(stringField(data, 'quantity') ?? '1');
-    const key = (stringField(data, 'idempotencyKey') ?? '').slice(0, 150) || randomUUID();
-    try {
-      const { reservation } = await servicesOf(event).reservations.reserve(
-        actor,
-        offerId,
-        { quantity: Number.isFinite(quantity) ? quantity : 0, organisationId: event.params.id },
-        `${offerId}:${key}`
-      );
-      return { done: 'reserved' as const, code: reservation.code, title: reservation.offerTitle };
-    } catch (err) {
-      if (!isAppErrorLike(err)) throw err;
-      const d = err.details ?? {};
-      return fail(HTTP_STATUS[err.code], { form: 'reserve', code: err.code, remaining: typeof d.remaining === 'number' ? d.remaining : null });
+    const result = await reserveFromForm(servicesOf(event), actorOf(event), await event.request.formData(), { organisationId: event.params.id });
+    if ('refusal' in result) {
+      const { code, remaining } = result.refusal;
+      return fail(HTTP_STATUS[code], { form: 'reserve', code, remaining });
     }
+    return { done: 'reserved' as const, code: result.reservation.code, title: result.reservation.offerTitle };
   }
 };

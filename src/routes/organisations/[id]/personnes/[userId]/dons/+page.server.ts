@@ -3,6 +3,7 @@ import { error, fail } from '@sveltejs/kit';
 import { HTTP_STATUS } from '$lib/server/http/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike, stringField } from '$lib/web/forms.server';
+import { reserveFromForm } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -76,32 +77,10 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
   /** Reserves one offer for the person (the key drawn at load makes a double submission harmless). */
   reserve: async (event) => {
-    const actor = actorOf(event);
-    const data = await event.request.formData();
-    const offerId = stringField(data, 'offerId') ?? '';
-    const quantity = Number(stringField(data, 'quantity') ?? '1');
-    const key = (stringField(data, 'idempotencyKey') ?? '').slice(0, 200) || randomUUID();
-    try {
-      const { reservation } = await servicesOf(event).reservations.reserve(
-        actor,
-        offerId,
-        { quantity: Number.isFinite(quantity) ? quantity : 0, forUserId: event.params.userId },
-        `${offerId}:${key}`
-      );
-      return { done: 'reserved' as const, reservationId: reservation.id, code: reservation.code, title: reservation.offerTitle, status: reservation.status };
-    } catch (err) {
-      if (!isAppErrorLike(err)) throw err;
-      const d = err.details ?? {};
-      return fail(HTTP_STATUS[err.code], {
-        form: 'reserve',
-        offerId,
-        code: err.code,
-        limit: typeof d.limit === 'string' ? d.limit : null,
-        max: typeof d.max === 'number' ? d.max : null,
-        remaining: typeof d.remaining === 'number' ? d.remaining : null,
-        reason: typeof d.reason === 'string' ? d.reason : null
-      });
-    }
+    const result = await reserveFromForm(servicesOf(event), actorOf(event), await event.request.formData(), { forUserId: event.params.userId });
+    if ('refusal' in result) return fail(HTTP_STATUS[result.refusal.code], { form: 'reserve', offerId: result.offerId, ...result.refusal });
+    const { reservation } = result;
+    return { done: 'reserved' as const, reservationId: reservation.id, code: reservation.code, title: reservation.offerTitle, status: reservation.status };
   },
 
   cancel: async (event) => {
