@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toOfferView } from '../server/modules/marketplace/offers.presenter';
 import type { OfferRecord } from '../server/modules/marketplace/offers.repository';
-import { offerFormInput, offerFormValues } from './offers.server';
+import { blankOfferValues, defaultWindow, offerFormInput, offerFormValues } from './offers.server';
 
 const record: OfferRecord = {
   id: 'o1',
@@ -59,5 +59,26 @@ describe('the donor form and the stored declarations', () => {
     const data = new FormData();
     data.set('partnerAcceptsShorter', 'on');
     expect(offerFormInput(data)).toMatchObject({ partnerAcceptsShorter: true, isRawAnimalProduct: false });
+  });
+});
+
+describe('the blank offer form', () => {
+  it("gives the category asked, the usual choices, and today's window typed in Paris time", () => {
+    // 10:02 UTC in winter is 11:02 in Paris: the window starts at 11:20 (now + 15 min, rounded up to 5) for one hour.
+    const values = blankOfferValues('fruits-legumes', defaultWindow(new Date('2026-11-29T10:02:00Z')));
+    expect(values).toEqual({
+      category: 'fruits-legumes',
+      unit: 'unit',
+      quantity: '',
+      dateKind: 'none',
+      storage: 'ambient',
+      allergens: [],
+      diets: [],
+      origins: [],
+      audience: 'people',
+      pickupDate: '2026-11-29',
+      pickupStart: '11:20',
+      pickupEnd: '12:20'
+    });
   });
 });

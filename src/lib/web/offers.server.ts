@@ -122,6 +122,17 @@ export function offerFormValues(o: OfferView, window?: { startsAt: Date; endsAt:
   };
 }
 
+/** The blank offer form's choices (the category aside): counted in units, no date, ambient, nothing ticked, for people. */
+export function blankOfferFields(category: string): Record<string, string | string[]> {
+  return { category, unit: 'unit', quantity: '', dateKind: 'none', storage: 'ambient', allergens: [], diets: [], origins: [], audience: 'people' };
+}
+
+/** A blank one-day offer form: those choices and the pickup window (`defaultWindow`) as typed in Paris. */
+export function blankOfferValues(category: string, window: { startsAt: Date; endsAt: Date }): Record<string, string | string[]> {
+  const start = parisDayTime(window.startsAt);
+  return { ...blankOfferFields(category), pickupDate: start.day, pickupStart: start.time, pickupEnd: parisDayTime(window.endsAt).time };
+}
+
 /** Today's default window: from now + 15 min (rounded up to 5 min) for one hour. */
 export function defaultWindow(now: Date): { startsAt: Date; endsAt: Date } {
   const five = 5 * 60_000;

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { fieldError } from '$lib/server/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { defaultWindow, failOffer, offerFormInput, parisDayTime } from '$lib/web/offers.server';
+import { blankOfferValues, defaultWindow, failOffer, offerFormInput } from '$lib/web/offers.server';
 import { stringField } from '$lib/web/forms.server';
 import { relayAddressSearch } from '../../annuaire/adresse/address';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,24 +15,7 @@ export const load: PageServerLoad = async (event) => {
   actorOf(event);
   const services = servicesOf(event);
   if (!(await services.myOffers.individualsMayPost())) error(403, 'Forbidden');
-  const window = defaultWindow(services.now());
-  const start = parisDayTime(window.startsAt);
-  return {
-    values: {
-      category: 'fruits-legumes',
-      unit: 'unit',
-      quantity: '',
-      dateKind: 'none',
-      storage: 'ambient',
-      allergens: [],
-      diets: [],
-      origins: [],
-      audience: 'people',
-      pickupDate: start.day,
-      pickupStart: start.time,
-      pickupEnd: parisDayTime(window.endsAt).time
-    } as Record<string, string | string[]>
-  };
+  return { values: blankOfferValues('fruits-legumes', defaultWindow(services.now())) };
 };
 
 export const actions: Actions = {

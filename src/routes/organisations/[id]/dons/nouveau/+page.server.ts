@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike } from '$lib/web/forms.server';
-import { defaultWindow, failOffer, offerFormInput, offerFormValues, parisDayTime } from '$lib/web/offers.server';
+import { blankOfferValues, defaultWindow, failOffer, offerFormInput, offerFormValues } from '$lib/web/offers.server';
 import { eurosInput } from '$lib/web/euros';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,23 +20,7 @@ export const load: PageServerLoad = async (event) => {
     const blank = chosenId === 'vide';
     const template = blank ? undefined : (recent.find((o) => o.id === chosenId) ?? recent[0]);
     const window = defaultWindow(services.now());
-    const start = parisDayTime(window.startsAt);
-    const values: Record<string, string | string[]> = template
-      ? offerFormValues(template, window)
-      : {
-          category: 'pain-viennoiserie',
-          unit: 'unit',
-          quantity: '',
-          dateKind: 'none',
-          storage: 'ambient',
-          allergens: [],
-          diets: [],
-          origins: [],
-          audience: 'people',
-          pickupDate: start.day,
-          pickupStart: start.time,
-          pickupEnd: parisDayTime(window.endsAt).time
-        };
+    const values = template ? offerFormValues(template, window) : blankOfferValues('pain-viennoiserie', window);
     const locale = event.locals.locale === 'en' ? 'en' : 'fr';
     return {
       organisation: { id: organisation.id, name: organisation.name },

@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike } from '$lib/web/forms.server';
+import { blankOfferFields } from '$lib/web/offers.server';
 import { failSeries, seriesFormInput } from '$lib/web/series.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,21 +15,13 @@ export const load: PageServerLoad = async (event) => {
     return {
       organisation: { id: organisation.id, name: organisation.name },
       values: {
-        category: 'pain-viennoiserie',
-        unit: 'unit',
-        quantity: '',
-        dateKind: 'none',
+        ...blankOfferFields('pain-viennoiserie'),
         dateOffsetDays: '0',
-        storage: 'ambient',
-        allergens: [],
-        diets: [],
-        origins: [],
-        audience: 'people',
         weekdays: ['1', '2', '3', '4', '5'],
         startTime: '19:00',
         endTime: '20:00',
         endsOn: ''
-      } as Record<string, string | string[]>
+      }
     };
   } catch (err) {
     if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
