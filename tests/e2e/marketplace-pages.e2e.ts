@@ -178,6 +178,8 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     await page.getByRole('heading', { name: 'Code de retrait de Josiane' }).waitFor();
     const code = (await page.locator('.ticket .code').textContent())?.trim() ?? '';
     expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{6}$/);
+    // The print button is added once the page has hydrated (it needs JavaScript): wait for it.
+    await page.getByRole('button', { name: 'Imprimer le code' }).waitFor();
     expect(await page.getByRole('button', { name: 'Imprimer le code' }).count()).toBe(1);
     expect(await page.locator('#current-title + ul').textContent()).toContain(code);
     await expectAccessible(page, 'agent reserving page with a code');
