@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../server/errors';
-import { reserveFromForm } from './reserve.server';
+import { isActiveReservation, reservationRow, reserveFromForm } from './reserve.server';
 
 const actor = { userId: 'agent', isPlatformAdmin: false, requestId: 'r1' };
 
@@ -45,5 +45,38 @@ describe('reserveFromForm', () => {
       throw new Error('disk full');
     });
     await expect(reserveFromForm(broken, actor, form({ offerId: 'o1', quantity: '1' }), { forUserId: 'p1' })).rejects.toThrow('disk full');
+  });
+});
+
+describe('the reservations an agent page lists', () => {
+  const now = Date.parse('2026-11-29T10:00:00Z');
+  const r = {
+    id: 'res-1',
+    offerTitle: 'Pain',
+    status: 'confirmed',
+    quantity: 2,
+    code: 'ABC234',
+    pickupStartsAt: '2026-11-29T17:00:00Z',
+    pickupEndsAt: '2026-11-29T18:00:00Z',
+    addressLine: '1 rue du Four',
+    postalCode: null,
+    city: 'Glaneville'
+  } as unknown as Parameters<typeof reservationRow>[0];
+
+  it('keeps those still to pick up, and shows each with its window and address', () => {
+    expect(isActiveReservation(r, now)).toBe(true);
+    expect(isActiveReservation({ ...r, status: 'waiting' }, now)).toBe(true);
+    expect(isActiveReservation({ ...r, status: 'collected' }, now)).toBe(false);
+    expect(isActiveReservation(r, Date.parse('2026-11-29T18:00:00Z'))).toBe(false);
+    expect(reservationRow(r)).toEqual({
+      id: 'res-1',
+      title: 'Pain',
+      status: 'confirmed',
+      quantity: 2,
+      code: 'ABC234',
+      startsAt: '2026-11-29T17:00:00Z',
+      endsAt: '2026-11-29T18:00:00Z',
+      address: '1 rue du Four, Glaneville'
+    });
   });
 });

@@ -20,6 +20,25 @@ export interface ReserveRefusal {
   reason: string | null;
 }
 
+/** A reservation still to pick up (confirmed, in a pooling draw or waiting) whose window has not ended. */
+export function isActiveReservation(r: Pick<ReservationView, 'status' | 'pickupEndsAt'>, now: number): boolean {
+  return ['confirmed', 'pooled', 'waiting'].includes(r.status) && Date.parse(r.pickupEndsAt) > now;
+}
+
+/** A reservation as the agent pages list it: title, status, units, code, window and address. */
+export function reservationRow(r: ReservationView) {
+  return {
+    id: r.id,
+    title: r.offerTitle,
+    status: r.status,
+    quantity: r.quantity,
+    code: r.code,
+    startsAt: r.pickupStartsAt,
+    endsAt: r.pickupEndsAt,
+    address: [r.addressLine, r.postalCode, r.city].filter(Boolean).join(', ')
+  };
+}
+
 /** The form's key, kept short enough that `offerId:key` stays within the service's 200 characters. */
 const KEY_LENGTH = 150;
 

@@ -3,7 +3,7 @@ import { error, fail } from '@sveltejs/kit';
 import { HTTP_STATUS } from '$lib/server/http/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike } from '$lib/web/forms.server';
-import { reserveFromForm } from '$lib/web/reserve.server';
+import { isActiveReservation, reservationRow, reserveFromForm } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -34,9 +34,7 @@ export const load: PageServerLoad = async (event) => {
     throw err;
   }
   const now = services.now().getTime();
-  const mine = (await services.reservations.listMine(actor)).items.filter(
-    (r) => r.partnerOrganisationId === id && ['confirmed', 'pooled', 'waiting'].includes(r.status) && Date.parse(r.pickupEndsAt) > now
-  );
+  const mine = (await services.reservations.listMine(actor)).items.filter((r) => r.partnerOrganisationId === id && isActiveReservation(r, now));
   return {
     organisation: { id, name: organisation.name },
     offers: feed.items.map((o) => ({
@@ -53,16 +51,7 @@ export const load: PageServerLoad = async (event) => {
       dateOn: o.dateOn,
       photo: o.photo
     })),
-    reservations: mine.map((r) => ({
-      id: r.id,
-      title: r.offerTitle,
-      status: r.status,
-      quantity: r.quantity,
-      code: r.code,
-      startsAt: r.pickupStartsAt,
-      endsAt: r.pickupEndsAt,
-      address: [r.addressLine, r.postalCode, r.city].filter(Boolean).join(', ')
-    })),
+    reservations: mine.map(reservationRow),
     idempotencyKey: randomUUID()
   };
 };

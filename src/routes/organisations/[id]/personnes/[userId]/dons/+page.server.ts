@@ -3,7 +3,7 @@ import { error, fail } from '@sveltejs/kit';
 import { HTTP_STATUS } from '$lib/server/http/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike, stringField } from '$lib/web/forms.server';
-import { reserveFromForm } from '$lib/web/reserve.server';
+import { isActiveReservation, reservationRow, reserveFromForm } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -57,19 +57,7 @@ export const load: PageServerLoad = async (event) => {
       allergens: o.allergens,
       photo: o.photo
     })),
-    reservations: reservations
-      .filter((r) => ['confirmed', 'pooled', 'waiting'].includes(r.status) && Date.parse(r.pickupEndsAt) > now)
-      .map((r) => ({
-        id: r.id,
-        title: r.offerTitle,
-        status: r.status,
-        quantity: r.quantity,
-        code: r.code,
-        startsAt: r.pickupStartsAt,
-        endsAt: r.pickupEndsAt,
-        address: [r.addressLine, r.postalCode, r.city].filter(Boolean).join(', '),
-        canCancel: r.canCancel
-      })),
+    reservations: reservations.filter((r) => isActiveReservation(r, now)).map((r) => ({ ...reservationRow(r), canCancel: r.canCancel })),
     idempotencyKey: randomUUID()
   };
 };
