@@ -1,4 +1,4 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { fieldMessage, type FieldMessage } from '../i18n/fields';
 import type { FormFailure } from './forms';
 import { PASSWORD_MIN } from '../schemas/accounts';
@@ -27,6 +27,13 @@ export function isAppErrorLike(error: unknown): error is AppErrorLike {
     typeof (error as { code?: unknown }).code === 'string' &&
     (error as { code: string }).code in HTTP_STATUS
   );
+}
+
+/** A page load's refusal as the page's HTTP error: 404 for `not_found`, 403 for `forbidden`; anything else is thrown as is. */
+export function throwAsPageError(err: unknown): never {
+  if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
+  if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
+  throw err;
 }
 
 const SECRET_FIELDS = /password|code|token/i;

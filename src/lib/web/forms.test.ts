@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signUpInput } from '../schemas/accounts';
 import { AppError } from '../server/errors';
-import { failWith, isAppErrorLike, keptValues, optionalString, parseInput } from './forms.server';
+import { failWith, isAppErrorLike, keptValues, optionalString, parseInput, throwAsPageError } from './forms.server';
 import { failureOf } from './forms';
 import { organisationInput } from './organisations.server';
 
@@ -115,5 +115,24 @@ describe('organisation form', () => {
   it('sends the address as soon as one part is filled, so the missing parts are named', () => {
     const input = organisationInput(form({ ...filled, 'address.city': 'Lille' }), 'create');
     expect(input.address).toEqual({ line: '', postalCode: '', city: 'Lille' });
+  });
+});
+
+describe('throwAsPageError', () => {
+  const statusOf = (err: unknown) => {
+    try {
+      throwAsPageError(err);
+    } catch (thrown) {
+      return (thrown as { status?: number }).status ?? thrown;
+    }
+  };
+
+  it('answers 404 for not_found and 403 for forbidden, and throws anything else as is', () => {
+    expect(statusOf(new AppError('not_found', 'No such organisation'))).toBe(404);
+    expect(statusOf(new AppError('forbidden', 'Not a member'))).toBe(403);
+    const other = new AppError('conflict', 'Changed meanwhile');
+    expect(statusOf(other)).toBe(other);
+    const crash = new Error('disk full');
+    expect(statusOf(crash)).toBe(crash);
   });
 });

@@ -1,7 +1,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { PHOTO_ALT_MAX, PHOTO_LARGE_PX, PHOTOS_PER_OFFER } from '../schemas/photos';
 import { actorOf, servicesOf } from './auth.server';
-import { isAppErrorLike } from './forms.server';
+import { throwAsPageError } from './forms.server';
 import { photoActions, type PhotoPageContext } from './photo-actions.server';
 
 /**
@@ -24,9 +24,7 @@ export function offerPhotosPage(donorOf: (params: PageEvent['params']) => string
       const photos = await services.offerPhotos.listPhotos(actor, offerId);
       return { actor, services, offer: detail.offer, photos };
     } catch (err) {
-      if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
-      if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
-      throw err;
+      throwAsPageError(err);
     }
   }
 

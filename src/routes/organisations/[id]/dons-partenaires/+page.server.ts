@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { HTTP_STATUS } from '$lib/server/http/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { isAppErrorLike } from '$lib/web/forms.server';
+import { throwAsPageError } from '$lib/web/forms.server';
 import { isActiveReservation, reservationRow, reserveFromForm } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -29,9 +29,7 @@ export const load: PageServerLoad = async (event) => {
     const at = centre ?? { lat: 0, lng: 0 };
     feed = await services.feed.partnerFeed(actor, id, { lat: String(at.lat), lng: String(at.lng), radiusKm: RADIUS_KM, limit: '30' });
   } catch (err) {
-    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
-    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
-    throw err;
+    throwAsPageError(err);
   }
   const now = services.now().getTime();
   const mine = (await services.reservations.listMine(actor)).items.filter((r) => r.partnerOrganisationId === id && isActiveReservation(r, now));

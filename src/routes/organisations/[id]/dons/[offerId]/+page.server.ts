@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { failWith, isAppErrorLike, stringField } from '$lib/web/forms.server';
+import { failWith, stringField, throwAsPageError } from '$lib/web/forms.server';
 import { failOffer, offerFormInput, offerFormValues } from '$lib/web/offers.server';
 import { eurosInput } from '$lib/web/euros';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,9 +23,7 @@ export const load: PageServerLoad = async (event) => {
       posted: event.url.searchParams.has('publie')
     };
   } catch (err) {
-    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
-    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
-    throw err;
+    throwAsPageError(err);
   }
 };
 

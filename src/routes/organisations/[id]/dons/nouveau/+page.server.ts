@@ -1,6 +1,6 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { isAppErrorLike } from '$lib/web/forms.server';
+import { throwAsPageError } from '$lib/web/forms.server';
 import { blankOfferValues, defaultWindow, failOffer, offerFormInput, offerFormValues } from '$lib/web/offers.server';
 import { eurosInput } from '$lib/web/euros';
 import type { Actions, PageServerLoad } from './$types';
@@ -30,9 +30,7 @@ export const load: PageServerLoad = async (event) => {
       recent: recent.map((o) => ({ id: o.id, title: o.title, quantity: o.quantity, category: o.category }))
     };
   } catch (err) {
-    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
-    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
-    throw err;
+    throwAsPageError(err);
   }
 };
 

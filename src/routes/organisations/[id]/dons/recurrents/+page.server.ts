@@ -1,6 +1,5 @@
-import { error } from '@sveltejs/kit';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { isAppErrorLike } from '$lib/web/forms.server';
+import { throwAsPageError } from '$lib/web/forms.server';
 import type { PageServerLoad } from './$types';
 
 /** `/organisations/{id}/dons/recurrents`: the donor organisation's recurring offers (members), running first. */
@@ -27,8 +26,6 @@ export const load: PageServerLoad = async (event) => {
       stopped: event.url.searchParams.has('arretee')
     };
   } catch (err) {
-    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
-    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
-    throw err;
+    throwAsPageError(err);
   }
 };

@@ -1,7 +1,7 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { translate } from '$lib/i18n/translate';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { failWith, isAppErrorLike, stringField } from '$lib/web/forms.server';
+import { failWith, stringField, throwAsPageError } from '$lib/web/forms.server';
 import { failSeries, seriesFormInput, seriesFormValues } from '$lib/web/series.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,9 +20,7 @@ async function seriesOf(event: Pick<RequestEvent, 'locals' | 'url' | 'platform' 
     if (series.organisationId !== id) error(404, 'Not found');
     return { actor, services, series };
   } catch (err) {
-    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
-    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
-    throw err;
+    throwAsPageError(err);
   }
 }
 

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { isAppErrorLike } from '$lib/web/forms.server';
+import { throwAsPageError } from '$lib/web/forms.server';
 import { blankOfferFields } from '$lib/web/offers.server';
 import { failSeries, seriesFormInput } from '$lib/web/series.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -24,9 +24,7 @@ export const load: PageServerLoad = async (event) => {
       }
     };
   } catch (err) {
-    if (isAppErrorLike(err) && err.code === 'not_found') error(404, 'Not found');
-    if (isAppErrorLike(err) && err.code === 'forbidden') error(403, 'Forbidden');
-    throw err;
+    throwAsPageError(err);
   }
 };
 
