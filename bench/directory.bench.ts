@@ -43,6 +43,13 @@
  * place: services with tag codes and masks, documents and a word index). Open now is the slowest
  * kind (p95 0.9–2.1 ms: every place of the circle is judged, once per distinct hours and minute).
  *
+ * A later run of the whole bench (this header's version; loaded machine [5.7] on SQLite, [1.7] on PostgreSQL):
+ * in-process p95 0.93 ms SQLite, 0.57 ms PostgreSQL; client in the server's process: ratio 30.9 % / 27.6 %
+ * (CPU ratio 34.7 % / 32.9 %); client in a second process: rates 1,378 vs 409/s (29.7 %) and 2,694 vs 978/s
+ * (36.3 %), but there health is bound by the client: the server alone spends 0.16–0.20 ms on a health
+ * request and 0.97–1.22 ms on a search (server CPU ratio 16–17 %) — the page's JSON, not the search, is
+ * what the server spends most on.
+ *
  * In-process p95 is met (≤ 1.2 ms). The HTTP ratio is not (26–31 %; 9–12 % before). Where the time
  * goes, CPU per request (an earlier run, SQLite): health 0.55 ms, search 1.72 ms = the search itself
  * 0.48 ms + 1.24 ms of HTTP, i.e. ~0.7 ms more than health's: the page is 28.8 KB of JSON
