@@ -81,10 +81,12 @@ export type UpdateOffer = z.output<typeof updateOfferInput>;
 
 export const cancelOfferInput = z.object({ reason: z.string().trim().min(3).max(500) });
 
-export const offersRangeQuery = z.object({
-  from: z.string().trim().max(40).optional(),
-  to: z.string().trim().max(40).optional()
-});
+const dateOrDateTime = z
+  .string()
+  .trim()
+  .max(40)
+  .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'not a date or date-time' });
+export const offersRangeQuery = z.object({ from: dateOrDateTime.optional(), to: dateOrDateTime.optional() });
 
 /** A recurring offer's template: the offer's fields without its window; a DLC/DDM `dateOffsetDays` after each occurrence's day. */
 export const seriesTemplateSchema = createOfferInput.omit({ organisationId: true, pickupStartsAt: true, pickupEndsAt: true }).extend({

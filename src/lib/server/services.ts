@@ -149,7 +149,7 @@ export function createServices(
   const offerSeries = createSeriesService({ db, now });
   const offerPhotos = createOfferPhotosService({ db, config, now });
   const myOffers = createMyOffersService({ db });
-  const pickup = createPickupService({ db, now, limiter, people });
+  const pickup = createPickupService({ db, now, limiter, people, sealingKey });
   const reservations = createReservationsService({ db, now, sealingKey });
   const feed = createFeedService({ db, now, reservations });
   // VAPID keys are read (or generated) on first use: most starts and tests never need them.

@@ -20,10 +20,8 @@ export interface ReserveRefusal {
   reason: string | null;
 }
 
-/** A reservation still to pick up (confirmed, in a pooling draw or waiting) whose window has not ended. */
-export function isActiveReservation(r: Pick<ReservationView, 'status' | 'pickupEndsAt'>, now: number): boolean {
-  return ['confirmed', 'pooled', 'waiting'].includes(r.status) && Date.parse(r.pickupEndsAt) > now;
-}
+/** A reservation still to pick up (the rule lives with the reservations' rules). */
+export { isActiveReservation } from '../server/modules/marketplace/reservations.rules';
 
 /** A reservation as the agent pages list it: title, status, units, code, window and address. */
 export function reservationRow(r: ReservationView) {

@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike } from '$lib/web/forms.server';
+import { isActiveReservation } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -21,13 +22,14 @@ export const load: PageServerLoad = async (event) => {
       qr: r.code ? await QRCode.toDataURL(r.code, { margin: 2, width: 240, errorCorrectionLevel: 'M' }) : null
     }))
   );
-  const live = (r: (typeof withQr)[number]) => ['pooled', 'waiting', 'confirmed'].includes(r.status) && Date.parse(r.pickupEndsAt) > now;
+  const noShowRules = await services.reservations.noShowRules();
   return {
-    current: withQr.filter(live),
-    past: withQr.filter((r) => !live(r)),
+    current: withQr.filter((r) => isActiveReservation(r, now)),
+    past: withQr.filter((r) => !isActiveReservation(r, now)),
     limits,
-    noShowRules: await services.reservations.noShowRules(),
-    hasRecentNoShow: items.some((r) => r.status === 'no_show' && now - Date.parse(r.pickupEndsAt) < 30 * 86_400_000),
+    noShowRules,
+    // Within the window the territory counts no-shows over (its setting), as the penalty does.
+    hasRecentNoShow: items.some((r) => r.status === 'no_show' && now - Date.parse(r.pickupEndsAt) < noShowRules.windowDays * 86_400_000),
     justReserved: event.url.searchParams.get('reservee')
   };
 };

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError } from 'zod';
+import type { output, ZodError, ZodType } from 'zod';
 import { AppError, type ErrorCode, type FieldIssue } from '../errors.js';
 import type { AppEnv } from './env.js';
 
@@ -36,6 +36,18 @@ export function zodFields(error: ZodError, prefix?: string): FieldIssue[] {
       return { path, message: issue.message, code: issue.code };
     });
   });
+}
+
+/**
+ * Validates a service's input with its zod schema: the data, or AppError validation_failed naming
+ * every bad field (`prefix.` before each path), the same shape as a bad request at the HTTP edge.
+ */
+export function parseInput<S extends ZodType>(schema: S, input: unknown, prefix = ''): output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields = zodFields(result.error, prefix || undefined);
+  const first = fields[0];
+  throw new AppError('validation_failed', first ? `Invalid value for ${first.path}: ${first.message}` : 'Invalid input', { fields });
 }
 
 /** zod-openapi's defaultHook: every invalid input becomes one `validation_failed` error. */

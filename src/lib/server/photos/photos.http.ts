@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { PhotoSize } from '../../schemas/photos.js';
+import { PHOTO_LARGE_PX, PHOTO_THUMB_PX, type PhotoSize } from '../../schemas/photos.js';
 import type { AppEnv } from '../http/env.js';
 import { errorResponses } from '../http/openapi.js';
 import { etagMatches, photoEtag } from './photos.rules.js';
@@ -18,6 +18,32 @@ const IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'
 
 /** The two files of a stored photo, as named in its URL. */
 export const PHOTO_FILES = ['large.webp', 'thumb.webp'] as const;
+
+/** A stored photo as the API shows it (places and offers alike), named `name` in OpenAPI. */
+export function photoSchema(name: string, descriptions: { position: string; alt: string }) {
+  return z
+    .object({
+      id: z.string(),
+      position: z.number().int().openapi({ description: descriptions.position }),
+      alt: z.string().openapi({ description: descriptions.alt }),
+      width: z.number().int(),
+      height: z.number().int(),
+      url: z.string().openapi({ description: `Large image (long side ≤ ${PHOTO_LARGE_PX} px, WebP), a path on this site` }),
+      thumb: z.object({
+        url: z.string().openapi({ description: `Thumbnail (long side ≤ ${PHOTO_THUMB_PX} px, WebP)` }),
+        width: z.number().int(),
+        height: z.number().int()
+      }),
+      createdAt: z.string()
+    })
+    .openapi(name);
+}
+
+/** Path parameters of the routes on one photo (`/{photoId}`) and on one of its files (`/{photoId}/{file}`). */
+export const PhotoParams = z.object({ photoId: z.string().min(1).max(200).openapi({ param: { name: 'photoId', in: 'path' } }) });
+export const PhotoFileParams = PhotoParams.extend({
+  file: z.enum(PHOTO_FILES).openapi({ param: { name: 'file', in: 'path' }, description: '`large.webp` or `thumb.webp`' })
+});
 
 /** The multipart body of an upload: `file` and `alt` (both checked by the service, so a missing one is reported like the other fields). */
 export function photoUploadForm(altMax: number, name: string) {

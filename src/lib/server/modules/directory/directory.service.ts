@@ -1,5 +1,5 @@
+import { parseInput } from '../../http/errors.js';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
 import {
   createNoticeSchema,
   createPlaceSchema,
@@ -15,7 +15,7 @@ import type { Config } from '../../config.js';
 import type { DatabaseKind } from '../../db/database.js';
 import { findNearby } from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
-import { AppError, fieldError, type FieldIssue } from '../../errors.js';
+import { AppError, fieldError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { findMembership, isUniqueViolation } from '../organisations/organisations.repository.js';
 import { uniqueSlug } from '../organisations/organisations.rules.js';
@@ -103,24 +103,6 @@ export interface RevisionPage {
 }
 
 export const REVISIONS_MAX_LIMIT = 100;
-
-/** Parses input with a shared schema; a failure is a `validation_failed` naming each field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields: FieldIssue[] = result.error.issues.flatMap((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
-    return keys.map((key) => ({
-      path: [prefix, ...issue.path.map(String), ...(key === undefined ? [] : [key])].filter(Boolean).join('.') || '(root)',
-      message: issue.message,
-      code: issue.code
-    }));
-  });
-  const first = fields[0];
-  throw new AppError('validation_failed', first ? `Invalid value for ${first.path}: ${first.message}` : 'Invalid input', {
-    fields
-  });
-}
 
 /**
  * Validates opening hours at `path`: throws a validation error naming it, or returns the

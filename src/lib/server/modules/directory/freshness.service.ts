@@ -12,7 +12,7 @@ import type { RateLimiter } from '../../rate-limiter.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import * as repo from './directory.repository.js';
 import { isStale, staleSince } from './directory.rules.js';
-import { parseInput } from './directory.service.js';
+import { parseInput } from '../../http/errors.js';
 import * as links from './freshness.repository.js';
 import {
   CAMPAIGN_PATTERN,

@@ -8,7 +8,9 @@ import { createRouter } from '../../http/router.js';
 import {
   IMAGE_ROUTE_DESCRIPTION,
   imageResponses,
-  PHOTO_FILES,
+  PhotoFileParams,
+  PhotoParams,
+  photoSchema,
   photoUploadErrors,
   photoUploadForm,
   readUpload,
@@ -23,22 +25,10 @@ import {
 const tags = ['directory'];
 
 /** A photo as published (also part of a place, see directory.routes). */
-export const Photo = z
-  .object({
-    id: z.string(),
-    position: z.number().int().openapi({ description: '1 = shown first' }),
-    alt: z.string().openapi({ description: 'Alternative text (French), for people who cannot see the photo' }),
-    width: z.number().int(),
-    height: z.number().int(),
-    url: z.string().openapi({ description: `Large image (long side ≤ ${PHOTO_LARGE_PX} px, WebP), a path on this site` }),
-    thumb: z.object({
-      url: z.string().openapi({ description: `Thumbnail (long side ≤ ${PHOTO_THUMB_PX} px, WebP)` }),
-      width: z.number().int(),
-      height: z.number().int()
-    }),
-    createdAt: z.string()
-  })
-  .openapi('PlacePhoto');
+export const Photo = photoSchema('PlacePhoto', {
+  position: '1 = shown first',
+  alt: 'Alternative text (French), for people who cannot see the photo'
+});
 
 /**
  * The one upload route: `api.ts` lets multipart bodies through here (and here only), with the
@@ -50,10 +40,6 @@ export function isPhotoUpload(method: string, path: string): boolean {
 
 const idParam = z.string().min(1).max(200);
 const PlaceParams = z.object({ id: idParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Id of the place' }) });
-const PhotoParams = z.object({ photoId: idParam.openapi({ param: { name: 'photoId', in: 'path' } }) });
-const FileParams = PhotoParams.extend({
-  file: z.enum(PHOTO_FILES).openapi({ param: { name: 'file', in: 'path' }, description: '`large.webp` or `thumb.webp`' })
-});
 
 const UploadForm = photoUploadForm(PHOTO_ALT_MAX, 'PhotoUpload');
 const uploadErrors = photoUploadErrors();
@@ -100,7 +86,7 @@ const imageRoute = createRoute({
   tags,
   summary: 'A photo (public): `large.webp` or `thumb.webp`',
   description: IMAGE_ROUTE_DESCRIPTION,
-  request: { params: FileParams },
+  request: { params: PhotoFileParams },
   responses: imageResponses
 });
 

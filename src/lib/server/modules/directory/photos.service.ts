@@ -8,7 +8,7 @@ import { findMembership } from '../organisations/organisations.repository.js';
 import { canManagePhotos, type Standing } from './directory.policy.js';
 import { presentPhoto, type PhotoView } from './directory.presenter.js';
 import * as places from './directory.repository.js';
-import { parseInput } from './directory.service.js';
+import { parseInput } from '../../http/errors.js';
 import { processPhoto } from '../../photos/photos.image.js';
 import * as repo from './photos.repository.js';
 import type { PhotoRecord } from './photos.repository.js';

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
-import { boundingBox, distanceFromTerm, entityIdIn, maxTermWithin, type LatLng } from '../../db/geosearch.js';
+import { boundingBox, distanceFromTerm, entityIdIn, maxTermWithin, WIDEN_START_KM, type LatLng } from '../../db/geosearch.js';
+import { ALL_PUBLICS } from '../../../schemas/directory.js';
 import type { DB } from '../../db/schema.js';
 import { PLACE_ENTITY, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
 import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, openingState, parisDateKey, type OpeningState } from './hours.rules.js';
@@ -39,7 +40,6 @@ import { MAX_SEARCH_RADIUS_KM, type SearchParams } from './search.rules.js';
 const CELL_DEG = 0.005;
 const HALF_RAD = Math.PI / 360;
 const DEG_RAD = Math.PI / 180;
-const WIDEN_START_KM = 1;
 /** Places read per query when loading. */
 const CHUNK = 500;
 /** The background check for other processes' writes runs at most this often. */
@@ -52,7 +52,6 @@ const PRUNE_EVERY_MS = 600_000;
 const PRUNE_BATCH = 5_000;
 /** Tag kinds the search filters on. */
 const TAG_KINDS = ['category', 'public', 'modality', 'language'];
-const ALL_PUBLICS = 'tous-publics';
 
 interface IService extends SearchResultService {
   /** Codes of its tags (a short array: smaller than a Set, as fast); its language tags are its place's languages and its own. */
@@ -262,6 +261,12 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
   let catchingUp: Promise<void> | null = null;
   /** A write was made through this process since the last catch-up started. */
   let written = false;
+  /**
+   * When this process last wrote. PostgreSQL: a write is seen when its statement returns, before its
+   * transaction commits, so a catch-up on another connection meanwhile reads nothing of it; searches
+   * keep catching up for POLL_MS after a write (then the background check takes over).
+   */
+  let writtenAt = -Infinity;
   let lastPoll = 0;
   let lastPrune = 0;
   /** (time, applied seq) every PRUNE_EVERY_MS; rows up to a day-old checkpoint are pruned. */
@@ -660,10 +665,11 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       }
       await loaded;
     }
-    if (written) {
+    const unread = () => written || (kind === 'postgres' && Date.now() - writtenAt < POLL_MS);
+    if (unread()) {
       // Until the writes are read: after an in-flight catch-up (which may predate them), one more.
       if (catchingUp) await catchingUp.catch(() => undefined);
-      if (written) await runCatchUp();
+      if (unread()) await runCatchUp();
     } else if (Date.now() - lastPoll >= POLL_MS) {
       if (Date.now() - lastPoll > PRUNE_AFTER_MS / 2) {
         // Asleep long enough for change rows to be pruned: rebuild (the old snapshot answers meanwhile).
@@ -1087,8 +1093,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       buildResult(
         p.fields,
         { id: p.organisationId, name: s.organisations.get(p.organisationId) ?? '' },
-        // Listed: the services matching every filter; with languages alone, those that speak one.
-        c.serviceFilter ? p.services.filter((x) => serviceMatches(c, x)) : c.languages.length > 0 ? p.services.filter((x) => speaks(c, x)) : p.services,
+        c.serviceFilter ? p.services.filter((x) => serviceMatches(c, x)) : p.services,
         p.notices.filter((n) => n.endsOn >= day && n.startsOn <= lookahead),
         distanceKm,
         when,
@@ -1120,6 +1125,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     /** Tells the index that this process wrote to the database: the next search first reads the changes. */
     markWritten() {
       written = true;
+      writtenAt = Date.now();
     },
     /** Whether the first load is complete. */
     get ready() {

@@ -30,7 +30,13 @@ describe.each(DIALECTS)('directory search by service languages on %s', (kind) =>
     const p3 = await addPlace(db, kind, org, { name: 'Table ouverte', lat: 50.635, lng: 3.05, languages: ['fr'] }, [
       { name: 'Repas', categories: ['repas-solidaire'], access: 'unconditional', languages: ['en'] }
     ]);
+    // No hours of its own: its Wolof welcome is on Saturdays, its other distribution on Tuesdays.
+    const p4 = await addPlace(db, kind, org, { name: 'Relais du soir', lat: 50.632, lng: 3.062, languages: ['fr'] }, [
+      { name: 'Accueil en wolof', categories: ['colis-alimentaire'], access: 'unconditional', languages: ['wo'], openingHours: 'Sa 10:00-12:00' },
+      { name: 'Distribution', categories: ['colis-alimentaire'], access: 'unconditional', openingHours: 'Tu 09:00-18:00' }
+    ]);
     ids.P1 = p1.placeId;
+    ids.P4 = p4.placeId;
     ids.P2 = p2.placeId;
     ids.P3 = p3.placeId;
     groceryId = p1.serviceIds[0]!;
@@ -76,6 +82,14 @@ describe.each(DIALECTS)('directory search by service languages on %s', (kind) =>
     const byPlace = Object.fromEntries(page.results.map((r) => [r.place.id, r.services.map((s) => s.name)]));
     expect(byPlace[ids.P1!]).toEqual(['Épicerie']);
     expect(byPlace[ids.P2!]).toEqual(['Colis']);
+  });
+
+  it('judges "open now" by the services that speak the language asked, as it lists them', async () => {
+    // Tuesday 11:00 in Paris: the distribution is open, the Wolof welcome (Saturdays) is not.
+    expect(letters(await near({ openNow: 'true', categories: 'colis-alimentaire' }))).toContain('P4');
+    expect(letters(await near({ openNow: 'true', languages: 'wo' }))).toEqual([]);
+    const page = await near({ languages: 'wo' });
+    expect(page.results.map((r) => [r.services.map((s) => s.name), r.openNow])).toEqual([[['Accueil en wolof'], false]]);
   });
 
   it("follows a change of a service's languages", async () => {

@@ -1,3 +1,4 @@
+import { ALL_PUBLICS } from '../../../schemas/directory.js';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
 import {
@@ -55,8 +56,6 @@ export interface CandidateRow {
   openingHours: string | null;
 }
 
-/** The tag value that makes a service match any public filter, besides access 'unconditional'. */
-const ALL_PUBLICS = 'tous-publics';
 
 /**
  * `column IN (…)` over a short closed list (vocabulary values, at most MAX_LIST_VALUES): one
@@ -75,11 +74,10 @@ function inIds(kind: DatabaseKind, column: RawBuilder<unknown>, ids: string[]): 
 /**
  * Conditions on service `s` for "matches every service filter": categories ANY-of, publics ANY-of
  * (an unconditional service, or one for 'tous-publics', matches any public), modalities ANY-of.
- * Languages ANY-of through the service's `language` tags (its place's languages and its own), but only
- * beside another service filter, or when `languagesAlone`: languages alone are a place filter, so a
- * language must not change which services judge the opening hours (findServiceHours).
+ * Languages ANY-of through the service's `language` tags (its place's languages and its own): with a
+ * language asked, only the services that speak one are listed and judge the opening hours.
  */
-function serviceConditions(f: CandidateFilter, languagesAlone = false): RawBuilder<unknown>[] {
+function serviceConditions(f: CandidateFilter): RawBuilder<unknown>[] {
   const tag = (tagKind: string, values: string[]) =>
     sql`EXISTS (SELECT 1 FROM service_tag AS t WHERE t.service_id = s.id AND t.kind = ${tagKind}
       AND ${inList(sql`t.value`, values)})`;
@@ -88,7 +86,7 @@ function serviceConditions(f: CandidateFilter, languagesAlone = false): RawBuild
   if (f.modalities.length > 0) out.push(tag('modality', f.modalities));
   if (f.publics.length > 0)
     out.push(sql`(s.access = 'unconditional' OR ${tag('public', [...f.publics, ALL_PUBLICS])})`);
-  if (f.languages.length > 0 && (out.length > 0 || languagesAlone)) out.push(tag('language', f.languages));
+  if (f.languages.length > 0) out.push(tag('language', f.languages));
   return out;
 }
 
@@ -177,7 +175,7 @@ function placeConditions(
         : f.modalities.length > 0
           ? (['modality', f.modalities, 'modalities'] as const)
           : (['language', f.languages, 'languages'] as const);
-    const rest = serviceConditions({ ...f, [driverField]: [] }, true);
+    const rest = serviceConditions({ ...f, [driverField]: [] });
     out.push(sql`EXISTS (SELECT 1 FROM service_tag AS dt JOIN service AS s ON s.id = dt.service_id
       WHERE dt.kind = ${driverKind} AND ${inList(sql`dt.value`, driverValues)} AND dt.place_id = ${pid} AND ${and(rest)})`);
   }
@@ -358,7 +356,7 @@ export async function findMatchingServices(
     frais: ServiceRecord['frais'];
     opening_hours: string | null;
   }>`SELECT s.id, s.place_id, s.name, s.categories, s.publics, s.modalities, s.access, s.frais, s.opening_hours
-    FROM service AS s WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(serviceConditions(f, true))}
+    FROM service AS s WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(serviceConditions(f))}
     ORDER BY s.name, s.id`.execute(db);
   return rows.map((r) => ({
     id: r.id,

@@ -70,10 +70,16 @@ export interface ServiceFilter {
   categories: string[];
   publics: string[];
   modalities: string[];
+  /** A service matches when it speaks one (its own languages or its place's). */
+  languages: string[];
 }
 
+/**
+ * Whether only some services of a place match: then those services (not the place on its own) are
+ * listed and decide whether the place is open, so a result never says closed for a place kept open.
+ */
 export const hasServiceFilter = (f: ServiceFilter) =>
-  f.categories.length > 0 || f.publics.length > 0 || f.modalities.length > 0;
+  f.categories.length > 0 || f.publics.length > 0 || f.modalities.length > 0 || f.languages.length > 0;
 
 export const toOverride = (n: NoticeRecord): TemporaryOverride => ({
   kind: n.kind,

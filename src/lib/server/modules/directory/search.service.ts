@@ -1,3 +1,4 @@
+import { WIDEN_START_KM } from '../../db/geosearch.js';
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
@@ -52,9 +53,6 @@ export interface SearchServiceDeps {
 export type { SearchNotice, SearchPage, SearchResult, SearchResultPlace, SearchResultService } from './search.results.js';
 
 export type DirectorySearchService = ReturnType<typeof createDirectorySearch>;
-
-/** Radius the widening search starts from (km); it doubles up to MAX_SEARCH_RADIUS_KM. */
-const WIDEN_START_KM = 1;
 
 /** Builds the search over one database; `now` is the clock "open now" reads. */
 export function createDirectorySearch(deps: SearchServiceDeps) {

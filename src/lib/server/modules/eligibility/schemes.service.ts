@@ -14,7 +14,7 @@ import { AppError, fieldError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import type { RateLimiter } from '../../rate-limiter.js';
 import { recordAudit } from '../audit/audit.repository.js';
-import { parseInput } from '../directory/directory.service.js';
+import { parseInput } from '../../http/errors.js';
 import { isUniqueViolation } from '../organisations/organisations.repository.js';
 import { canManageSchemes } from './eligibility.policy.js';
 import {

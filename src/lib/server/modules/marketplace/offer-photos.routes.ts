@@ -8,7 +8,9 @@ import { createRouter } from '../../http/router.js';
 import {
   IMAGE_ROUTE_DESCRIPTION,
   imageResponses,
-  PHOTO_FILES,
+  PhotoFileParams,
+  PhotoParams,
+  photoSchema,
   photoUploadErrors,
   photoUploadForm,
   readUpload,
@@ -22,22 +24,10 @@ import {
 
 const tags = ['offers'];
 
-export const OfferPhoto = z
-  .object({
-    id: z.string(),
-    position: z.number().int().openapi({ description: '1 = shown first (the thumbnail of the feed)' }),
-    alt: z.string().openapi({ description: 'Alternative text, for people who cannot see the photo' }),
-    width: z.number().int(),
-    height: z.number().int(),
-    url: z.string().openapi({ description: `Large image (long side ≤ ${PHOTO_LARGE_PX} px, WebP), a path on this site` }),
-    thumb: z.object({
-      url: z.string().openapi({ description: `Thumbnail (long side ≤ ${PHOTO_THUMB_PX} px, WebP)` }),
-      width: z.number().int(),
-      height: z.number().int()
-    }),
-    createdAt: z.string()
-  })
-  .openapi('OfferPhoto');
+export const OfferPhoto = photoSchema('OfferPhoto', {
+  position: '1 = shown first (the thumbnail of the feed)',
+  alt: 'Alternative text, for people who cannot see the photo'
+});
 
 /** The one multipart route of offers: `api.ts` lets its body through with the photo size limit. */
 export function isOfferPhotoUpload(method: string, path: string): boolean {
@@ -46,10 +36,6 @@ export function isOfferPhotoUpload(method: string, path: string): boolean {
 
 const idParam = z.string().min(1).max(200);
 const OfferParams = z.object({ id: idParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Id of the offer' }) });
-const PhotoParams = z.object({ photoId: idParam.openapi({ param: { name: 'photoId', in: 'path' } }) });
-const FileParams = PhotoParams.extend({
-  file: z.enum(PHOTO_FILES).openapi({ param: { name: 'file', in: 'path' }, description: '`large.webp` or `thumb.webp`' })
-});
 
 const listRoute = createRoute({
   method: 'get',
@@ -102,7 +88,7 @@ const imageRoute = createRoute({
   tags,
   summary: 'An offer photo (public): `large.webp` or `thumb.webp`',
   description: IMAGE_ROUTE_DESCRIPTION,
-  request: { params: FileParams },
+  request: { params: PhotoFileParams },
   responses: imageResponses
 });
 

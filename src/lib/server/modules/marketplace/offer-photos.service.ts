@@ -1,8 +1,9 @@
+import { parseInput } from '../../http/errors.js';
 import type { Kysely } from 'kysely';
 import { createPhotoSchema, PHOTOS_PER_OFFER, updatePhotoSchema, type PhotoSize } from '../../../schemas/photos.js';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/schema.js';
-import { AppError, fieldError, type FieldIssue } from '../../errors.js';
+import { AppError, fieldError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { processPhoto } from '../../photos/photos.image.js';
 import { megabytes, moveTo } from '../../photos/photos.rules.js';
@@ -27,12 +28,6 @@ export interface OfferPhotosDeps {
   now: () => Date;
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string; code: string }[] } } }, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields: FieldIssue[] = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message, code: i.code }));
-  throw new AppError('validation_failed', `Invalid ${fields[0]?.path ?? 'input'}: ${fields[0]?.message ?? ''}`, { fields });
-}
 
 const offerNotFound = () => new AppError('not_found', 'No such offer');
 const photoNotFound = () => new AppError('not_found', 'Photo not found');
@@ -89,7 +84,7 @@ export function createOfferPhotosService(deps: OfferPhotosDeps) {
     const missingFile = !file || file.byteLength === 0;
     let alt: string;
     try {
-      alt = parse(createPhotoSchema, { alt: upload.alt }).alt;
+      alt = parseInput(createPhotoSchema, { alt: upload.alt }).alt;
     } catch (err) {
       if (missingFile && err instanceof AppError) err.details?.fields?.push({ path: 'file', message: 'Choose a photo to send', code: 'required' });
       throw err;
@@ -117,7 +112,7 @@ export function createOfferPhotosService(deps: OfferPhotosDeps) {
   async function updatePhoto(actor: Actor, photoId: string, input: unknown): Promise<OfferPhotoView> {
     const { offer } = await managedPhoto(actor, photoId);
     if (offer.status !== 'published') throw notPublished(offer);
-    const data = parse(updatePhotoSchema, input);
+    const data = parseInput(updatePhotoSchema, input);
     const updated = await db.transaction().execute(async (trx) => {
       await repo.lockOfferRow(trx, offer.id);
       const current = await repo.listOfferPhotos(trx, offer.id);

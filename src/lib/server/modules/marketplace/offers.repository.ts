@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { OfferTable, ReservationStatus } from '../../db/schema.marketplace.js';
+import { LIVE_RESERVATION_STATUSES } from './reservations.rules.js';
 import type { Audience, DateKind, OfferStatus, OfferUnit, Storage } from '../../../schemas/marketplace-vocabulary.js';
 
 /** All SQL of offers (dons). Rows leave as camelCase records; the presenter shapes them for callers. */
@@ -217,7 +218,6 @@ export async function markOfferCancelled(db: Kysely<DB>, id: string, reason: str
 }
 
 /** Reservations still holding food or a place in line when an offer is cancelled. */
-export const LIVE_RESERVATION_STATUSES: ReservationStatus[] = ['confirmed', 'pooled', 'waiting'];
 
 /** Cancels the live reservations of an offer by the donor; returns the people to tell. */
 export async function cancelLiveReservations(

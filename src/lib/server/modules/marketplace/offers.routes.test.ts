@@ -69,6 +69,9 @@ describe.each(DIALECTS)('offers HTTP on %s', (kind) => {
     const list = await call('GET', `/organisations/${bakery}/offers?from=2026-11-29T00:00:00Z&to=2026-11-30T00:00:00Z`, baker);
     expect(list.status).toBe(200);
     expect(((await list.json()) as { items: { id: string }[] }).items.map((o) => o.id)).toContain(offer.id);
+    const badRange = await call('GET', `/organisations/${bakery}/offers?from=hier`, baker);
+    expect(badRange.status).toBe(400);
+    expect(((await badRange.json()) as { error: { details: { fields: { path: string }[] } } }).error.details.fields[0]!.path).toBe('query.from');
     const cancelled = await call('POST', `/offers/${offer.id}/cancel`, baker, { reason: 'Plus de pain' });
     expect(cancelled.status).toBe(200);
     expect(((await cancelled.json()) as { status: string }).status).toBe('cancelled');

@@ -1,3 +1,4 @@
+import { parseInput } from '../../http/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ALLERGENS, DIETS, maskOf } from '../../../schemas/marketplace-vocabulary.js';
@@ -9,7 +10,7 @@ import {
   type CreateOfferInput
 } from '../../../schemas/offers.js';
 import type { DB } from '../../db/schema.js';
-import { AppError, type FieldIssue } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { getSetting } from '../eligibility/schemes.repository.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
@@ -59,16 +60,6 @@ export interface OfferDetail {
   permissions: { canEdit: boolean; canCancel: boolean };
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string; code: string }[] } } }, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields: FieldIssue[] = result.error.issues.map((i) => ({
-    path: i.path.map(String).join('.') || '(body)',
-    message: i.message,
-    code: i.code
-  }));
-  throw new AppError('validation_failed', `Invalid ${fields[0]?.path ?? 'input'}: ${fields[0]?.message ?? ''}`, { fields });
-}
 
 function refuse(issues: { path: string; code: string; message: string }[]): never {
   const first = issues[0]!;
@@ -76,6 +67,9 @@ function refuse(issues: { path: string; code: string; message: string }[]): neve
     fields: issues.map((i) => ({ path: i.path, message: i.message, code: i.code }))
   });
 }
+
+/** A date or date-time the range schema accepted, as an ISO instant. */
+const isoOf = (v: string | undefined) => (v ? new Date(v).toISOString() : undefined);
 
 export function createOffersService(deps: OffersDeps) {
   const { db, now } = deps;
@@ -128,7 +122,7 @@ export function createOffersService(deps: OffersDeps) {
 
     /** Posts an offer for a donor organisation (any member) or, territory permitting, a private person. */
     async postOffer(actor: Actor, raw: CreateOfferInput | unknown): Promise<OfferView> {
-      const input = parse(createOfferInput, raw);
+      const input = parseInput(createOfferInput, raw);
       const at = now();
       const s = await settings();
       let org: OrganisationRecord | null = null;
@@ -191,7 +185,7 @@ export function createOffersService(deps: OffersDeps) {
 
     /** Edits a published offer; the merged offer passes the rules again; 409 on a stale version or a quantity below what is reserved. */
     async updateOffer(actor: Actor, id: string, raw: unknown): Promise<OfferView> {
-      const patch = parse(updateOfferInput, raw);
+      const patch = parseInput(updateOfferInput, raw);
       const offer = await managedOffer(actor, id);
       if (offer.status !== 'published') throw new AppError('conflict', `The offer is ${offer.status}: it cannot be edited`);
       const at = now();
@@ -252,7 +246,7 @@ export function createOffersService(deps: OffersDeps) {
      * reservations (cancelled by the donor) and a notification to each person (outbox).
      */
     async cancelOffer(actor: Actor, id: string, raw: unknown): Promise<OfferView> {
-      const { reason } = parse(cancelOfferInput, raw);
+      const { reason } = parseInput(cancelOfferInput, raw);
       const offer = await managedOffer(actor, id);
       const at = now();
       const iso = at.toISOString();
@@ -279,17 +273,11 @@ export function createOffersService(deps: OffersDeps) {
 
     /** An organisation's offers whose window overlaps [from, to) (default: today's and later, 500 at most). */
     async listOrganisationOffers(actor: Actor, organisationId: string, raw: unknown = {}): Promise<OfferView[]> {
-      const range = parse(offersRangeQuery, raw);
-      for (const key of ['from', 'to'] as const) {
-        const v = range[key];
-        if (v !== undefined && Number.isNaN(Date.parse(v))) {
-          throw new AppError('validation_failed', `Invalid ${key}`, { fields: [{ path: key, message: 'not a date or date-time', code: 'invalid_date' }] });
-        }
-      }
+      const range = parseInput(offersRangeQuery, raw);
       await donorOrganisation(actor, organisationId);
       const rows = await listOrganisationOffers(db, organisationId, {
-        from: range.from ? new Date(range.from).toISOString() : undefined,
-        to: range.to ? new Date(range.to).toISOString() : undefined
+        from: isoOf(range.from),
+        to: isoOf(range.to)
       });
       return rows.map((o) => toOfferView(o, { forDonor: true }));
     },
@@ -305,17 +293,11 @@ export function createOffersService(deps: OffersDeps) {
      * impact: kg saved, meals, CO2e avoided, value at cost price (impact.rules.ts, factors sourced).
      */
     async history(actor: Actor, organisationId: string, raw: unknown = {}): Promise<{ impact: Impact; offers: (OfferView & { collectedUnits: number })[] }> {
-      const range = parse(offersRangeQuery, raw);
-      for (const key of ['from', 'to'] as const) {
-        const v = range[key];
-        if (v !== undefined && Number.isNaN(Date.parse(v))) {
-          throw new AppError('validation_failed', `Invalid ${key}`, { fields: [{ path: key, message: 'not a date or date-time', code: 'invalid_date' }] });
-        }
-      }
+      const range = parseInput(offersRangeQuery, raw);
       await donorOrganisation(actor, organisationId);
       const rows = await listOrganisationOffers(db, organisationId, {
-        from: range.from ? new Date(range.from).toISOString() : undefined,
-        to: range.to ? new Date(range.to).toISOString() : undefined,
+        from: isoOf(range.from),
+        to: isoOf(range.to),
         limit: 10_000
       });
       const collected = await collectedUnitsByOffer(db, rows.map((o) => o.id));

@@ -198,21 +198,6 @@ export async function markCollected(db: Kysely<DB>, id: string, collected: numbe
   return Number(r.numUpdatedRows) === 1;
 }
 
-/**
- * Gives `units` back to an offer's remainder, never above its quantity (conditional, no read-modify-write).
- * False when that bound would be crossed (which would be a bug elsewhere: the caller rolls back).
- */
-export async function giveBack(db: Kysely<DB>, offerId: string, units: number, at: string): Promise<boolean> {
-  if (units <= 0) return true;
-  const r = await db
-    .updateTable('offer')
-    .set((eb) => ({ remaining: eb('remaining', '+', units), updated_at: at }))
-    .where('id', '=', offerId)
-    .where((eb) => eb(eb('remaining', '+', units), '<=', eb.ref('quantity')))
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
 /** `from` (confirmed, pooled or waiting) → cancelled by the donor with a reason. False when it changed meanwhile. */
 export async function markDonorCancelled(
   db: Kysely<DB>,

@@ -148,6 +148,28 @@ describe.each(DIALECTS)('pickup service on %s', (kind) => {
     expect((await errorOf(t.services.pickup.donorCancel(baker, id, { reason: '' }))).details?.fields?.[0]?.path).toBe('reason');
   });
 
+  it('gives the units of a donor-cancelled or partly collected reservation to the waiting list first', async () => {
+    const waiter = await insertTestUser(t.services.db);
+    const offerId = await insertTestOffer(t.services.db, { organisationId: orgId, title: 'Quiches', quantity: 4, ...WINDOW });
+    const cancelled = await insertTestReservation(t.services.db, { offerId, userId: person.userId, quantity: 2, code: 'QCH222' });
+    const partial = await insertTestReservation(t.services.db, { offerId, userId: person.userId, quantity: 2, code: 'QCH333' });
+    // The waiting list in the order people joined it.
+    const first = await insertTestReservation(t.services.db, { offerId, userId: waiter.userId, quantity: 2, status: 'waiting', at: '2026-11-29T09:01:00.000Z' });
+    const second = await insertTestReservation(t.services.db, { offerId, userId: waiter.userId, quantity: 1, status: 'waiting', at: '2026-11-29T09:02:00.000Z' });
+    const statusOf = async (id: string) =>
+      (await t.services.db.selectFrom('reservation').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    expect(await remainingOf(offerId)).toBe(0);
+
+    await t.services.pickup.donorCancel(baker, cancelled, { reason: 'Four en panne' });
+    expect([await statusOf(first), await statusOf(second), await remainingOf(offerId)]).toEqual(['confirmed', 'waiting', 0]);
+    const told = await t.services.db.selectFrom('inbox_item').select('kind').where('user_id', '=', waiter.userId).execute();
+    expect(told.map((i) => i.kind)).toContain('reservation.promoted');
+
+    // One of two taken at the handover: the other goes to the next person waiting.
+    await t.services.pickup.collect(baker, partial, { quantity: 1 });
+    expect([await statusOf(second), await remainingOf(offerId)]).toEqual(['confirmed', 0]);
+  });
+
   it('lists today’s reservations of the organisation', async () => {
     const items = await t.services.pickup.listToday(baker, orgId);
     expect(items.length).toBeGreaterThan(0);

@@ -1,17 +1,18 @@
+import { parseInput } from '../../http/errors.js';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
 import { collectInput, donorCancelInput, handoverLookupInput } from '../../../schemas/pickup.js';
 import type { DB } from '../../db/schema.js';
 import { AppError, fieldError } from '../../errors.js';
-import { zodFields } from '../../http/errors.js';
 import type { RateLimiter } from '../../rate-limiter.js';
 import type { PeopleService } from '../eligibility/people.service.js';
+import type { SealingKey } from '../eligibility/sealed.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
 import { messageFor } from '../notifications/messages.js';
 import { findOfferForMessage } from './offers.repository.js';
 import { readMarketplaceSettings, type MarketplaceSettings } from './marketplace.rules.js';
 import * as repo from './pickup.repository.js';
-import { noShowTimes } from './reservations.repository.js';
+import { giveBackUnits, noShowTimes } from './reservations.repository.js';
+import { promoteWaiting } from './reservations.service.js';
 import { limitsFor } from './reservations.rules.js';
 import type { HandoverRow } from './pickup.repository.js';
 import {
@@ -47,6 +48,8 @@ export interface PickupDeps {
   now: () => Date;
   limiter: RateLimiter;
   people: Pick<PeopleService, 'identifyByCard'>;
+  /** Seals the codes of waiting-list reservations promoted when units come back. */
+  sealingKey: SealingKey;
 }
 
 export type HandoverView = HandoverRow;
@@ -65,13 +68,6 @@ export interface Penalty {
   maxActiveReservations: number;
 }
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields = zodFields(result.error);
-  const first = fields[0];
-  throw new AppError('validation_failed', first ? `Invalid value for ${first.path}: ${first.message}` : 'Invalid input', { fields });
-}
 
 const reservationNotFound = () => new AppError('not_found', 'Reservation not found');
 
@@ -94,7 +90,7 @@ async function penaltyWith(db: Kysely<DB>, settings: MarketplaceSettings, userId
 }
 
 export function createPickupService(deps: PickupDeps) {
-  const { db, now, limiter, people } = deps;
+  const { db, now, limiter, people, sealingKey } = deps;
 
   /** Only members of the organisation hand over its offers; others get 403 (the organisation is public). */
   async function requireDonorMember(actor: PickupActor, organisationId: string): Promise<void> {
@@ -123,7 +119,7 @@ export function createPickupService(deps: PickupDeps) {
      * here. Invalid characters → 400 `code`; no match → 404; failures are limited per caller and address (429).
      */
     async lookup(actor: PickupActor, organisationId: string, input: unknown, ctx: { ip?: string } = {}): Promise<LookupResult> {
-      const body = parse(handoverLookupInput, input);
+      const body = parseInput(handoverLookupInput, input);
       await requireDonorMember(actor, organisationId);
       const typed = normaliseHandoverCode(body.code);
       if (typed.kind === 'card') {
@@ -157,7 +153,7 @@ export function createPickupService(deps: PickupDeps) {
      * its quantity) so someone else may still reserve them while the window runs.
      */
     async collect(actor: PickupActor, reservationId: string, input: unknown): Promise<HandoverView> {
-      const body = parse(collectInput, input);
+      const body = parseInput(collectInput, input);
       const r = await reservationOfDonor(actor, reservationId);
       if (r.status !== 'confirmed') {
         throw new AppError('conflict', `This reservation is ${r.status}, not waiting to be handed over`, { status: r.status });
@@ -181,9 +177,10 @@ export function createPickupService(deps: PickupDeps) {
         if (!(await repo.markCollected(trx, r.id, body.quantity, iso))) {
           throw new AppError('conflict', 'This reservation changed meanwhile (collected, cancelled or not collected)');
         }
-        if (!(await repo.giveBack(trx, r.offerId, unitsGivenBack(r.quantity, body.quantity), iso))) {
-          throw new AppError('internal', 'Offer remainder out of bounds');
-        }
+        const back = unitsGivenBack(r.quantity, body.quantity);
+        if (!(await giveBackUnits(trx, r.offerId, back, iso))) throw new AppError('internal', 'Offer remainder out of bounds');
+        // Units not taken go to the waiting list first, as when a person cancels.
+        if (back > 0) await promoteWaiting(trx, r.offerId, at, { sealingKey });
       });
       return viewOf(r.id);
     },
@@ -193,7 +190,7 @@ export function createPickupService(deps: PickupDeps) {
      * or still pooled / on the waiting list. The person is told in the same transaction (outbox).
      */
     async donorCancel(actor: PickupActor, reservationId: string, input: unknown): Promise<HandoverView> {
-      const body = parse(donorCancelInput, input);
+      const body = parseInput(donorCancelInput, input);
       const r = await reservationOfDonor(actor, reservationId);
       if (r.status !== 'confirmed' && r.status !== 'pooled' && r.status !== 'waiting') {
         throw new AppError('conflict', `This reservation is ${r.status}: nothing to cancel`, { status: r.status });
@@ -204,8 +201,9 @@ export function createPickupService(deps: PickupDeps) {
         if (!(await repo.markDonorCancelled(trx, r.id, r.status, body.reason, iso))) {
           throw new AppError('conflict', 'This reservation changed meanwhile');
         }
-        if (r.status === 'confirmed' && !(await repo.giveBack(trx, r.offerId, r.quantity, iso))) {
-          throw new AppError('internal', 'Offer remainder out of bounds');
+        if (r.status === 'confirmed') {
+          if (!(await giveBackUnits(trx, r.offerId, r.quantity, iso))) throw new AppError('internal', 'Offer remainder out of bounds');
+          await promoteWaiting(trx, r.offerId, at, { sealingKey });
         }
         const facts = r.userId ? await findOfferForMessage(trx, r.offerId) : undefined;
         if (r.userId && facts) {

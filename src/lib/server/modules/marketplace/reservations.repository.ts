@@ -86,14 +86,19 @@ export async function takeUnits(db: Kysely<DB>, offerId: string, quantity: numbe
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Gives units back to an offer (a confirmed reservation cancelled), never above its quantity. */
-export async function giveBackUnits(db: Kysely<DB>, offerId: string, quantity: number, at: string): Promise<void> {
-  await db
+/**
+ * Gives units back to an offer (a confirmed reservation cancelled, or collected in part), never above
+ * its quantity; false when that bound would be crossed (nothing written).
+ */
+export async function giveBackUnits(db: Kysely<DB>, offerId: string, quantity: number, at: string): Promise<boolean> {
+  if (quantity <= 0) return true;
+  const result = await db
     .updateTable('offer')
     .set((eb) => ({ remaining: eb('remaining', '+', quantity), updated_at: at }))
     .where('id', '=', offerId)
     .where(sql<boolean>`remaining + ${quantity} <= quantity`)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /**

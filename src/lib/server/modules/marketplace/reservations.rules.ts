@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PICKUP_CODE_ALPHABET, PICKUP_CODE_LENGTH, type Audience } from '../../../schemas/marketplace-vocabulary.js';
+import { PICKUP_CODE_ALPHABET, PICKUP_CODE_LENGTH, type Audience, type ReservationStatus } from '../../../schemas/marketplace-vocabulary.js';
 import { parisWallToInstant } from '../directory/hours.rules.js';
 import type { MarketplaceSettings } from './marketplace.rules.js';
 
@@ -78,6 +78,14 @@ export function limitsFor(settings: MarketplaceSettings, noShowTimes: readonly s
     maxActiveReservations: Math.min(base.maxActiveReservations, settings.penaltyMaxActiveReservations),
     penaltyUntil: new Date(until).toISOString()
   };
+}
+
+/** Statuses of a reservation still to pick up: confirmed, in a pooling draw, or waiting. */
+export const LIVE_RESERVATION_STATUSES: ReservationStatus[] = ['confirmed', 'pooled', 'waiting'];
+
+/** A reservation still to pick up whose window has not ended. */
+export function isActiveReservation(r: { status: ReservationStatus; pickupEndsAt: string }, now: number): boolean {
+  return LIVE_RESERVATION_STATUSES.includes(r.status) && Date.parse(r.pickupEndsAt) > now;
 }
 
 export type LimitName = 'maxActiveReservations' | 'maxUnitsPerOfferPerPerson' | 'maxPickupsPerWeek';

@@ -1,9 +1,10 @@
+import { parseInput } from '../../http/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createSeriesInput, seriesTemplateSchema, updateSeriesInput, type SeriesTemplate } from '../../../schemas/offers.js';
 import type { DB } from '../../db/schema.js';
 import type { OfferSeriesTable } from '../../db/schema.marketplace.js';
-import { AppError, type FieldIssue } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { getSetting } from '../eligibility/schemes.repository.js';
 import { findMembership, findOrganisation, type OrganisationRecord } from '../organisations/organisations.repository.js';
@@ -38,12 +39,6 @@ export interface SeriesView {
 
 type SeriesRow = OfferSeriesTable;
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string; code: string }[] } } }, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields: FieldIssue[] = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message, code: i.code }));
-  throw new AppError('validation_failed', `Invalid ${fields[0]?.path ?? 'input'}: ${fields[0]?.message ?? ''}`, { fields });
-}
 
 function refuse(issues: { path: string; code: string; message: string }[]): never {
   throw new AppError('validation_failed', `${issues[0]!.path}: ${issues[0]!.message}`, {
@@ -177,7 +172,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
   return {
     /** Creates a recurring offer and generates its occurrences of the next days at once. */
     async createSeries(actor: Actor, raw: unknown): Promise<SeriesView> {
-      const input = parse(createSeriesInput, raw);
+      const input = parseInput(createSeriesInput, raw);
       const org = await donorOrganisation(actor, input.organisationId);
       const at = now();
       const startsOn = input.startsOn ?? parisToday(at);
@@ -214,7 +209,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
      * generated again); those with reservations stay as they are (edit them one by one).
      */
     async updateSeries(actor: Actor, id: string, raw: unknown): Promise<SeriesView> {
-      const patch = parse(updateSeriesInput, raw);
+      const patch = parseInput(updateSeriesInput, raw);
       const { row, org } = await managedSeries(actor, id);
       if (row.stopped_at) throw new AppError('conflict', 'The series is stopped');
       const at = now();
