@@ -126,6 +126,9 @@ export function buildApi(services: Services) {
   });
   api.use('/v1/*', (c, next) => {
     const { method, path } = c.req;
+    // A GET or HEAD carries no body: reading `c.req.raw.body` to find out would build the full
+    // Request object for every read of the API (a measurable share of a search's cost).
+    if (method === 'GET' || method === 'HEAD') return next();
     return (isPhotoUpload(method, path) || isOfferPhotoUpload(method, path) ? uploadLimit : isDocumentUpload(method, path) ? documentLimit : jsonLimit)(c, next);
   });
 
