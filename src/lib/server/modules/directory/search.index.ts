@@ -5,6 +5,7 @@ import { ALL_PUBLICS } from '../../../schemas/directory.js';
 import type { DB } from '../../db/schema.js';
 import { PLACE_ENTITY, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
 import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, openingState, parisDateKey, type OpeningState } from './hours.rules.js';
+import { staleSince } from './directory.rules.js';
 import { communeCentre } from './search.repository.js';
 import {
   buildResult,
@@ -905,7 +906,8 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     const box = boundingBox(center, radiusKm);
     const { lat: cLat, lng: cLng } = center;
     hits = 0;
-    const visit = (cell: IPlace[]) => {
+    // One loop, no closure per pass (tsx would define a function name on each).
+    for (const cell of cells) {
       for (let i = 0; i < cell.length; i++) {
         const p = cell[i]!;
         // Outside the box: outside the circle (cells overlap the box's edges).
@@ -920,8 +922,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         if (open && !open(p)) continue;
         addHit(p, h);
       }
-    };
-    for (const cell of cells) visit(cell);
+    }
     return hits;
   }
 
@@ -1089,6 +1090,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       }
       return state;
     };
+    const staleBefore = staleSince(clock, staleAfterMonths);
     const results: SearchResult[] = rows.map(({ p, distanceKm }) =>
       buildResult(
         p.fields,
@@ -1099,8 +1101,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         when,
         day,
         c.serviceFilter,
-        clock,
-        staleAfterMonths,
+        staleBefore,
         stateOf
       )
     );

@@ -1,6 +1,6 @@
 import type { NoticeRecord, PlaceRecord, ServiceRecord } from './directory.repository.js';
 import { openingState, type OpeningState, type TemporaryOverride } from './hours.rules.js';
-import { combineOpening, isStale, type OpeningSummary } from './search.rules.js';
+import { combineOpening, type OpeningSummary } from './search.rules.js';
 
 /**
  * How a search result is made, shared by the SQL path (search.service.ts) and the in-memory
@@ -106,21 +106,25 @@ export function hoursTargets(
   notices: NoticeRecord[],
   filtered: boolean
 ): HoursTarget[] {
+  // No closure here (a helper made per call costs a name definition per call under tsx): the place's
+  // own target is added once, first when there are no service filters.
   const placeNotices = notices.filter((n) => n.serviceId === null).map(toOverride);
   const targets: HoursTarget[] = [];
   let placeAdded = false;
-  const addPlace = () => {
-    if (placeAdded || !placeHours) return;
+  if (!filtered && placeHours) {
     placeAdded = true;
     targets.push({ hours: placeHours, overrides: placeNotices });
-  };
-  if (!filtered) addPlace();
+  }
   for (const s of services) {
-    const own = notices.filter((n) => n.serviceId === s.id).map(toOverride);
+    const own = notices.length === 0 ? [] : notices.filter((n) => n.serviceId === s.id).map(toOverride);
     const hours = s.openingHours ?? placeHours;
     if (!hours) continue;
-    if (s.openingHours === null && own.length === 0) addPlace();
-    else targets.push({ hours, overrides: [...placeNotices, ...own] });
+    if (s.openingHours === null && own.length === 0) {
+      if (!placeAdded) {
+        placeAdded = true;
+        targets.push({ hours, overrides: placeNotices });
+      }
+    } else targets.push({ hours, overrides: [...placeNotices, ...own] });
   }
   return targets;
 }
@@ -149,8 +153,8 @@ export function buildResult(
   at: Date,
   day: string,
   filtered: boolean,
-  now: Date,
-  staleAfterMonths: number,
+  /** A place verified (else created) before this instant (ISO: directory.rules' staleSince) is stale. */
+  staleBefore: string,
   /** The opening state of a target at `at` (the index passes one that remembers them per minute). */
   stateOf: (t: HoursTarget) => OpeningState = (t) => openingState(t.hours, at, t.overrides)
 ): SearchResult {
@@ -180,7 +184,7 @@ export function buildResult(
       saturation: place.saturation,
       isMobile: place.isMobile,
       openingHours: place.openingHours,
-      isStale: isStale(place.verifiedAt ?? place.createdAt, now, staleAfterMonths)
+      isStale: (place.verifiedAt ?? place.createdAt) < staleBefore
     },
     services: services.map((s) => ({
       id: s.id,

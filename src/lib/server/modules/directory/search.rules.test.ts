@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   combineOpening,
   expandQuery,
-  isStale,
   matchesText,
   MAX_QUERY_ALTERNATIVES,
   parseSearchQuery,
@@ -193,14 +192,5 @@ describe('combineOpening', () => {
 
   it('has no next change when closed for good', () => {
     expect(combineOpening([closed(null)])).toEqual({ openNow: false, nextChange: null });
-  });
-});
-
-describe('isStale', () => {
-  const now = new Date('2026-11-29T10:00:00.000Z');
-  it('is stale after the given months, fresh before, stale when never verified', () => {
-    expect(isStale('2026-06-01T00:00:00.000Z', now, 6)).toBe(false);
-    expect(isStale('2026-05-01T00:00:00.000Z', now, 6)).toBe(true);
-    expect(isStale(null, now)).toBe(true);
   });
 });

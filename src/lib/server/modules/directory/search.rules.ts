@@ -358,11 +358,3 @@ export function combineOpening(states: OpeningSummary[]): { openNow: boolean | n
     nextChange: opens.length > 0 ? new Date(Math.min(...opens.map((d) => d.getTime()))) : null
   };
 }
-
-/** Whether a place verified at `verifiedAt` (ISO, or null = never) is stale at `now`. */
-export function isStale(verifiedAt: string | null, now: Date, staleAfterMonths = DEFAULT_STALE_AFTER_MONTHS): boolean {
-  if (!verifiedAt) return true;
-  const limit = new Date(now.getTime());
-  limit.setUTCMonth(limit.getUTCMonth() - staleAfterMonths);
-  return verifiedAt < limit.toISOString();
-}

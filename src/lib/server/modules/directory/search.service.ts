@@ -4,6 +4,7 @@ import type { DatabaseKind } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, parisDateKey } from './hours.rules.js';
+import { staleSince } from './directory.rules.js';
 import { createDirectoryIndex } from './search.index.js';
 import {
   buildResult,
@@ -138,7 +139,7 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
     const servicesByPlace = groupBy(services, (s) => s.placeId);
     const noticesByPlace = groupBy(notices, (n) => n.placeId);
     const filtered = hasServiceFilter(f);
-    const clock = now();
+    const staleBefore = staleSince(now(), staleAfterMonths);
     const results: SearchResult[] = [];
     for (const row of rows) {
       const found = placeById.get(row.id);
@@ -153,8 +154,7 @@ export function createDirectorySearch(deps: SearchServiceDeps) {
           at,
           day,
           filtered,
-          clock,
-          staleAfterMonths
+          staleBefore
         )
       );
     }
