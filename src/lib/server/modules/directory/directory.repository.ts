@@ -239,7 +239,8 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
-const parseArray = (text: string | null): string[] => {
+/** A JSON list of strings as stored (anything else, or bad JSON, reads as []). */
+export const parseArray = (text: string | null): string[] => {
   const v = parseJson<unknown>(text, []);
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 };
@@ -413,7 +414,7 @@ function serviceColumns(s: ServicePatch): Updateable<ServiceTable> {
   return out;
 }
 
-function toNotice(r: Selectable<PlaceNoticeTable>): NoticeRecord {
+export function toNotice(r: Selectable<PlaceNoticeTable>): NoticeRecord {
   return {
     id: r.id,
     placeId: r.place_id,

@@ -1,9 +1,19 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
-import { boundingBox, distanceFromTerm, entityIdIn, maxTermWithin, WIDEN_START_KM, type LatLng } from '../../db/geosearch.js';
+import { boundingBox, distanceFromTerm, maxTermWithin, WIDEN_START_KM, type LatLng } from '../../db/geosearch.js';
 import { ALL_PUBLICS } from '../../../schemas/directory.js';
 import type { DB } from '../../db/schema.js';
-import { PLACE_ENTITY, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
+import { parseArray, type NoticeRecord } from './directory.repository.js';
+import {
+  changesAfter,
+  collatesByCodePoint,
+  databaseNow,
+  maxChangeSeq,
+  oldestOpenTransactionStart,
+  placeIdsAfter,
+  pruneChanges,
+  readIndexRows
+} from './search-index.repository.js';
 import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, openingState, parisDateKey, type OpeningState } from './hours.rules.js';
 import { staleSince } from './directory.rules.js';
 import { communeCentre } from './search.repository.js';
@@ -175,15 +185,6 @@ export function compareCodePoints(a: string, b: string): number {
 
 const byNameThenId = (a: IPlace, b: IPlace) => compareCodePoints(a.fields.name, b.fields.name) || compareCodePoints(a.id, b.id);
 
-function parseList(text: string | null): string[] {
-  if (text === null || text === '') return [];
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 /** Strings many rows repeat (hours, categories…) are kept once. */
 class Interner {
@@ -200,7 +201,7 @@ class Interner {
     const key = text ?? '';
     const found = this.lists.get(key);
     if (found) return found;
-    const list = Object.freeze(parseList(text)) as string[];
+    const list = Object.freeze(parseArray(text)) as string[];
     this.lists.set(key, list);
     return list;
   }
@@ -286,69 +287,13 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
 
   /** Reads these places (with everything the search needs) from the database; missing ids → absent. */
   async function readPlaces(ids: string[]): Promise<(IPlace & { orgName?: string })[]> {
-    if (ids.length === 0) return [];
-    const { rows: placeRows } = await sql<{
-      id: string;
-      organisation_id: string;
-      org_name: string;
-      slug: string;
-      name: string;
-      address_line: string | null;
-      address_complement: string | null;
-      postal_code: string | null;
-      city: string | null;
-      insee_code: string | null;
-      lat: number | string | null;
-      lng: number | string | null;
-      is_accessible: number | null;
-      languages: string;
-      saturation: PlaceRecord['saturation'];
-      is_mobile: number;
-      opening_hours: string | null;
-      verified_at: string | null;
-      created_at: string;
-      g_lat: number | string | null;
-      g_lng: number | string | null;
-      body: string | null;
-    }>`SELECT p.id, p.organisation_id, o.name AS org_name, p.slug, p.name, p.address_line, p.address_complement,
-        p.postal_code, p.city, p.insee_code, p.lat, p.lng, p.is_accessible, p.languages, p.saturation, p.is_mobile,
-        p.opening_hours, p.verified_at, p.created_at, g.lat AS g_lat, g.lng AS g_lng, d.body
-      FROM place AS p JOIN organisation AS o ON o.id = p.organisation_id
-      LEFT JOIN geo_point AS g ON g.entity_type = ${PLACE_ENTITY} AND g.entity_id = p.id
-      LEFT JOIN search_document AS d ON d.entity_type = ${PLACE_ENTITY} AND d.entity_id = p.id
-      WHERE ${entityIdIn(kind, sql`p.id`, ids)}`.execute(db);
+    const { places: placeRows, services: serviceRows, tags: tagRows, notices: noticeRows } = await readIndexRows(
+      db,
+      kind,
+      ids,
+      TAG_KINDS
+    );
     if (placeRows.length === 0) return [];
-    const found = placeRows.map((r) => r.id);
-    const [{ rows: serviceRows }, { rows: tagRows }, { rows: noticeRows }] = await Promise.all([
-      sql<{
-        id: string;
-        place_id: string;
-        name: string;
-        categories: string;
-        publics: string;
-        modalities: string;
-        access: ServiceRecord['access'];
-        frais: ServiceRecord['frais'];
-        opening_hours: string | null;
-      }>`SELECT s.id, s.place_id, s.name, s.categories, s.publics, s.modalities, s.access, s.frais, s.opening_hours
-        FROM service AS s WHERE ${entityIdIn(kind, sql`s.place_id`, found)} ORDER BY s.name, s.id`.execute(db),
-      sql<{ service_id: string; kind: string; value: string }>`SELECT t.service_id, t.kind, t.value
-        FROM service AS s JOIN service_tag AS t ON t.service_id = s.id
-        WHERE ${entityIdIn(kind, sql`s.place_id`, found)}
-          AND t.kind IN (${sql.join(TAG_KINDS.map((k) => sql`${k}`))})`.execute(db),
-      sql<{
-        id: string;
-        place_id: string;
-        service_id: string | null;
-        kind: 'closure' | 'hours';
-        starts_on: string;
-        ends_on: string;
-        opening_hours: string | null;
-        message: string | null;
-        created_at: string;
-      }>`SELECT * FROM place_notice AS n WHERE ${entityIdIn(kind, sql`n.place_id`, found)}
-        ORDER BY n.starts_on, n.id`.execute(db)
-    ]);
     const tagsByService = new Map<string, { kind: string; value: string }[]>();
     for (const t of tagRows) {
       const list = tagsByService.get(t.service_id);
@@ -442,19 +387,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
         mLang
       });
     }
-    for (const n of noticeRows) {
-      places.get(n.place_id)?.notices.push({
-        id: n.id,
-        placeId: n.place_id,
-        serviceId: n.service_id,
-        kind: n.kind,
-        startsOn: n.starts_on,
-        endsOn: n.ends_on,
-        openingHours: n.opening_hours,
-        message: n.message,
-        createdAt: n.created_at
-      });
-    }
+    for (const n of noticeRows) places.get(n.placeId)?.notices.push(n);
     const orgNames = new Map(placeRows.map((r) => [r.organisation_id, r.org_name]));
     return [...places.values()].map((p) => Object.assign(p, { orgName: orgNames.get(p.organisationId) }));
   }
@@ -528,26 +461,20 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     s.centres.clear();
   }
 
-  async function maxSeq(): Promise<number> {
-    const { rows } = await sql<{ seq: number | string | null }>`SELECT max(seq) AS seq FROM directory_change`.execute(db);
-    return Number(rows[0]?.seq ?? 0);
-  }
-
   /** Builds a whole snapshot by chunks of places, then swaps it in (searches keep the previous one meanwhile). */
   async function build(): Promise<void> {
     const started = performance.now();
     if (kind === 'postgres') {
-      const { rows } = await sql<{ c: string }>`SELECT datcollate AS c FROM pg_database WHERE datname = current_database()`.execute(db);
-      codePointNames = ['C', 'POSIX', 'C.UTF-8', 'C.utf8', 'ucs_basic'].includes(rows[0]?.c ?? '');
+      codePointNames = await collatesByCodePoint(db);
     }
-    const fromSeq = await maxSeq();
+    const fromSeq = await maxChangeSeq(db);
     const next = emptySnapshot();
     let after = '';
     for (;;) {
-      const { rows } = await sql<{ id: string }>`SELECT id FROM place WHERE id > ${after} ORDER BY id LIMIT ${CHUNK}`.execute(db);
-      if (rows.length === 0) break;
-      for (const place of await readPlaces(rows.map((r) => r.id))) put(next, place.id, place);
-      after = rows[rows.length - 1]!.id;
+      const ids = await placeIdsAfter(db, after, CHUNK);
+      if (ids.length === 0) break;
+      for (const place of await readPlaces(ids)) put(next, place.id, place);
+      after = ids[ids.length - 1]!;
       // Let searches (on the previous snapshot or SQL) run between chunks.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -580,22 +507,17 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
     // the change rows: any transaction begun earlier has ended, so its rows are read below.
     let oldestOpen = Infinity;
     if (kind === 'postgres') {
-      const { rows: open } = await sql<{ t: Date | string | null }>`SELECT min(xact_start) AS t FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`.execute(db);
-      const t = open[0]?.t;
-      if (t) oldestOpen = new Date(t).getTime();
+      oldestOpen = (await oldestOpenTransactionStart(db)) ?? Infinity;
     }
-    const { rows } = await sql<{ seq: number | string; place_id: string }>`SELECT seq, place_id FROM directory_change
-      WHERE seq > ${from} ORDER BY seq`.execute(db);
+    const rows = await changesAfter(db, from);
     const ids = new Set<string>();
     let top = appliedSeq;
     const applied: number[] = [];
-    for (const r of rows) {
-      const seq = Number(r.seq);
+    for (const { seq, placeId } of rows) {
       if (seq > top) top = seq;
       if (seq <= appliedSeq && appliedAbove.has(seq)) continue;
       applied.push(seq);
-      ids.add(r.place_id);
+      ids.add(placeId);
     }
     const list = [...ids];
     for (let i = 0; i < list.length; i += CHUNK) {
@@ -611,8 +533,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       // missed: rows are read again from the highest number seen by a poll made before the oldest
       // open transaction began (and at least RECHECK_MS ago), skipping those applied.
       for (const seq of applied) appliedAbove.add(seq);
-      const { rows: clock } = await sql<{ now: Date | string }>`SELECT clock_timestamp() AS now`.execute(db);
-      const dbNow = new Date(clock[0]!.now).getTime();
+      const dbNow = await databaseNow(db);
       polls.push({ at: dbNow, seq: top });
       recheckFrom = recheckFloor(polls, Math.min(oldestOpen, dbNow - RECHECK_MS) - 1_000, recheckFrom);
       for (const seq of appliedAbove) if (seq <= recheckFrom) appliedAbove.delete(seq);
@@ -627,9 +548,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       if (upTo > 0) pruneUpTo = upTo;
     }
     if (pruneUpTo > 0) {
-      const res = await sql`DELETE FROM directory_change WHERE seq IN (SELECT seq FROM directory_change
-        WHERE seq <= ${pruneUpTo} ORDER BY seq LIMIT ${PRUNE_BATCH})`.execute(db);
-      if (Number(res.numAffectedRows ?? 0) < PRUNE_BATCH) pruneUpTo = 0;
+      if ((await pruneChanges(db, pruneUpTo, PRUNE_BATCH)) < PRUNE_BATCH) pruneUpTo = 0;
     }
   }
 

@@ -1,5 +1,5 @@
 import { ALL_PUBLICS } from '../../../schemas/directory.js';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
 import {
   boundingBox,
@@ -9,9 +9,9 @@ import {
   maxTermWithin,
   type LatLng
 } from '../../db/geosearch.js';
-import type { DB } from '../../db/schema.js';
+import type { DB, PlaceNoticeTable } from '../../db/schema.js';
 import { toFtsMatch } from '../../db/text-search.js';
-import { PLACE_ENTITY, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
+import { parseArray, PLACE_ENTITY, toNotice, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
 
 /**
  * SQL of the public directory search. One query finds the matching places — geo box and exact
@@ -324,15 +324,6 @@ export type ResultService = Pick<
 >;
 
 /** A JSON list column (as the directory repository writes it); anything unreadable reads as []. */
-function parseList(text: string | null): string[] {
-  if (text === null || text === '') return [];
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 /**
  * The matching services of these places (all their services when no service filter), by name.
@@ -362,9 +353,9 @@ export async function findMatchingServices(
     id: r.id,
     placeId: r.place_id,
     name: r.name,
-    categories: parseList(r.categories),
-    publics: parseList(r.publics),
-    modalities: parseList(r.modalities),
+    categories: parseArray(r.categories),
+    publics: parseArray(r.publics),
+    modalities: parseArray(r.modalities),
     access: r.access,
     frais: r.frais,
     openingHours: r.opening_hours
@@ -380,30 +371,10 @@ export async function findNotices(
   toDay: string
 ): Promise<NoticeRecord[]> {
   if (placeIds.length === 0) return [];
-  const { rows } = await sql<{
-    id: string;
-    place_id: string;
-    service_id: string | null;
-    kind: 'closure' | 'hours';
-    starts_on: string;
-    ends_on: string;
-    opening_hours: string | null;
-    message: string | null;
-    created_at: string;
-  }>`SELECT * FROM place_notice AS n
+  const { rows } = await sql<Selectable<PlaceNoticeTable>>`SELECT * FROM place_notice AS n
     WHERE ${inIds(kind, sql`n.place_id`, placeIds)} AND n.ends_on >= ${fromDay} AND n.starts_on <= ${toDay}
     ORDER BY n.starts_on, n.id`.execute(db);
-  return rows.map((r) => ({
-    id: r.id,
-    placeId: r.place_id,
-    serviceId: r.service_id,
-    kind: r.kind,
-    startsOn: r.starts_on,
-    endsOn: r.ends_on,
-    openingHours: r.opening_hours,
-    message: r.message,
-    createdAt: r.created_at
-  }));
+  return rows.map(toNotice);
 }
 
 /** A place as a search result shows it. */
@@ -476,7 +447,7 @@ export async function findPlacesWithOrganisation(
       lat: r.lat === null ? null : Number(r.lat),
       lng: r.lng === null ? null : Number(r.lng),
       isAccessible: r.is_accessible === null ? null : r.is_accessible !== 0,
-      languages: parseList(r.languages),
+      languages: parseArray(r.languages),
       saturation: r.saturation,
       isMobile: r.is_mobile !== 0,
       openingHours: r.opening_hours,
