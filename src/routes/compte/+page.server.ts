@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { LOCALE_COOKIE } from '$lib/i18n/locale';
+import { CODE_TTL_MS } from '$lib/server/modules/accounts/accounts.rules';
 import { accountUpdateInput, emailAddInput, emailVerificationInput } from '$lib/schemas/accounts';
 import { actorOf, clearSessionCookie, requestContext, requireUser, servicesOf } from '$lib/web/auth.server';
 import { failWith, keptValues, parseInput, stringField } from '$lib/web/forms.server';
@@ -15,7 +16,18 @@ export const load: PageServerLoad = async (event) => {
   const { canManageSchemes } = await services.schemes.permissions(actorOf(event));
   /** Private people may post offers when the territory allows it (marketplace settings). */
   const mayPostOffers = await services.myOffers.individualsMayPost();
-  return { account, canRunCampaigns, canManageSchemes, mayPostOffers, welcome: event.url.searchParams.has('bienvenue'), verified: event.url.searchParams.has('verifie') };
+  /** An account never confirmed is deleted after a delay unless used: the page says until when. */
+  const confirmBefore = await services.accounts.confirmationDeadline(user.id);
+  return {
+    account,
+    confirmBefore,
+    codeMinutes: Math.round(CODE_TTL_MS / 60000),
+    canRunCampaigns,
+    canManageSchemes,
+    mayPostOffers,
+    welcome: event.url.searchParams.has('bienvenue'),
+    verified: event.url.searchParams.has('verifie')
+  };
 };
 
 export const actions: Actions = {
@@ -50,7 +62,11 @@ export const actions: Actions = {
     return { done: 'codeSent' as const };
   },
 
-  /** Adds an email address to an account without one (signed up by phone); a verification code goes to it. */
+  /**
+   * Asks to add an email address to an account without one (signed up by phone). The answer is the
+   * same whether the address can be used or another account holds it: the code form comes back with
+   * the address in it, and the address joins the account only once its code is entered.
+   */
   addEmail: async (event) => {
     const user = requireUser(event);
     const services = servicesOf(event);
@@ -58,19 +74,20 @@ export const actions: Actions = {
     try {
       const input = parseInput(emailAddInput, { email: stringField(data, 'email') });
       await services.accounts.addEmail(user.id, input, requestContext(event));
+      return { done: 'emailAddSent' as const, pendingEmail: input.email };
     } catch (err) {
-      return failWith(err, data, { form: 'addEmail', fieldOnConflict: 'email' });
+      return failWith(err, data, { form: 'addEmail' });
     }
-    return { done: 'codeSent' as const };
   },
 
-  /** Confirms the email address with the code. */
+  /** Confirms the account's email address, or the one being added (sent back by the form), with the code. */
   verify: async (event) => {
     const user = requireUser(event);
     const services = servicesOf(event);
     const data = await event.request.formData();
     try {
-      const input = parseInput(emailVerificationInput, { email: user.email ?? '', code: stringField(data, 'code') });
+      const email = user.email ?? stringField(data, 'email');
+      const input = parseInput(emailVerificationInput, { email, code: stringField(data, 'code') });
       await services.accounts.verifyEmail(input, requestContext(event));
     } catch (err) {
       return failWith(err, data, { form: 'verify' });

@@ -11,7 +11,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Scheduled housekeeping. Each job runs once shortly after start, then at its interval. */
 export const JOBS: Job[] = [
   {
-    // Also deletes phone sign-ups whose SMS code was never entered (UNVERIFIED_ACCOUNT_PURGE_HOURS).
+    // Also deletes sign-ups (phone or email) never confirmed nor used after UNVERIFIED_ACCOUNT_PURGE_HOURS.
     name: 'purge-expired-sessions-and-codes',
     everyMs: 60 * 60 * 1000,
     run: (services) => services.accounts.purgeExpired()

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { DB, OneTimeCodeTable, UserTable } from '../../db/schema.js';
 import type { Locale } from '../../../schemas/accounts.js';
 
@@ -80,22 +80,83 @@ export interface NewUser {
   at: string;
 }
 
-/** SQL of the `user` and `one_time_code` tables. */
-/** Tables whose `user_id` rows belong to a user (they follow it on delete). */
-type UserRowTable =
-  | 'session'
-  | 'membership'
-  | 'household'
-  | 'accompaniment'
-  | 'eligibility_request'
-  | 'eligibility_decision'
-  | 'eligibility_grant'
-  | 'person_card'
-  | 'reservation'
-  | 'feed_preference'
-  | 'inbox_item'
-  | 'outbox'
-  | 'push_subscription';
+/**
+ * What makes an account "used", for the purge of accounts never confirmed: a row that points at it in
+ * any of these columns (all the columns that reference a user, but the sign-in traces below). An
+ * account that joined an organisation, has a household or a request, posted or reserved a donation,
+ * saved a preference, received a notice, uploaded a photo, decided or edited anything… is kept.
+ * `accounts.repository.test.ts` reads the schema of both databases and fails naming any column that
+ * references a user and is in neither list.
+ */
+export const ACCOUNT_USE_COLUMNS = [
+  ['membership', 'user_id'],
+  ['invitation', 'invited_by_user_id'],
+  ['invitation', 'accepted_by_user_id'],
+  ['place_photo', 'uploaded_by_user_id'],
+  ['directory_revision', 'actor_user_id'],
+  ['setting', 'updated_by_user_id'],
+  ['household', 'user_id'],
+  ['accompaniment', 'user_id'],
+  ['accompaniment', 'created_by_user_id'],
+  ['eligibility_request', 'user_id'],
+  ['eligibility_request', 'created_by_user_id'],
+  ['eligibility_request', 'decided_by_user_id'],
+  ['eligibility_document', 'uploaded_by_user_id'],
+  ['eligibility_decision', 'user_id'],
+  ['eligibility_decision', 'decided_by_user_id'],
+  ['eligibility_grant', 'user_id'],
+  ['eligibility_grant', 'revoked_by_user_id'],
+  ['person_card', 'user_id'],
+  ['person_card', 'issued_by_user_id'],
+  ['person_card', 'revoked_by_user_id'],
+  ['offer_series', 'donor_user_id'],
+  ['offer_series', 'created_by_user_id'],
+  ['offer', 'donor_user_id'],
+  ['offer', 'posted_by_user_id'],
+  ['reservation', 'user_id'],
+  ['reservation', 'acted_by_user_id'],
+  ['feed_preference', 'user_id'],
+  ['inbox_item', 'user_id'],
+  ['outbox', 'user_id'],
+  ['push_subscription', 'user_id']
+] as const satisfies readonly (readonly [keyof DB, string])[];
+
+/**
+ * Columns that reference a user without making the account "used", and why: signing in (by password,
+ * without ever confirming the address) and the messages and log entries of signing up are not a use.
+ */
+export const SIGN_IN_TRACE_COLUMNS = {
+  'session.user_id': 'a session: signing in is not a use (it ends with the account)',
+  'one_time_code.user_id': 'the codes sent to open or sign in to the account (they end with it)',
+  'audit_log.actor_user_id': "the security log of the account's own sign-up and sign-ins (ids only, kept after deletion)"
+} as const;
+
+/**
+ * An account none of whose identifiers was ever confirmed (email and phone unconfirmed; at least
+ * one of them present, so an accompanied account, which has neither, is never one), not a platform
+ * admin nor demo, created before `before`, and not used (`ACCOUNT_USE_COLUMNS`). Written over the
+ * bare `user` table so a SELECT and a DELETE share it: the DELETE re-checks it in one statement.
+ */
+function isUnconfirmedAndUnused(eb: ExpressionBuilder<DB, 'user'>, before: string) {
+  return eb.and([
+    eb('user.email_verified_at', 'is', null),
+    eb('user.phone_verified_at', 'is', null),
+    eb.or([eb('user.email', 'is not', null), eb('user.phone', 'is not', null)]),
+    eb('user.is_platform_admin', '=', 0),
+    eb('user.is_demo', '=', 0),
+    eb('user.created_at', '<', before),
+    ...ACCOUNT_USE_COLUMNS.map(([table, column]) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom(table)
+            .select(sql.lit(1).as('one'))
+            .where(sql.ref(`${table}.${column}`), '=', sql.ref('user.id'))
+        )
+      )
+    )
+  ]);
+}
 
 export function createAccountsRepository(db: Kysely<DB>) {
   return {
@@ -185,13 +246,15 @@ export function createAccountsRepository(db: Kysely<DB>) {
     },
 
     /**
-     * Gives an email address, unverified, to an account that has none; a conditional update, so
-     * two concurrent additions cannot both win. Undefined when the account already has one.
+     * Gives a confirmed email address to an account that has none (an address added to a phone
+     * account, once its code is entered); a conditional update, so two concurrent confirmations
+     * cannot both win. Undefined when the account has an address by now; a unique violation when
+     * another account holds this one.
      */
-    async setEmailIfNone(id: string, email: string, at: string): Promise<UserRecord | undefined> {
+    async attachConfirmedEmail(id: string, email: string, at: string): Promise<UserRecord | undefined> {
       const row = await db
         .updateTable('user')
-        .set({ email, email_verified_at: null, updated_at: at })
+        .set({ email, email_verified_at: at, updated_at: at })
         .where('id', '=', id)
         .where('email', 'is', null)
         .returningAll()
@@ -263,62 +326,29 @@ export function createAccountsRepository(db: Kysely<DB>) {
     },
 
     /**
-     * Accounts made by phone sign-up whose code was never entered, created before `before`: phone
-     * unverified, no email, no password, not a platform admin nor demo, and nothing else attached
-     * (no session, membership, household, accompaniment, request, decision, grant, card, offer,
-     * reservation, preference, inbox, outbox or push subscription). Every table whose rows would
-     * follow the user on delete is listed here: an account with any of them is "used" and kept.
+     * Accounts whose sign-up was never confirmed (by phone or by email: no code ever entered, no
+     * password reset) and that were never used, created before `before`, oldest first.
      */
-    async findUnverifiedPhoneAccounts(before: string, limit: number): Promise<string[]> {
+    async findUnconfirmedAccounts(before: string, limit: number): Promise<string[]> {
       const rows = await db
-        .selectFrom('user as u')
-        .select('u.id')
-        .where('u.phone', 'is not', null)
-        .where('u.phone_verified_at', 'is', null)
-        .where('u.email', 'is', null)
-        .where('u.email_verified_at', 'is', null)
-        .where('u.password_hash', 'is', null)
-        .where('u.is_platform_admin', '=', 0)
-        .where('u.is_demo', '=', 0)
-        .where('u.created_at', '<', before)
-        .where(({ and, not, exists, selectFrom }) => {
-          const none = (table: UserRowTable) =>
-            not(exists(selectFrom(table).select(sql.lit(1).as('one')).whereRef(`${table}.user_id`, '=', 'u.id')));
-          return and([
-            none('session'),
-            none('membership'),
-            none('household'),
-            none('accompaniment'),
-            none('eligibility_request'),
-            none('eligibility_decision'),
-            none('eligibility_grant'),
-            none('person_card'),
-            none('reservation'),
-            none('feed_preference'),
-            none('inbox_item'),
-            none('outbox'),
-            none('push_subscription'),
-            not(exists(selectFrom('offer').select(sql.lit(1).as('one')).whereRef('offer.donor_user_id', '=', 'u.id'))),
-            not(exists(selectFrom('offer_series').select(sql.lit(1).as('one')).whereRef('offer_series.donor_user_id', '=', 'u.id')))
-          ]);
-        })
-        .orderBy('u.created_at')
+        .selectFrom('user')
+        .select('user.id')
+        .where((eb) => isUnconfirmedAndUnused(eb, before))
+        .orderBy('user.created_at')
         .limit(limit)
         .execute();
       return rows.map((r) => r.id);
     },
 
     /**
-     * Deletes one account found by `findUnverifiedPhoneAccounts` (its codes follow), re-checking in
-     * the same statement that it is still unverified and without password or email; true if deleted.
+     * Deletes one account found by `findUnconfirmedAccounts` (its sessions and codes follow), re-checking
+     * every condition in the same statement (a code entered or a use made since is seen); true if deleted.
      */
-    async deleteUnverifiedPhoneAccount(id: string): Promise<boolean> {
+    async deleteUnconfirmedAccount(id: string, before: string): Promise<boolean> {
       const result = await db
         .deleteFrom('user')
-        .where('id', '=', id)
-        .where('phone_verified_at', 'is', null)
-        .where('email', 'is', null)
-        .where('password_hash', 'is', null)
+        .where('user.id', '=', id)
+        .where((eb) => isUnconfirmedAndUnused(eb, before))
         .executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
     },

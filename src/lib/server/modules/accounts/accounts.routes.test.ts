@@ -181,10 +181,14 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
         ['displayName', 'phone']
       ]);
       expect(Object.keys(shapes[1]!.properties)).not.toContain('password');
-      expect(doc.paths['/v1/account/email'].post.responses['409']).toBeDefined();
+      // Adding an address answers 202 whatever the address; 409 only when the account already has one.
+      const addEmail = doc.paths['/v1/account/email'].post;
+      expect(addEmail.responses['202']).toBeDefined();
+      expect(addEmail.responses['200']).toBeUndefined();
+      expect(addEmail.description).toContain('409 only when this account already has an address');
     });
 
-    it('adds an email to a phone-only account (signed in, with CSRF)', async () => {
+    it('answers adding a free or a taken address to a phone-only account alike (202); the code adds the free one', async () => {
       await app.request('/api/v1/auth/sign-up', json({ phone: '0650000004', displayName: 'Nadia' }));
       const signIn = await app.request(
         '/api/v1/auth/sign-in/code/verify',
@@ -192,13 +196,36 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
       );
       const cookie = cookieFrom(signIn)!;
       const { csrfToken } = await signIn.json();
+      const auth = { Cookie: cookie, 'X-CSRF-Token': csrfToken };
       expect((await app.request('/api/v1/account/email', json({ email: 'nadia@example.org' }))).status).toBe(401);
-      const res = await app.request('/api/v1/account/email', json({ email: 'Nadia@Example.org' }, { Cookie: cookie, 'X-CSRF-Token': csrfToken }));
-      expect(res.status).toBe(200);
-      expect((await res.json()).user).toMatchObject({ email: 'nadia@example.org', emailVerified: false, phone: '+33650000004' });
-      expect((await latestMessage('nadia@example.org')).subject).toContain('confirmez votre adresse');
-      const again = await app.request('/api/v1/account/email', json({ email: 'other@example.org' }, { Cookie: cookie, 'X-CSRF-Token': csrfToken }));
+      const holder = await createTestUser(services, { email: 'holder@example.org' });
+
+      const taken = await app.request('/api/v1/account/email', json({ email: 'Holder@Example.org' }, auth));
+      const free = await app.request('/api/v1/account/email', json({ email: 'Nadia@Example.org' }, auth));
+      expect(taken.status).toBe(202);
+      expect(free.status).toBe(202);
+      const answer = await free.json();
+      expect(await taken.json()).toEqual(answer);
+      expect(answer).toMatchObject({ status: 'accepted' });
+      expect(answer.message).toContain('If this address can be used');
+      // The account reads the same either way until a code is entered.
+      const account = await (await app.request('/api/v1/account', { headers: { Cookie: cookie } })).json();
+      expect(account.user).toMatchObject({ email: null, phone: '+33650000004' });
+
+      expect((await latestMessage('holder@example.org')).subject).toBe('Glane : quelqu’un a essayé d’ajouter votre adresse à un autre compte');
+      expect((await latestMessage('holder@example.org')).code).toBe('');
+      const guess = await app.request('/api/v1/auth/email-verification/verify', json({ email: 'holder@example.org', code: '123456' }));
+      expect(guess.status).toBe(400);
+      expect((await guess.json()).error.details.fields[0].path).toBe('code');
+
+      const mail = await latestMessage('nadia@example.org');
+      expect(mail.subject).toContain('confirmez votre adresse');
+      const verify = await app.request('/api/v1/auth/email-verification/verify', json({ email: 'nadia@example.org', code: mail.code }));
+      expect(verify.status).toBe(200);
+      expect((await verify.json()).user).toMatchObject({ email: 'nadia@example.org', emailVerified: true, phone: '+33650000004' });
+      const again = await app.request('/api/v1/account/email', json({ email: 'other@example.org' }, auth));
       expect(again.status).toBe(409);
+      expect(await services.db.selectFrom('user').select('id').where('email', '=', 'holder@example.org').execute()).toEqual([{ id: holder.userId }]);
     });
   });
 

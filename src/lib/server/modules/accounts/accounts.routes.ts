@@ -55,6 +55,15 @@ const CODE_SENT_BY_EMAIL = {
     'Si cette adresse peut être utilisée, un code pour ouvrir le compte y a été envoyé.'
 };
 
+/** The answer to adding an email address, the same whether another account holds it or not. */
+const EMAIL_ADD_CODE_SENT = {
+  status: 'accepted' as const,
+  message:
+    'If this address can be used, a confirmation code has been sent to it: send it with the address to ' +
+    '/api/v1/auth/email-verification/verify, which adds the address to the account, confirmed. / ' +
+    'Si cette adresse peut être utilisée, un code de confirmation y a été envoyé.'
+};
+
 const tags = ['auth'];
 
 function requestContext(c: Context<AppEnv>): RequestContext {
@@ -189,7 +198,10 @@ const verificationRoute = createRoute({
   method: 'post',
   path: '/email-verification/verify',
   tags,
-  summary: 'Confirm an email address with its code',
+  summary: 'Confirm an email address with its code (the account\'s own, or one asked for by POST /api/v1/account/email)',
+  description:
+    'A wrong or expired code answers 400 naming `code`; so does a code for an address that another account took since ' +
+    'it was sent, or for an account that has another address by now.',
   request: jsonBody(emailVerificationInput.openapi('EmailVerificationInput')),
   responses: {
     200: jsonResponse(z.object({ user: AccountUser }), 'Email confirmed'),
@@ -295,13 +307,17 @@ const addEmailRoute = createRoute({
   method: 'post',
   path: '/email',
   tags: ['account'],
-  summary: 'Add an email address to an account that has none (signed up by phone); sends a verification code',
+  summary: 'Ask to add an email address to an account that has none (signed up by phone); sends a confirmation code',
   description:
-    'The address is stored unverified; confirm it with `POST /api/v1/auth/email-verification/verify`. 409 when the ' +
-    'address belongs to another account (`details.fields` names `email`) or this account already has one.',
+    'Answers 202 with the same body whether another account holds the address or not (no account enumeration), and ' +
+    'the account does not change yet. For a free address, a 6-digit code is sent to it; ' +
+    '`POST /api/v1/auth/email-verification/verify` with the address and the code adds it to the account, confirmed. ' +
+    'For an address another account holds, no code is sent (so it can never be confirmed here) and its holder ' +
+    'receives an email saying someone tried to add it to another account, with what to do. Shares the limits of ' +
+    'verification codes (429). 409 only when this account already has an address (changing it is not offered).',
   request: jsonBody(emailAddInput.openapi('EmailAddInput')),
   responses: {
-    200: jsonResponse(z.object({ user: AccountUser }), 'The account with its new, unverified address'),
+    202: jsonResponse(Accepted, 'A code was sent if the address can be used (same answer when another account holds it)'),
     ...errorResponses(400, 401, 403, 409, 413, 415, 429)
   }
 });
@@ -336,8 +352,8 @@ export function accountRoutes() {
 
   router.openapi(addEmailRoute, async (c) => {
     const auth = requireAuth(c);
-    const user = await c.get('services').accounts.addEmail(auth.userId, c.req.valid('json'), requestContext(c));
-    return c.json({ user }, 200);
+    await c.get('services').accounts.addEmail(auth.userId, c.req.valid('json'), requestContext(c));
+    return c.json(EMAIL_ADD_CODE_SENT, 202);
   });
 
   router.openapi(deleteAccountRoute, async (c) => {

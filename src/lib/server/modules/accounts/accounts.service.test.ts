@@ -187,22 +187,91 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       expect(result.user.phone).toBe('+33640000008');
     });
 
-    it('lets a phone-only account add an email address, verified with the code sent to it', async () => {
-      const phone = '+33640000009';
-      await services.accounts.signUpByPhone({ ...newcomer, phone }, ctx);
+    /** A phone account whose SMS code was entered (signed in): its id. */
+    async function phoneAccount(phone: string): Promise<string> {
+      await services.accounts.signUpByPhone({ ...newcomer, phone }, { ...ctx, ip: phone });
       const signedIn = await services.accounts.verifySignInCode({ channel: 'sms', destination: phone, code: (await codeSentTo(phone))! }, ctx);
-      const taken = await createTestUser(services);
-      const conflict = await caught(services.accounts.addEmail(signedIn.user.id, { email: taken.email }, ctx));
-      expect(conflict.code).toBe('conflict');
-      expect(conflict.details?.fields?.[0]?.path).toBe('email');
+      return signedIn.user.id;
+    }
+    const messagesTo = async (to: string) => (await services.notify.listCaptured({ limit: 500 })).filter((m) => m.recipient === to);
+    const codesFor = (to: string) => services.db.selectFrom('one_time_code').select('id').where('destination', '=', to).execute();
 
-      const added = await services.accounts.addEmail(signedIn.user.id, { email: 'nadia@example.org' }, ctx);
-      expect(added).toMatchObject({ email: 'nadia@example.org', emailVerified: false, phone });
+    it('answers adding a free or a taken address alike: the free one gets a code, the holder of the taken one is told', async () => {
+      const phone = '+33640000009';
+      const id = await phoneAccount(phone);
+      const holder = await createTestUser(services, { locale: 'en' });
+      const holderBefore = await services.db.selectFrom('user').selectAll().where('id', '=', holder.userId).executeTakeFirstOrThrow();
+
+      await expect(services.accounts.addEmail(id, { email: holder.email }, ctx)).resolves.toBeUndefined();
+      await expect(services.accounts.addEmail(id, { email: 'nadia@example.org' }, ctx)).resolves.toBeUndefined();
+      // Neither address is on the account yet: it reads the same either way until a code is entered.
+      expect(await services.accounts.getAccount(id)).toMatchObject({ email: null, emailVerified: false, phone });
+
+      // The taken address: no code, its holder told in their language, with a sign-in link and what to do.
+      expect(await codesFor(holder.email)).toEqual([]);
+      const told = await messagesTo(holder.email);
+      expect(told).toHaveLength(1);
+      expect(told[0]!.subject).toBe('Glane: someone tried to add your address to another account');
+      expect(told[0]!.body).toContain('http://glane.test/connexion');
+      expect(told[0]!.body).toContain('If it was not you, there is nothing to do');
+      expect(told[0]!.body).not.toMatch(/\b\d{6}\b/);
+      const audit = await services.db.selectFrom('audit_log').selectAll().where('subject_id', '=', holder.userId).execute();
+      expect(audit.map((e) => [e.action, e.actor_user_id])).toEqual([['account.email_add_attempt', id]]);
+      expect(JSON.stringify(audit)).not.toContain(holder.email);
+      expect(await services.db.selectFrom('user').selectAll().where('id', '=', holder.userId).executeTakeFirstOrThrow()).toEqual(holderBefore);
+
+      // The free address: its code, in the asking account's language; entering it adds the address, confirmed.
+      const mail = (await messagesTo('nadia@example.org'))[0]!;
+      expect(mail.subject).toBe('Glane : confirmez votre adresse e-mail');
       const verified = await services.accounts.verifyEmail({ email: 'nadia@example.org', code: (await codeSentTo('nadia@example.org'))! }, ctx);
-      expect(verified.emailVerified).toBe(true);
-      expect((await caught(services.accounts.addEmail(signedIn.user.id, { email: 'other@example.org' }, ctx))).code).toBe('conflict');
-      const actions = await services.db.selectFrom('audit_log').select('action').where('subject_id', '=', signedIn.user.id).execute();
-      expect(actions.map((a) => a.action).sort()).toEqual(['account.email_add', 'account.email_verify', 'account.sign_up']);
+      expect(verified).toMatchObject({ id, email: 'nadia@example.org', emailVerified: true, phone });
+      expect((await caught(services.accounts.addEmail(id, { email: 'other@example.org' }, ctx))).code).toBe('conflict');
+      const actions = await services.db.selectFrom('audit_log').select('action').where('subject_id', '=', id).execute();
+      expect(actions.map((a) => a.action).sort()).toEqual(['account.email_add', 'account.sign_up']);
+    });
+
+    it('never confirms a taken address for another account: no code to guess, the holder\'s own code confirms the holder', async () => {
+      const id = await phoneAccount('+33640000010');
+      const holder = await createTestUser(services, { emailVerified: false });
+      await services.accounts.addEmail(id, { email: holder.email }, ctx);
+      for (const code of ['000000', '123456', '999999']) {
+        const refused = await caught(services.accounts.verifyEmail({ email: holder.email, code }, { ip: `203.0.113.${code[0]}` }));
+        expect(refused.code).toBe('validation_failed');
+        expect(refused.details?.fields?.[0]?.path).toBe('code');
+      }
+      // Even the holder's own verification code (were it ever seen) confirms the holder's account, never the other.
+      await services.accounts.requestEmailVerification(holder.userId, ctx);
+      const mail = (await messagesTo(holder.email)).find((m) => m.subject === 'Glane : confirmez votre adresse e-mail')!;
+      const confirmed = await services.accounts.verifyEmail({ email: holder.email, code: /\b(\d{6})\b/.exec(mail.body)![1]! }, ctx);
+      expect(confirmed).toMatchObject({ id: holder.userId, emailVerified: true });
+      expect(await services.accounts.getAccount(id)).toMatchObject({ email: null });
+      expect(await services.db.selectFrom('user').select('id').where('email', '=', holder.email).execute()).toEqual([{ id: holder.userId }]);
+    });
+
+    it('refuses a code whose address another account took since it was sent, and leaves both accounts as they were', async () => {
+      const id = await phoneAccount('+33640000011');
+      await services.accounts.addEmail(id, { email: 'raced@example.org' }, ctx);
+      const code = (await codeSentTo('raced@example.org'))!;
+      await services.accounts.signUp({ email: 'raced@example.org', password: 'a long enough secret', displayName: 'R', locale: 'fr' }, ctx);
+      const refused = await caught(services.accounts.verifyEmail({ email: 'raced@example.org', code }, ctx));
+      expect(refused.code).toBe('validation_failed');
+      expect(await services.accounts.getAccount(id)).toMatchObject({ email: null });
+      const rows = await services.db.selectFrom('user').select(['id', 'email_verified_at']).where('email', '=', 'raced@example.org').execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.id).not.toBe(id);
+      expect(rows[0]!.email_verified_at).toBeNull();
+    });
+
+    it('keeps the limits of verification codes, whether the address is free or taken', async () => {
+      const id = await phoneAccount('+33640000012');
+      const holder = await createTestUser(services);
+      for (const email of [holder.email, 'free-limited@example.org']) {
+        for (let i = 0; i < 5; i++) await services.accounts.addEmail(id, { email }, { ip: `198.51.100.${i}` });
+        const error = await caught(services.accounts.addEmail(id, { email }, { ip: '198.51.100.99' }));
+        expect(error.code).toBe('rate_limited');
+        expect(error.details?.retryAfter).toBe(15 * 60);
+        expect(await messagesTo(email)).toHaveLength(5);
+      }
     });
   });
 
@@ -362,7 +431,7 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       const signUp = (phone: string) => services.accounts.signUpByPhone({ phone, displayName: 'Nadia', locale: 'fr' }, { ...ctx, ip: phone });
       await signUp('+33650100001'); // never enters the code
       await signUp('+33650100002'); // enters it
-      await signUp('+33650100003'); // never enters it, but has a session (used)
+      await signUp('+33650100003'); // never enters it, yet has a session: signing in is not a use
       await signUp('+33650100004'); // never enters it; its household only (used)
       const abandoned = await idOf('+33650100001');
       const verified = await idOf('+33650100002');
@@ -399,7 +468,7 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
         rotated_at: new Date(t).toISOString(),
         expires_at: new Date(t + 400 * 24 * HOUR).toISOString()
       }).execute();
-      const emailUser = await createTestUser(services); // email account, never verified its address
+      const emailUser = await createTestUser(services); // an email account whose address is confirmed
 
       t += 23 * HOUR;
       await signUp('+33650100005'); // a fresh one, 1 hour before the others are due
@@ -411,7 +480,8 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       // (Other tests' abandoned sign-ups of this database may go in the same run: the count is at least one.)
       expect((await services.accounts.purgeExpired()).unverifiedAccounts).toBeGreaterThanOrEqual(1);
       expect(await exists(abandoned)).toBe(false);
-      for (const kept of [verified, withSession, withHousehold, fresh, emailUser.userId]) expect(await exists(kept)).toBe(true);
+      expect(await exists(withSession)).toBe(false);
+      for (const kept of [verified, withHousehold, fresh, emailUser.userId]) expect(await exists(kept)).toBe(true);
       const codes = await services.db.selectFrom('one_time_code').select('id').where('user_id', '=', abandoned).execute();
       expect(codes).toEqual([]);
       const audit = await services.db
@@ -420,7 +490,7 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
         .where('action', '=', 'account.purge_unverified')
         .where('subject_id', 'in', [abandoned, verified, withSession, withHousehold, fresh])
         .execute();
-      expect(audit.map((a) => a.subject_id)).toEqual([abandoned]);
+      expect(audit.map((a) => a.subject_id).sort()).toEqual([abandoned, withSession].sort());
 
       t += 24 * HOUR;
       expect((await services.accounts.purgeExpired()).unverifiedAccounts).toBeGreaterThanOrEqual(1); // the fresh one, now due
@@ -438,6 +508,125 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       const error = await caught(services.accounts.requestSignInCode({ channel: 'email', destination }, { ip: '203.0.113.50' }));
       expect(error.code).toBe('rate_limited');
       expect(error.details?.retryAfter).toBe(15 * 60);
+    });
+  });
+
+  describe('purge of email sign-ups never confirmed', () => {
+    const HOUR = 60 * MIN;
+    const password = 'a long enough secret';
+    const exists = async (id: string) => (await services.db.selectFrom('user').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+    /** Signs up by email (a client address of its own, so limits stay out of the way); the new account's id. */
+    async function emailSignUp(email: string, phone?: string): Promise<string> {
+      await services.accounts.signUp({ email, password, displayName: 'Eve', locale: 'fr', ...(phone ? { phone } : {}) }, { ...ctx, ip: email });
+      return (await services.db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    }
+    const iso = () => new Date(t).toISOString();
+    const purgedIds = async (ids: string[]) =>
+      (
+        await services.db
+          .selectFrom('audit_log')
+          .select('subject_id')
+          .where('action', '=', 'account.purge_unverified')
+          .where('subject_id', 'in', ids)
+          .execute()
+      )
+        .map((a) => a.subject_id)
+        .sort();
+
+    it('deletes an email sign-up never confirmed after the delay, even one signed in by password; never a confirmed one', async () => {
+      const abandoned = await emailSignUp('abandoned@example.org');
+      const opening = (await services.notify.listCaptured({ limit: 500 })).find((m) => m.recipient === 'abandoned@example.org')!;
+      expect(opening.body).toContain('un compte jamais confirmé est supprimé au bout de 24 heures');
+      const withPhone = await emailSignUp('with-phone@example.org', '+33650200001'); // neither confirmed
+      const passwordOnly = await emailSignUp('password-only@example.org');
+      const signedIn = await services.accounts.signIn({ email: 'password-only@example.org', password }, ctx);
+      const confirmed = await emailSignUp('confirmed@example.org');
+      await services.accounts.verifySignInCode({ channel: 'email', destination: 'confirmed@example.org', code: (await codeSentTo('confirmed@example.org'))! }, ctx);
+      const reset = await emailSignUp('reset@example.org'); // a password reset proves the address too
+      await services.accounts.requestPasswordReset({ email: 'reset@example.org' }, ctx);
+      const resetCode = (await services.notify.listCaptured({ limit: 500 })).find((m) => m.recipient === 'reset@example.org' && /mot de passe/.test(m.subject))!;
+      await services.accounts.completePasswordReset({ email: 'reset@example.org', code: /\b(\d{6})\b/.exec(resetCode.body)![1]!, password }, ctx);
+      const phoneConfirmed = await emailSignUp('phone-confirmed@example.org', '+33650200002'); // its phone is confirmed by an SMS code
+      await services.accounts.requestSignInCode({ channel: 'sms', destination: '+33650200002' }, ctx);
+      await services.accounts.verifySignInCode({ channel: 'sms', destination: '+33650200002', code: (await codeSentTo('+33650200002'))! }, ctx);
+      const admin = await createTestUser(services, { emailVerified: false, isPlatformAdmin: true });
+      const all = [abandoned, withPhone, passwordOnly, confirmed, reset, phoneConfirmed, admin.userId];
+
+      t += 24 * HOUR - MIN;
+      await services.accounts.purgeExpired();
+      for (const id of all) expect(await exists(id)).toBe(true);
+      expect(await services.accounts.confirmationDeadline(abandoned)).toBe(new Date(START + 24 * HOUR).toISOString());
+      expect(await services.accounts.confirmationDeadline(confirmed)).toBeNull();
+      expect(await services.accounts.confirmationDeadline(phoneConfirmed)).toBeNull();
+
+      t += 2 * MIN;
+      expect((await services.accounts.purgeExpired()).unverifiedAccounts).toBeGreaterThanOrEqual(3);
+      for (const gone of [abandoned, withPhone, passwordOnly]) expect(await exists(gone)).toBe(false);
+      for (const kept of [confirmed, reset, phoneConfirmed, admin.userId]) expect(await exists(kept)).toBe(true);
+      expect(await purgedIds(all)).toEqual([abandoned, withPhone, passwordOnly].sort());
+      // The session of the password sign-in ended with the account.
+      expect(await services.accounts.authenticate(signedIn.token)).toBeNull();
+      // The address is free again: signing up with it makes a new account (its holder is not told "someone tried").
+      const again = await emailSignUp('abandoned@example.org');
+      expect(again).not.toBe(abandoned);
+      const mails = (await services.notify.listCaptured({ limit: 500 })).filter((m) => m.recipient === 'abandoned@example.org');
+      expect(mails.map((m) => m.subject).filter((s) => /essayé/.test(s))).toEqual([]);
+    });
+
+    it('keeps an account never confirmed that was used after a password sign-in: a household, a saved preference, a setting it changed', async () => {
+      const withHousehold = await emailSignUp('used-household@example.org');
+      const withPreference = await emailSignUp('used-preference@example.org');
+      const withSetting = await emailSignUp('used-setting@example.org');
+      const idle = await emailSignUp('idle@example.org');
+      for (const email of ['used-household@example.org', 'used-preference@example.org', 'used-setting@example.org', 'idle@example.org']) {
+        await services.accounts.signIn({ email, password }, ctx);
+      }
+      await services.db
+        .insertInto('household')
+        .values({
+          user_id: withHousehold,
+          first_name: 'Eve',
+          size: 1,
+          adults: 1,
+          children: 0,
+          is_single_parent: 0,
+          profile: 'etudiant',
+          commune_insee: null,
+          commune_name: null,
+          is_demo: 0,
+          created_at: iso(),
+          updated_at: iso(),
+          last_activity_at: iso()
+        })
+        .execute();
+      await services.db
+        .insertInto('feed_preference')
+        .values({
+          user_id: withPreference,
+          lat: 48.85,
+          lng: 2.35,
+          radius_km: 2,
+          categories: '[]',
+          diet_mask: 0,
+          excluded_allergen_mask: 0,
+          notify_new_offers: 0,
+          quiet_start: null,
+          quiet_end: null,
+          daily_cap: 3,
+          updated_at: iso()
+        })
+        .execute();
+      // A column that would only be emptied (ON DELETE SET NULL) counts as a use too.
+      await services.db
+        .insertInto('setting')
+        .values({ key: `purge-test-${kind}`, value: '1', updated_by_user_id: withSetting, updated_at: iso() })
+        .execute();
+
+      t += 48 * HOUR;
+      await services.accounts.purgeExpired();
+      expect(await exists(idle)).toBe(false);
+      for (const kept of [withHousehold, withPreference, withSetting]) expect(await exists(kept)).toBe(true);
+      expect(await purgedIds([withHousehold, withPreference, withSetting, idle])).toEqual([idle]);
     });
   });
 

@@ -116,14 +116,14 @@ const MESSAGES: Record<Purpose, Record<Locale, (code: string, link?: string) => 
 };
 
 /** The sign-in code that opens an account made by email sign-up (it also confirms the address). */
-const SIGN_UP_CODE: Record<Locale, (code: string) => { subject: string; text: string }> = {
-  fr: (code) => ({
+const SIGN_UP_CODE: Record<Locale, (code: string, hours: number) => { subject: string; text: string }> = {
+  fr: (code, hours) => ({
     subject: `Glane : votre code pour ouvrir votre compte ${code}`,
-    text: `Bienvenue sur Glane. Pour ouvrir votre compte et confirmer votre adresse, saisissez ce code : ${code}\nIl est valable 10 minutes. Si vous n'avez rien demandé, ignorez ce message : sans ce code, le compte est inutilisable.`
+    text: `Bienvenue sur Glane. Pour ouvrir votre compte et confirmer votre adresse, saisissez ce code : ${code}\nIl est valable 10 minutes. Si vous n'avez rien demandé, ignorez ce message : un compte jamais confirmé est supprimé au bout de ${hours} heures.`
   }),
-  en: (code) => ({
+  en: (code, hours) => ({
     subject: `Glane: your code to open your account ${code}`,
-    text: `Welcome to Glane. To open your account and confirm your address, enter this code: ${code}\nIt is valid for 10 minutes. If you did not ask for it, ignore this message: without the code the account cannot be used.`
+    text: `Welcome to Glane. To open your account and confirm your address, enter this code: ${code}\nIt is valid for 10 minutes. If you did not ask for it, ignore this message: an account never confirmed is deleted after ${hours} hours.`
   })
 };
 
@@ -142,6 +142,33 @@ const SIGN_UP_ATTEMPT: Record<Locale, (signIn: string, reset: string) => { subje
       `Someone just tried to create a Glane account with this email address. You already have an account: no other was created.\n` +
       `If it was you, sign in: ${signIn}\nForgot your password? Choose a new one: ${reset}\n` +
       `If it was not you, ignore this message: your account has not changed.`
+  })
+};
+
+/**
+ * To the holder of an address someone tried to add to another account (signed up by phone): no code
+ * was sent, the address stays with its account; what to do if it was them, and if it was not.
+ */
+const EMAIL_ADD_ATTEMPT: Record<Locale, (signIn: string) => { subject: string; text: string }> = {
+  fr: (signIn) => ({
+    subject: 'Glane : quelqu’un a essayé d’ajouter votre adresse à un autre compte',
+    text:
+      `Quelqu'un vient d'essayer d'ajouter cette adresse e-mail à un autre compte Glane. Elle est déjà celle d'un compte Glane : ` +
+      `elle n'a pas été ajoutée, aucun code n'a été envoyé et ce compte n'a pas changé.\n` +
+      `Si c'était vous (par exemple depuis un compte ouvert avec votre numéro de téléphone) : une adresse ne sert qu'à un seul compte. ` +
+      `Connectez-vous au compte qui l'utilise, avec un code reçu à cette adresse ou votre mot de passe : ${signIn}\n` +
+      `Si vous préférez garder l'autre compte, supprimez d'abord celui-ci (Mon compte, Supprimer mon compte), puis ajoutez-y l'adresse.\n` +
+      `Si ce n'était pas vous, vous n'avez rien à faire : sans le code, personne ne peut utiliser votre adresse.`
+  }),
+  en: (signIn) => ({
+    subject: 'Glane: someone tried to add your address to another account',
+    text:
+      `Someone just tried to add this email address to another Glane account. It already belongs to a Glane account: ` +
+      `it was not added, no code was sent and that account has not changed.\n` +
+      `If it was you (for instance from an account opened with your phone number): an address serves one account only. ` +
+      `Sign in to the account that uses it, with a code sent to this address or your password: ${signIn}\n` +
+      `If you would rather keep the other account, first delete this one (My account, Delete my account), then add the address there.\n` +
+      `If it was not you, there is nothing to do: without the code nobody can use your address.`
   })
 };
 
@@ -191,7 +218,9 @@ export function createAccountsService(deps: AccountsDeps) {
     const link = path
       ? `${config.PUBLIC_URL}${path}?${new URLSearchParams({ email: to, code }).toString()}`
       : undefined;
-    const { subject, text } = signingUp ? SIGN_UP_CODE[locale](code) : MESSAGES[purpose][locale](code, link);
+    const { subject, text } = signingUp
+      ? SIGN_UP_CODE[locale](code, config.UNVERIFIED_ACCOUNT_PURGE_HOURS)
+      : MESSAGES[purpose][locale](code, link);
     await deliver({ channel, to, subject, text }, purpose);
   }
 
@@ -285,19 +314,20 @@ export function createAccountsService(deps: AccountsDeps) {
   }
 
   /**
-   * Deletes the accounts of phone sign-ups whose SMS code was never entered, created more than
-   * UNVERIFIED_ACCOUNT_PURGE_HOURS ago and with nothing attached (repository's definition), each
-   * with an audit entry (ids only). A verified or otherwise used account is never touched.
+   * Deletes the accounts whose sign-up was never confirmed (no code entered, by SMS or email, and no
+   * password reset), created more than UNVERIFIED_ACCOUNT_PURGE_HOURS ago and never used (the
+   * repository's ACCOUNT_USE_COLUMNS: a session is not a use, so signing in by password without
+   * confirming does not keep an account), each with an audit entry (ids only).
    */
-  async function purgeUnverifiedPhoneAccounts(at: Date): Promise<number> {
+  async function purgeUnconfirmedAccounts(at: Date): Promise<number> {
     const before = new Date(at.getTime() - config.UNVERIFIED_ACCOUNT_PURGE_HOURS * 60 * 60 * 1000).toISOString();
     let purged = 0;
     for (;;) {
-      const ids = await repo.findUnverifiedPhoneAccounts(before, 200);
+      const ids = await repo.findUnconfirmedAccounts(before, 200);
       let deleted = 0;
       for (const id of ids) {
         const done = await db.transaction().execute(async (trx) => {
-          if (!(await createAccountsRepository(trx).deleteUnverifiedPhoneAccount(id))) return false;
+          if (!(await createAccountsRepository(trx).deleteUnconfirmedAccount(id, before))) return false;
           await audit(trx, 'account.purge_unverified', id, null, {}, { hours: config.UNVERIFIED_ACCOUNT_PURGE_HOURS });
           return true;
         });
@@ -316,6 +346,17 @@ export function createAccountsService(deps: AccountsDeps) {
     const reset = `${config.PUBLIC_URL}/mot-de-passe-oublie`;
     const { subject, text } = SIGN_UP_ATTEMPT[user.locale](signIn, reset);
     await deliverQuietly(deliver({ channel: 'email', to: user.email, subject, text }, 'sign_up_attempt'));
+  }
+
+  /**
+   * Tells the holder of an address that someone tried to add it to another account (audited on the
+   * holder, with the account that tried as actor; ids only). Delivery runs after the answer.
+   */
+  async function tellEmailAddAttempt(holder: UserRecord, actorUserId: string, ctx: RequestContext) {
+    if (!holder.email) return;
+    await audit(db, 'account.email_add_attempt', holder.id, actorUserId, ctx);
+    const { subject, text } = EMAIL_ADD_ATTEMPT[holder.locale](`${config.PUBLIC_URL}/connexion`);
+    await deliverQuietly(deliver({ channel: 'email', to: holder.email, subject, text }, 'email_add_attempt'));
   }
 
   async function requireUser(userId: string): Promise<UserRecord> {
@@ -556,50 +597,60 @@ export function createAccountsService(deps: AccountsDeps) {
     },
 
     /**
-     * Adds an email address to an account that has none (signed up by phone): stored unverified, and
-     * a verification code is sent to it (then `verifyEmail`). A taken address → `conflict` naming
-     * `email`; an account that already has one → `conflict` (changing an address is not offered).
+     * Asks to add an email address to an account that has none (signed up by phone). The answer is the
+     * same whatever the address (no account enumeration), and the account does not change yet: for a
+     * free address, a verification code is sent to it, and `verifyEmail` with that code attaches the
+     * address, confirmed; for an address another account holds, no code is sent and the holder is told
+     * by email that someone tried (audited). Limits as for verification codes. `conflict` only when
+     * this account already has an address (changing an address is not offered).
      */
-    async addEmail(userId: string, input: EmailAddInput, ctx: RequestContext = {}): Promise<AccountUser> {
+    async addEmail(userId: string, input: EmailAddInput, ctx: RequestContext = {}): Promise<void> {
       const user = await requireUser(userId);
-      const hasOne = () => new AppError('conflict', 'This account already has an email address');
-      const taken = () =>
-        new AppError('conflict', 'An account already uses this email', { fields: [{ path: 'email', message: 'already used' }] });
-      if (user.email) throw hasOne();
+      if (user.email) throw new AppError('conflict', 'This account already has an email address');
       limit(`verify:ip:${ctx.ip ?? '?'}`, LIMITS.codePerIp);
       limit(`verify:dest:${input.email}`, LIMITS.codePerDestination);
-      if (await repo.findUserByEmail(input.email)) throw taken();
-      const at = now().toISOString();
-      let updated: UserRecord | undefined;
-      try {
-        updated = await db.transaction().execute(async (trx) => {
-          const row = await createAccountsRepository(trx).setEmailIfNone(userId, input.email, at);
-          if (row) await audit(trx, 'account.email_add', userId, userId, ctx);
-          return row;
-        });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw taken(); // lost a race with another account
-        throw err;
+      const holder = await repo.findUserByEmail(input.email);
+      if (holder) {
+        await tellEmailAddAttempt(holder, userId, ctx);
+        return;
       }
-      if (!updated) throw hasOne();
-      await issueCode('verify_email', 'email', input.email, updated);
-      return presentUser(updated);
+      await issueCode('verify_email', 'email', input.email, user, true);
     },
 
-    /** Confirms an email address with its code (from the form or the link). */
+    /**
+     * Confirms an email address with its code (from the form or the link): marks the account's
+     * unconfirmed address verified or, for an address asked for by `addEmail`, attaches it to the
+     * account that asked. A wrong or expired code, an account that has another address by now, or
+     * an address another account took meanwhile → `validation_failed` naming `code`.
+     */
     async verifyEmail(input: EmailVerificationInput, ctx: RequestContext = {}): Promise<AccountUser> {
       const ipKey = `verify-complete:ip:${ctx.ip ?? '?'}`;
       limit(ipKey, LIMITS.signInPerIp);
       const row = await consumeCode(input.email, 'verify_email', input.code);
       const user = row?.userId ? await repo.findUserById(row.userId) : undefined;
-      if (!user || user.email !== input.email) throw invalidCode();
+      if (!user || (user.email !== null && user.email !== input.email)) throw invalidCode();
       limiter.release(ipKey);
       const at = now().toISOString();
-      const updated = await db.transaction().execute(async (trx) => {
-        await audit(trx, 'account.email_verify', user.id, user.id, ctx);
-        return createAccountsRepository(trx).updateUser(user.id, { emailVerifiedAt: at }, at);
-      });
-      return presentUser(updated ?? user);
+      if (user.email === input.email) {
+        const updated = await db.transaction().execute(async (trx) => {
+          await audit(trx, 'account.email_verify', user.id, user.id, ctx);
+          return createAccountsRepository(trx).updateUser(user.id, { emailVerifiedAt: at }, at);
+        });
+        return presentUser(updated ?? user);
+      }
+      let attached: UserRecord | undefined;
+      try {
+        attached = await db.transaction().execute(async (trx) => {
+          const done = await createAccountsRepository(trx).attachConfirmedEmail(user.id, input.email, at);
+          if (done) await audit(trx, 'account.email_add', user.id, user.id, ctx);
+          return done;
+        });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        attached = undefined; // another account took the address since the code was sent
+      }
+      if (!attached) throw invalidCode();
+      return presentUser(attached);
     },
 
     /**
@@ -629,14 +680,15 @@ export function createAccountsService(deps: AccountsDeps) {
     },
 
     /**
-     * Housekeeping for a periodic job: deletes expired sessions, and codes expired over a day ago
-     * (kept a day so a late attempt still reads as "expired", not as "never sent").
+     * Housekeeping for a periodic job: deletes expired sessions, codes expired over a day ago (kept a
+     * day so a late attempt still reads as "expired", not as "never sent"), and the accounts never
+     * confirmed nor used after UNVERIFIED_ACCOUNT_PURGE_HOURS (`unverifiedAccounts`).
      */
     async purgeExpired(): Promise<{ sessions: number; codes: number; unverifiedAccounts: number }> {
       const at = now();
       const dayAgo = new Date(at.getTime() - 24 * 60 * 60 * 1000).toISOString();
       const result = { sessions: await sessions.purgeExpiredSessions(), codes: await repo.deleteCodesExpiredBefore(dayAgo) };
-      return { ...result, unverifiedAccounts: await purgeUnverifiedPhoneAccounts(at) };
+      return { ...result, unverifiedAccounts: await purgeUnconfirmedAccounts(at) };
     },
 
     /** How many sessions a user has open. */
@@ -645,6 +697,18 @@ export function createAccountsService(deps: AccountsDeps) {
     /** The signed-in user's account. */
     async getAccount(userId: string): Promise<AccountUser> {
       return presentUser(await requireUser(userId));
+    },
+
+    /**
+     * When the hourly purge deletes this account unless an identifier is confirmed (or the account is
+     * used) by then: its creation plus UNVERIFIED_ACCOUNT_PURGE_HOURS; null once one is confirmed, and
+     * for accounts the purge never touches (platform admins, demo, accompanied accounts). For /compte.
+     */
+    async confirmationDeadline(userId: string): Promise<string | null> {
+      const user = await requireUser(userId);
+      if (user.emailVerifiedAt || user.phoneVerifiedAt || user.isPlatformAdmin || user.isDemo) return null;
+      if (!user.email && !user.phone) return null;
+      return new Date(Date.parse(user.createdAt) + config.UNVERIFIED_ACCOUNT_PURGE_HOURS * 60 * 60 * 1000).toISOString();
     },
 
     /** Changes the display name or locale. */
