@@ -1226,6 +1226,8 @@ export const en: Catalogue = {
   'partnerOffers.none': 'No offer for associations right now.',
   'partnerOffers.reserve': 'Reserve for the organisation',
   'partnerOffers.reserved': 'Reserved: {title}',
+  'partnerOffers.reservedBy': 'Reserved by {name}',
+  'partnerOffers.reservedByMe': 'Reserved by you',
   'place.photosTitle': 'Photos',
   'place.photoEnlarge': '(view full size)',
 

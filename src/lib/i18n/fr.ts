@@ -1232,6 +1232,8 @@ export const fr = {
   'partnerOffers.none': 'Aucun don pour les associations en ce moment.',
   'partnerOffers.reserve': 'Réserver pour la structure',
   'partnerOffers.reserved': 'Réservé : {title}',
+  'partnerOffers.reservedBy': 'Réservé par {name}',
+  'partnerOffers.reservedByMe': 'Réservé par vous',
   'place.photosTitle': 'Photos',
   'place.photoEnlarge': '(voir en grand)',
 

@@ -13,7 +13,7 @@ import { loadAgent } from '../eligibility/requests.repository.js';
 import { sealText, unsealText, type SealingKey } from '../eligibility/sealed.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
 import { messageFor } from '../notifications/messages.js';
-import { findOfferForMessage } from './offers.repository.js';
+import { findOfferForMessage, firstNameOf } from './offers.repository.js';
 import { isUniqueViolation } from '../organisations/organisations.repository.js';
 import { mulberry32 } from '../../random.js';
 import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
@@ -107,6 +107,11 @@ export interface ReservationView {
   cancelledBy: string | null;
   cancelReason: string | null;
   canCancel: boolean;
+}
+
+/** A partner association's reservation, as its members see it: who among them reserved (first name only). */
+export interface OrganisationReservationView extends ReservationView {
+  reservedBy: { userId: string | null; firstName: string | null };
 }
 
 export interface ReserveResult {
@@ -522,6 +527,24 @@ export function createReservationsService(deps: ReservationsDeps) {
       const at = now();
       await actFor(db, agent, personUserId, 'marketplace.reservations.read', { at, requestId: actor.requestId });
       return (await repo.listReservationsOf(db, personUserId)).map((r) => view(r, actor.userId, at, true));
+    },
+
+    /**
+     * A partner association's reservations (made by any of its members, newest first, 100 at most),
+     * with their codes (any member may collect) and the first name of the member who reserved: for
+     * a member of that association (association or CCAS; 403 otherwise).
+     */
+    async listForOrganisation(actor: ReservationsActor, organisationId: string): Promise<OrganisationReservationView[]> {
+      const agent = await loadAgent(db, actor);
+      const member = agent.memberships.some((m) => m.organisationId === organisationId && (PARTNER_KINDS as readonly string[]).includes(m.kind));
+      if (!member) throw new AppError('forbidden', 'Only members of a partner association see its reservations');
+      const at = now();
+      return (await repo.listReservationsForOrganisation(db, organisationId)).map((r) => ({
+        ...view(r, actor.userId, at, true),
+        // Only the member who reserved may cancel (cancel() checks the same).
+        canCancel: r.userId === actor.userId && personMayCancel(r.status, r.offer.pickupStartsAt, at),
+        reservedBy: { userId: r.userId, firstName: r.reservedByName === null ? null : firstNameOf(r.reservedByName) || null }
+      }));
     },
 
     /** One reservation, for its owner or the agent who made it (404 for anyone else). */

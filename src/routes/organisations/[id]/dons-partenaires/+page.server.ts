@@ -10,7 +10,8 @@ import type { Actions, PageServerLoad } from './$types';
  * `/organisations/{id}/dons-partenaires`: for members of a partner association (association or
  * CCAS; 403 otherwise), the offers addressed to partners (audience `partners`, or `partners-first`
  * before they open to people) near the organisation; reserve for the association and get the pickup
- * code. Its current reservations are listed with their codes. Works without JavaScript.
+ * code. Its current reservations, made by any of its members, are listed with their codes and the
+ * first name of the member who reserved. Works without JavaScript.
  */
 
 const RADIUS_KM = '20';
@@ -32,7 +33,8 @@ export const load: PageServerLoad = async (event) => {
     throwAsPageError(err);
   }
   const now = services.now().getTime();
-  const mine = (await services.reservations.listMine(actor)).items.filter((r) => r.partnerOrganisationId === id && isActiveReservation(r, now));
+  // Every member's reservations for the association, not only the signed-in member's.
+  const current = (await services.reservations.listForOrganisation(actor, id)).filter((r) => isActiveReservation(r, now));
   return {
     organisation: { id, name: organisation.name },
     offers: feed.items.map((o) => ({
@@ -49,7 +51,7 @@ export const load: PageServerLoad = async (event) => {
       dateOn: o.dateOn,
       photo: o.photo
     })),
-    reservations: mine.map(reservationRow),
+    reservations: current.map((r) => ({ ...reservationRow(r), reservedBy: r.reservedBy.firstName, isMine: r.reservedBy.userId === actor.userId })),
     idempotencyKey: randomUUID()
   };
 };
