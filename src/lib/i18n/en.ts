@@ -1202,6 +1202,7 @@ export const en: Catalogue = {
   'agentReserve.current': 'Current reservations',
   'agentReserve.noReservations': 'No current reservation.',
   'agentReserve.offers': 'Offers near the organisation',
+  'agentReserve.radius': 'Distance around the organisation',
   'agentReserve.noAddress': 'The organisation has no located address: add it to see nearby offers.',
   'agentReserve.notEligible': '{name} holds no running anti-waste access: grant it first.',
   'agentReserve.reserve': 'Reserve for {name}',

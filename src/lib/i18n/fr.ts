@@ -1208,6 +1208,7 @@ export const fr = {
   'agentReserve.current': 'Réservations en cours',
   'agentReserve.noReservations': 'Aucune réservation en cours.',
   'agentReserve.offers': 'Dons près de la structure',
+  'agentReserve.radius': 'Distance autour de la structure',
   'agentReserve.noAddress': 'La structure n’a pas d’adresse localisée : ajoutez-la pour voir les dons proches.',
   'agentReserve.notEligible': '{name} n’a pas d’accès anti-gaspi en cours : accordez-le d’abord.',
   'agentReserve.reserve': 'Réserver pour {name}',
