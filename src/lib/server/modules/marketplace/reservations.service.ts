@@ -519,11 +519,16 @@ export function createReservationsService(deps: ReservationsDeps) {
 
     /**
      * An accompanied person's reservations with their codes, for an agent who may act for them (any
-     * social member of the accompanying organisation; 404 otherwise). Reading them is an act for the
-     * person: audited (`person.act_for`, `marketplace.reservations.read`).
+     * social member of the accompanying organisation; 404 otherwise, and when `organisationId` is
+     * given and is not the accompanying organisation). Reading them is an act for the person: audited
+     * (`person.act_for`, `marketplace.reservations.read`).
      */
-    async listForPerson(actor: ReservationsActor, personUserId: string): Promise<ReservationView[]> {
+    async listForPerson(actor: ReservationsActor, personUserId: string, options: { organisationId?: string } = {}): Promise<ReservationView[]> {
       const agent = await loadAgent(db, actor);
+      if (options.organisationId !== undefined) {
+        const accompaniment = await findAccompaniment(db, personUserId);
+        if (!accompaniment || accompaniment.organisationId !== options.organisationId) throw new AppError('not_found', 'Person not found');
+      }
       const at = now();
       await actFor(db, agent, personUserId, 'marketplace.reservations.read', { at, requestId: actor.requestId });
       return (await repo.listReservationsOf(db, personUserId)).map((r) => view(r, actor.userId, at, true));

@@ -42,7 +42,7 @@ export const load: PageServerLoad = async (event) => {
   const feed = centre
     ? await services.feed.feedForPerson(actor, userId, { lat: String(centre.lat), lng: String(centre.lng), radiusKm: String(radiusKm), limit: '30' })
     : null;
-  const reservations = await services.reservations.listForPerson(actor, userId);
+  const reservations = await services.reservations.listForPerson(actor, userId, { organisationId: id });
   const now = services.now().getTime();
   return {
     organisation: { id, name: organisation.name },
