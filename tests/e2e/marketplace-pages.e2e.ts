@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoTerritory } from '../../src/lib/server/demo/territory.js';
 import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
 import { putSetting } from '../../src/lib/server/modules/eligibility/schemes.repository.js';
-import { insertTestOffer } from '../../src/lib/server/modules/marketplace/reservations.testing.js';
+import { insertTestMembership } from '../../src/lib/server/modules/eligibility/requests.testing.js';
+import { insertTestOffer, insertTestPerson } from '../../src/lib/server/modules/marketplace/reservations.testing.js';
 import { phoneJpeg } from '../../src/lib/server/photos/photos.testing.js';
 import {
   DEMO_PASSWORD,
@@ -46,8 +47,8 @@ function startAddressStub(): Promise<{ server: Server; url: string }> {
 /**
  * The marketplace's newer pages on a 360 px phone, with axe: a donor's offer photos (without
  * JavaScript) seen by an eligible person in the feed; a recurring offer created, one day skipped,
- * stopped; an agent reserving for an accompanied person and printing the code; a partner association
- * reserving an offer addressed to partners; a private person posting once the territory allows it.
+ * stopped; an agent reserving for an accompanied person (widening the distance) and printing the code;
+ * a partner association reserving an offer addressed to partners and seeing its members' reservations; a private person posting once the territory allows it.
  */
 describe('marketplace pages: photos, recurring offers, reserving for others, private donors', () => {
   let glane: RunningGlane;
@@ -94,7 +95,7 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     await new Promise((resolve) => stub?.server.close(resolve));
   });
 
-  it('a donor adds a described photo to an offer without JavaScript; the feed and the offer page show its thumbnail, lazy and sized', async () => {
+  it('a donor adds a described photo to an offer without JavaScript; the feed and the offer page show its thumbnail, lazy and sized, until the offer is cancelled', async () => {
     const orgId = await organisationOfMember(database.db, BAKER);
     const offerId = await offerNearTown('Tartes aux pommes du jour');
     const alt = 'Trois tartes aux pommes dans leur boîte';
@@ -122,6 +123,15 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     await person.goto(`${glane.url}/dons/${offerId}`);
     expect(await person.locator('.offer-photos img').getAttribute('alt')).toBe(alt);
     await expectAccessible(person, 'offer page with a photo');
+
+    // Once the offer is cancelled, its photo is the donor's only: gone from the page, 404 by its URL.
+    const src = (await person.locator('.offer-photos img').getAttribute('src'))!;
+    const at = new Date().toISOString();
+    await database.db.updateTable('offer').set({ status: 'cancelled', cancel_reason: 'Plus de tartes', cancelled_at: at, updated_at: at }).where('id', '=', offerId).execute();
+    await person.goto(`${glane.url}/dons/${offerId}`);
+    expect(await person.locator('.offer-photos img').count()).toBe(0);
+    expect((await person.request.get(`${glane.url}${src}`)).status()).toBe(404);
+    expect((await baker.request.get(`${glane.url}${src}`)).status()).toBe(200);
   });
 
   it('a donor creates a recurring offer without JavaScript, skips one day and stops it', async () => {
@@ -174,6 +184,15 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     expect(await overflowsHorizontally(page), 'agent reserving page at 360 px').toBe(false);
     await expectAccessible(page, 'agent reserving page');
 
+    // About 13 km north: beyond the page's default 10 km, found once the agent widens to 20 km (kept in the URL).
+    await offerNearTown('Compote du verger', { lat: DEMO_TOWN.lat + 0.12 });
+    expect(await page.locator('li.card', { hasText: 'Compote du verger' }).count()).toBe(0);
+    await page.getByLabel('Distance autour de la structure', { exact: true }).selectOption('20');
+    await page.getByRole('button', { name: 'Afficher les dons' }).click();
+    await page.waitForURL(/\/dons\?rayon=20$/);
+    expect(await page.locator('li.card', { hasText: 'Compote du verger' }).count()).toBe(1);
+    await expectAccessible(page, 'agent reserving page, widened');
+
     await page.getByRole('button', { name: 'Réserver pour Josiane (Soupe de légumes)' }).click();
     await page.getByRole('heading', { name: 'Code de retrait de Josiane' }).waitFor();
     const code = (await page.locator('.ticket .code').textContent())?.trim() ?? '';
@@ -182,6 +201,9 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     await page.getByRole('button', { name: 'Imprimer le code' }).waitFor();
     expect(await page.getByRole('button', { name: 'Imprimer le code' }).count()).toBe(1);
     expect(await page.locator('#current-title + ul').textContent()).toContain(code);
+    // The reserve form kept the distance: the far offer is still listed.
+    expect(new URL(page.url()).searchParams.get('rayon')).toBe('20');
+    expect(await page.locator('li.card', { hasText: 'Compote du verger' }).count()).toBe(1);
     await expectAccessible(page, 'agent reserving page with a code');
 
     const userId = new URL(page.url()).pathname.split('/')[4]!;
@@ -196,9 +218,39 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     expect(names).toContain('marketplace.reservations.read');
   });
 
-  it('a member of a partner association sees the offers addressed to partners and reserves one for the association', async () => {
+  it("a member of a partner association sees the offers addressed to partners, reserves one for the association, and sees the other members' reservations", async () => {
     await offerNearTown('Petits pots pour bébés', { audience: 'partners' });
     const restosId = await organisationOfMember(database.db, 'restos@demo.glane.localhost');
+    // Another member's reservation for the association (no code: still in the lottery).
+    const colleague = await insertTestPerson(database.db, 'Mireille Dupont');
+    await insertTestMembership(database.db, restosId, colleague);
+    const yoghurts = await offerNearTown('Yaourts nature', { audience: 'partners' });
+    const at = new Date().toISOString();
+    await database.db
+      .insertInto('reservation')
+      .values({
+        id: crypto.randomUUID(),
+        offer_id: yoghurts,
+        user_id: colleague,
+        partner_organisation_id: restosId,
+        acted_by_user_id: null,
+        quantity: 2,
+        collected_quantity: null,
+        status: 'pooled',
+        waiting_position: null,
+        code_hash: null,
+        code_ciphertext: null,
+        idempotency_key: null,
+        cancel_reason: null,
+        cancelled_by: null,
+        is_demo: 0,
+        created_at: at,
+        confirmed_at: null,
+        collected_at: null,
+        cancelled_at: null,
+        updated_at: at
+      })
+      .execute();
     const page = await signedIn('restos@demo.glane.localhost');
     await page.goto(`${glane.url}/organisations/${restosId}`);
     await page.getByRole('link', { name: 'Dons pour les associations' }).click();
@@ -207,7 +259,12 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     await expectAccessible(page, 'partner offers page');
     await page.getByRole('button', { name: 'Réserver pour la structure (Petits pots pour bébés)' }).click();
     await page.getByRole('heading', { name: 'Réservé : Petits pots pour bébés' }).waitFor();
-    expect(await page.locator('#current-title + ul').textContent()).toContain('Petits pots pour bébés');
+    const current = page.locator('#current-title + ul');
+    expect(await current.locator('li', { hasText: 'Petits pots pour bébés' }).textContent()).toContain('Réservé par vous');
+    const theirs = (await current.locator('li', { hasText: 'Yaourts nature' }).textContent()) ?? '';
+    expect(theirs).toContain('Réservé par Mireille');
+    expect(theirs).not.toContain('Dupont');
+    await expectAccessible(page, 'partner offers page with the association reservations');
     // The people's feed never shows it.
     const person = await signedIn('beneficiaire5@demo.glane.localhost');
     await person.goto(`${glane.url}/dons?lat=${DEMO_TOWN.lat}&lng=${DEMO_TOWN.lng}&radiusKm=5`);

@@ -1205,6 +1205,7 @@ export const en: Catalogue = {
   'agentReserve.current': 'Current reservations',
   'agentReserve.noReservations': 'No current reservation.',
   'agentReserve.offers': 'Offers near the organisation',
+  'agentReserve.radius': 'Distance around the organisation',
   'agentReserve.noAddress': 'The organisation has no located address: add it to see nearby offers.',
   'agentReserve.notEligible': '{name} holds no running anti-waste access: grant it first.',
   'agentReserve.reserve': 'Reserve for {name}',
@@ -1229,6 +1230,8 @@ export const en: Catalogue = {
   'partnerOffers.none': 'No offer for associations right now.',
   'partnerOffers.reserve': 'Reserve for the organisation',
   'partnerOffers.reserved': 'Reserved: {title}',
+  'partnerOffers.reservedBy': 'Reserved by {name}',
+  'partnerOffers.reservedByMe': 'Reserved by you',
   'place.photosTitle': 'Photos',
   'place.photoEnlarge': '(view full size)',
 

@@ -1211,6 +1211,7 @@ export const fr = {
   'agentReserve.current': 'Réservations en cours',
   'agentReserve.noReservations': 'Aucune réservation en cours.',
   'agentReserve.offers': 'Dons près de la structure',
+  'agentReserve.radius': 'Distance autour de la structure',
   'agentReserve.noAddress': 'La structure n’a pas d’adresse localisée : ajoutez-la pour voir les dons proches.',
   'agentReserve.notEligible': '{name} n’a pas d’accès anti-gaspi en cours : accordez-le d’abord.',
   'agentReserve.reserve': 'Réserver pour {name}',
@@ -1235,6 +1236,8 @@ export const fr = {
   'partnerOffers.none': 'Aucun don pour les associations en ce moment.',
   'partnerOffers.reserve': 'Réserver pour la structure',
   'partnerOffers.reserved': 'Réservé : {title}',
+  'partnerOffers.reservedBy': 'Réservé par {name}',
+  'partnerOffers.reservedByMe': 'Réservé par vous',
   'place.photosTitle': 'Photos',
   'place.photoEnlarge': '(voir en grand)',
 

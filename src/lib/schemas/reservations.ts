@@ -63,6 +63,11 @@ export const personLimitsSchema = z.object({
 export const FEED_MAX_RADIUS_KM = 50;
 export const FEED_DEFAULT_RADIUS_KM = 3;
 export const FEED_MAX_LIMIT = 100;
+/**
+ * Radii an agent chooses from where they reserve for others (a partner association, an accompanied
+ * person): kept in the page's URL as `rayon`; the feed still answers nearest first within it.
+ */
+export const AGENT_RADII_KM = [5, 10, 20, 50] as const;
 export const FEED_SORTS = ['distance', 'ending'] as const;
 export type FeedSort = (typeof FEED_SORTS)[number];
 

@@ -30,6 +30,7 @@ import { organisationHandoverRoutes, reservationHandoverRoutes } from './modules
 import {
   myReservationsRoutes,
   offerReservationsRoutes,
+  organisationPersonReservationsRoutes,
   reservationsRoutes
 } from './modules/marketplace/reservations.routes.js';
 import { feedPreferencesRoutes, feedRoutes } from './modules/marketplace/feed.routes.js';
@@ -160,6 +161,7 @@ export function buildApi(services: Services) {
   v1.route('/me', meNotificationsRoutes());
   v1.route('/push', pushRoutes());
   v1.route('/organisations', organisationPeopleRoutes());
+  v1.route('/organisations', organisationPersonReservationsRoutes());
   v1.route('/people', peopleRoutes());
   v1.route('/organisations', organisationHandoverRoutes());
   v1.route('/reservations', reservationHandoverRoutes());

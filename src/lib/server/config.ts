@@ -119,6 +119,11 @@ const schema = z.object({
   DOCUMENT_MAX_KB: z.coerce.number().int().min(100).max(20480).default(5120),
   /** Days after which the documents of a request still undecided are deleted anyway. */
   DOCUMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /**
+   * Days after an offer ended (its pickup window) or was cancelled before its photos are deleted
+   * (data minimisation; its donor alone sees them meanwhile).
+   */
+  OFFER_PHOTO_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Months without activity after which a person's file (requests, decisions, household) is purged. */
   PERSON_FILE_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
   /** Days before the end of an access when the person is reminded (once). */

@@ -18,12 +18,14 @@ export const JOBS: Job[] = [
   },
   {
     // Person files without activity for PERSON_FILE_RETENTION_MONTHS, and proof documents of requests
-    // still undecided after DOCUMENT_RETENTION_DAYS (CNIL: keep support files 2 years after the last contact).
+    // still undecided after DOCUMENT_RETENTION_DAYS (CNIL: keep support files 2 years after the last contact);
+    // photos of offers ended or cancelled more than OFFER_PHOTO_RETENTION_DAYS ago.
     name: 'eligibility-retention-purge',
     everyMs: DAY_MS,
     run: async (services) => ({
       files: await services.people.purgeInactiveFiles(),
-      documents: await services.people.purgeStaleDocuments()
+      documents: await services.people.purgeStaleDocuments(),
+      offerPhotos: await services.offerPhotos.purgeOldPhotos()
     })
   },
   {

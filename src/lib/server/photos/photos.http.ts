@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { PHOTO_LARGE_PX, PHOTO_THUMB_PX, type PhotoSize } from '../../schemas/photos.js';
 import type { AppEnv } from '../http/env.js';
 import { errorResponses } from '../http/openapi.js';
-import { etagMatches, photoEtag } from './photos.rules.js';
+import { etagMatches, IMAGE_CACHE_SECONDS, photoEtag } from './photos.rules.js';
 
 /**
  * HTTP pieces shared by every photo API (places, offers): the multipart upload form and its error
@@ -12,7 +12,7 @@ import { etagMatches, photoEtag } from './photos.rules.js';
  */
 
 /** A week: long enough to spare data on old phones; short enough that a removed photo leaves shared caches. */
-export const IMAGE_CACHE = 'public, max-age=604800';
+export const IMAGE_CACHE = `public, max-age=${IMAGE_CACHE_SECONDS}`;
 /** An image opened on its own still displays (Firefox applies CSP to image documents). */
 const IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
 
@@ -91,25 +91,28 @@ export async function readUpload(form: { file?: unknown; alt?: unknown }): Promi
   };
 }
 
-/** What serving needs from a photo service. */
+/**
+ * What serving needs from a photo service. `cacheControl`, when given, replaces IMAGE_CACHE (a photo
+ * that is public only for a while, or private to its owner).
+ */
 export interface ImageSource {
-  /** Throws not_found unless the photo exists (a conditional GET checks this before answering 304). */
-  checkPhoto(photoId: string): Promise<void>;
-  readPhoto(photoId: string, size: PhotoSize): Promise<{ data: Uint8Array; contentType: string }>;
+  /** Throws not_found unless the photo exists and may be seen (a conditional GET checks this before answering 304). */
+  checkPhoto(photoId: string): Promise<void | { cacheControl?: string }>;
+  readPhoto(photoId: string, size: PhotoSize): Promise<{ data: Uint8Array; contentType: string; cacheControl?: string }>;
 }
 
 /** Answers `GET …/{photoId}/{large|thumb}.webp`: 304 on a matching If-None-Match, else the bytes. */
 export async function serveImage(c: Context<AppEnv>, source: ImageSource, photoId: string, file: (typeof PHOTO_FILES)[number]) {
   const size: PhotoSize = file === 'large.webp' ? 'large' : 'thumb';
   const etag = photoEtag(photoId, size);
-  const common = { ETag: etag, 'Cache-Control': IMAGE_CACHE, 'Content-Security-Policy': IMAGE_CSP };
+  const common = (cache: string | undefined) => ({ ETag: etag, 'Cache-Control': cache ?? IMAGE_CACHE, 'Content-Security-Policy': IMAGE_CSP });
   if (etagMatches(c.req.header('if-none-match'), etag)) {
-    await source.checkPhoto(photoId); // a removed photo answers 404, not 304
-    return c.body(null, 304, common);
+    const seen = await source.checkPhoto(photoId); // a removed (or no longer visible) photo answers 404, not 304
+    return c.body(null, 304, common(seen ? seen.cacheControl : undefined));
   }
   const image = await source.readPhoto(photoId, size);
   return c.body(image.data as Uint8Array<ArrayBuffer>, 200, {
-    ...common,
+    ...common(image.cacheControl),
     'Content-Type': image.contentType,
     'Content-Length': String(image.data.byteLength),
     'X-Content-Type-Options': 'nosniff'

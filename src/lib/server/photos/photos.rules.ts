@@ -62,3 +62,6 @@ export function moveTo(ids: readonly string[], id: string, position: number): st
   const index = Math.min(Math.max(position, 1), ids.length) - 1;
   return [...rest.slice(0, index), id, ...rest.slice(index)];
 }
+
+/** How long a public photo may be cached (a week: spares data on old phones; a removed photo leaves shared caches). */
+export const IMAGE_CACHE_SECONDS = 604_800;

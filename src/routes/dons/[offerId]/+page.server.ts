@@ -23,11 +23,13 @@ export const load: PageServerLoad = async (event) => {
   }
   const limits = await services.reservations.limitsOf(actor.userId);
   const now = services.now().getTime();
+  // A cancelled or ended offer's photos are its donor's only.
+  const isLive = offer.status === 'published' && Date.parse(offer.pickupEndsAt) > now;
   return {
     eligible: true as const,
     offer,
-    photos: (offer.status === 'published' ? await services.offerPhotos.listPhotos(actor, offer.id) : []).map((p) => ({ id: p.id, alt: p.alt, url: p.url, thumb: p.thumb })),
-    isAvailable: offer.status === 'published' && offer.remaining > 0 && Date.parse(offer.pickupEndsAt) > now,
+    photos: (isLive ? await services.offerPhotos.listPhotos(actor, offer.id) : []).map((p) => ({ id: p.id, alt: p.alt, url: p.url, thumb: p.thumb })),
+    isAvailable: isLive && offer.remaining > 0,
     isPooling: offer.poolingEndsAt !== null && Date.parse(offer.poolingEndsAt) > now,
     maxUnits: Math.max(1, Math.min(limits.maxUnitsPerOfferPerPerson, offer.remaining || 1)),
     idempotencyKey: randomUUID(),

@@ -3,6 +3,7 @@ import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { AppError } from '../../errors.js';
 import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { chosenRadius } from './feed.rules.js';
 import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
 
 /**
@@ -77,6 +78,34 @@ describe.each(DIALECTS)('agents and partners reserving on %s', (kind) => {
     expect(acts).toContain(`${agent}:marketplace.reserve`);
     expect(acts).toContain(`${colleague}:marketplace.reservations.read`);
     expect((await rejection(t.services.reservations.listForPerson(as(stranger), josiane))).code).toBe('not_found');
+  });
+
+  it('finds an offer beyond the default radius of the agent pages once the agent widens it (?rayon=)', async () => {
+    await grantAntiGaspi(db(), josiane, schemeId, ccasId);
+    // About 15 km north of the point: beyond the person page's 10 km, within 20 and 50.
+    const farForPeople = await insertTestOffer(db(), { organisationId: donorOrg, at: t.clock.now().toISOString(), title: 'Loin', lat: 50.765, lng: 3.06 });
+    // About 35 km: beyond the partner page's 20 km, within 50.
+    const farForPartners = await insertTestOffer(db(), {
+      organisationId: donorOrg,
+      at: t.clock.now().toISOString(),
+      audience: 'partners',
+      title: 'Très loin',
+      lat: 50.945,
+      lng: 3.06
+    });
+    const around = (rayon: string | null, fallback: number) => ({ lat: '50.63', lng: '3.06', radiusKm: String(chosenRadius(rayon, fallback)), limit: '30' });
+    const forPerson = async (rayon: string | null) => (await t.services.feed.feedForPerson(as(agent), josiane, around(rayon, 10))).items.map((i) => i.id);
+    expect(await forPerson(null)).not.toContain(farForPeople);
+    expect(await forPerson('20')).toContain(farForPeople);
+    const near = (await t.services.feed.feedForPerson(as(agent), josiane, around('50', 10))).items;
+    // Still nearest first once widened.
+    expect(near.map((i) => i.distanceKm)).toEqual([...near.map((i) => i.distanceKm)].sort((a, b) => a - b));
+    expect(near.at(-1)?.id).toBe(farForPeople);
+    const forPartners = async (rayon: string | null) => (await t.services.feed.partnerFeed(as(stranger), associationId, around(rayon, 20))).items.map((i) => i.id);
+    expect(await forPartners(null)).not.toContain(farForPartners);
+    expect(await forPartners('20')).not.toContain(farForPartners);
+    expect(await forPartners('50')).toContain(farForPartners);
+    await db().updateTable('offer').set({ status: 'cancelled' }).where('id', 'in', [farForPeople, farForPartners]).execute();
   });
 
   it('shows partner members the offers addressed to partners, and lets them reserve for their association', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeedQuery } from './feed.rules.js';
+import { chosenRadius, parseFeedQuery } from './feed.rules.js';
 
 describe('feed query', () => {
   it('reads a point, radius, lists as masks, sort and page', () => {
@@ -44,5 +44,13 @@ describe('feed query', () => {
     });
     expect(issues.map((i) => i.path)).toEqual(['lat', 'radiusKm', 'lng', 'categories', 'diets', 'excludeAllergens', 'sort', 'limit']);
     expect(issues.find((i) => i.path === 'categories')?.message).toContain('caviar');
+  });
+});
+
+describe('agent pages radius', () => {
+  it('keeps a radius of the list, and falls back to the page default otherwise', () => {
+    expect(chosenRadius('50', 10)).toBe(50);
+    expect(chosenRadius('5', 20)).toBe(5);
+    for (const bad of [null, undefined, '', '7', '50.5', 'abc', '1e3']) expect(chosenRadius(bad, 10)).toBe(10);
   });
 });

@@ -5,7 +5,7 @@ import {
   maskOf,
   type OfferCategory
 } from '../../../schemas/marketplace-vocabulary.js';
-import { FEED_DEFAULT_RADIUS_KM, FEED_MAX_LIMIT, FEED_MAX_RADIUS_KM, FEED_SORTS, type FeedSort } from '../../../schemas/reservations.js';
+import { AGENT_RADII_KM, FEED_DEFAULT_RADIUS_KM, FEED_MAX_LIMIT, FEED_MAX_RADIUS_KM, FEED_SORTS, type FeedSort } from '../../../schemas/reservations.js';
 import type { FieldIssue } from '../../errors.js';
 
 /**
@@ -94,4 +94,14 @@ export function parseFeedQuery(
     },
     issues: []
   };
+}
+
+/**
+ * The radius of an agent page (`?rayon=` of /organisations/[id]/dons-partenaires and
+ * /organisations/[id]/personnes/[userId]/dons): one of AGENT_RADII_KM, else the page's default (a
+ * hand-edited or stale URL never fails the page).
+ */
+export function chosenRadius(raw: string | null | undefined, fallback: number): number {
+  const n = Number(raw);
+  return raw && (AGENT_RADII_KM as readonly number[]).includes(n) ? n : fallback;
 }

@@ -4,6 +4,9 @@ import {
   DEFAULT_MARKETPLACE_SETTINGS,
   dlcEndsAt,
   isIsoDate,
+  isOfferLive,
+  offerPhotoCacheControl,
+  offerPhotoPurgeBefore,
   readMarketplaceSettings,
   type OfferSafetyInput
 } from './marketplace.rules.js';
@@ -226,5 +229,25 @@ describe('checkOfferSafety', () => {
     const issues = checkOfferSafety(offer({ quantity: 0, dateKind: 'dlc', dateOn: '2026-11-01' }), settings, now);
     expect(issues.map((i) => i.code)).toEqual(['quantity_not_positive_integer', 'dlc_before_window_end']);
     for (const i of issues) expect(i.message.length).toBeGreaterThan(10);
+  });
+});
+
+describe('offer photos: who sees them and for how long', () => {
+  const live = { status: 'published', pickupEndsAt: '2026-11-29T18:00:00Z' }; // an hour after `now`
+
+  it('is live while published and its window has not ended', () => {
+    expect(isOfferLive(live, now)).toBe(true);
+    expect(isOfferLive({ ...live, pickupEndsAt: now.toISOString() }, now)).toBe(false);
+    expect(isOfferLive({ ...live, status: 'cancelled' }, now)).toBe(false);
+  });
+
+  it('caches a live photo publicly until the window ends (at most a week), a donor-only one privately', () => {
+    expect(offerPhotoCacheControl(live, now, 604_800)).toBe('public, max-age=3600');
+    expect(offerPhotoCacheControl({ ...live, pickupEndsAt: '2026-12-29T18:00:00Z' }, now, 604_800)).toBe('public, max-age=604800');
+    expect(offerPhotoCacheControl({ ...live, status: 'cancelled' }, now, 604_800)).toBe('private, no-cache');
+  });
+
+  it('purges before now minus the retention days', () => {
+    expect(offerPhotoPurgeBefore(now, 30)).toBe('2026-10-30T17:00:00.000Z');
   });
 });

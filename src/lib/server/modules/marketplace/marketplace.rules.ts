@@ -264,3 +264,39 @@ export function checkOfferSafety(input: OfferSafetyInput, settings: MarketplaceS
 export function needsColdChain(storage: Storage): boolean {
   return storage === 'chilled' || storage === 'frozen';
 }
+
+// ───────────────────────────── offer photos ─────────────────────────────
+
+/** What decides who sees an offer's photos. */
+export interface OfferLiveFacts {
+  status: string;
+  pickupEndsAt: string;
+}
+
+/**
+ * An offer is live while it is published and its pickup window has not ended: only then are its
+ * photos public. A cancelled or ended offer's photos are its donor's only (data minimisation: a
+ * photo may show a shop's back room or a person's kitchen).
+ */
+export function isOfferLive(offer: OfferLiveFacts, now: Date): boolean {
+  return offer.status === 'published' && Date.parse(offer.pickupEndsAt) > now.getTime();
+}
+
+/**
+ * Cache-Control of an offer photo: a live offer's photo is public, cached at most until its pickup
+ * window ends (and never more than `maxSeconds`), so shared caches let it go with the offer; a
+ * photo the donor alone may see is never kept by a shared cache.
+ */
+export function offerPhotoCacheControl(offer: OfferLiveFacts, now: Date, maxSeconds: number): string {
+  if (!isOfferLive(offer, now)) return 'private, no-cache';
+  const untilEnd = Math.floor((Date.parse(offer.pickupEndsAt) - now.getTime()) / 1000);
+  return `public, max-age=${Math.max(0, Math.min(maxSeconds, untilEnd))}`;
+}
+
+/**
+ * The instant before which an offer that ended or was cancelled loses its photos (retention of
+ * OFFER_PHOTO_RETENTION_DAYS days).
+ */
+export function offerPhotoPurgeBefore(now: Date, retentionDays: number): string {
+  return new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
+}

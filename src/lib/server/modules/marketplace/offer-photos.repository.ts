@@ -148,3 +148,39 @@ export async function deleteOfferPhotoRow(db: Kysely<DB>, photoId: string): Prom
   const res = await db.deleteFrom('offer_photo').where('id', '=', photoId).executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
 }
+
+/** A photo's offer and what decides who may see it, or undefined when no such photo. */
+export async function findOfferPhotoOffer(
+  db: Kysely<DB>,
+  photoId: string
+): Promise<{ offerId: string; status: string; pickupEndsAt: string } | undefined> {
+  const row = await db
+    .selectFrom('offer_photo as p')
+    .innerJoin('offer as o', 'o.id', 'p.offer_id')
+    .select(['o.id', 'o.status', 'o.pickup_ends_at'])
+    .where('p.id', '=', photoId)
+    .executeTakeFirst();
+  return row ? { offerId: row.id, status: row.status, pickupEndsAt: row.pickup_ends_at } : undefined;
+}
+
+/**
+ * Deletes the photos of offers whose pickup window ended, or that were cancelled, before `before`
+ * (retention). Returns how many photos and offers lost them.
+ */
+export async function purgeOfferPhotos(db: Kysely<DB>, before: string): Promise<{ photos: number; offers: number }> {
+  const offers = await db
+    .selectFrom('offer')
+    .select('id')
+    .where((eb) => eb.or([eb('pickup_ends_at', '<', before), eb.and([eb('status', '=', 'cancelled'), eb('cancelled_at', '<', before)])]))
+    .where((eb) => eb.exists(eb.selectFrom('offer_photo').select('offer_photo.id').whereRef('offer_photo.offer_id', '=', 'offer.id')))
+    .execute();
+  if (offers.length === 0) return { photos: 0, offers: 0 };
+  let photos = 0;
+  // In slices: a long-stopped server may find many offers at once, and SQLite binds at most 32,766 values.
+  for (let i = 0; i < offers.length; i += 500) {
+    const ids = offers.slice(i, i + 500).map((o) => o.id);
+    const res = await db.deleteFrom('offer_photo').where('offer_id', 'in', ids).executeTakeFirst();
+    photos += Number(res.numDeletedRows);
+  }
+  return { photos, offers: offers.length };
+}

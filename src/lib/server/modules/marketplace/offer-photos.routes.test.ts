@@ -92,7 +92,8 @@ describe.each(DIALECTS)('offer photos HTTP on %s', (kind) => {
     res = await app.request(photo.url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/webp');
-    expect(res.headers.get('cache-control')).toBe('public, max-age=604800');
+    // Public, cached until the pickup window ends (17:15, 1 h 15 min after NOW), not a week.
+    expect(res.headers.get('cache-control')).toBe(`public, max-age=${75 * 60}`);
     const etag = res.headers.get('etag');
     expect(etag).toBe(`"${photo.id}-large"`);
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -147,6 +148,7 @@ describe.each(DIALECTS)('offer photos HTTP on %s', (kind) => {
     expect((await upload(baker, 'no-such-offer', { file: jpeg, alt: 'Pain' })).status).toBe(404);
     const res = await upload(baker, offerId, { file: jpeg, alt: 'Pain' });
     const photo = (await res.json()) as PhotoBody;
+    expect((await app.request(photo.thumb.url)).status).toBe(200);
     expect((await call('PATCH', `/offer-photos/${photo.id}`, outsider, { alt: 'Autre' })).status).toBe(403);
     expect((await call('DELETE', `/offer-photos/${photo.id}`, outsider)).status).toBe(403);
     expect((await call('POST', `/offers/${offerId}/cancel`, baker, { reason: 'Four en panne' })).status).toBe(200);
@@ -154,6 +156,16 @@ describe.each(DIALECTS)('offer photos HTTP on %s', (kind) => {
     // A cancelled offer's photos are the donor's only.
     expect((await call('GET', `/offers/${offerId}/photos`)).status).toBe(404);
     expect((await call('GET', `/offers/${offerId}/photos`, baker)).status).toBe(200);
+    // Its images too: 404 signed out or to another person (even with a cached ETag), private to the donor.
+    expect((await app.request(photo.thumb.url)).status).toBe(404);
+    expect((await app.request(photo.url, { headers: { Cookie: outsider.cookie } })).status).toBe(404);
+    expect((await app.request(photo.url, { headers: { 'If-None-Match': `"${photo.id}-large"` } })).status).toBe(404);
+    const mine = await app.request(photo.url, { headers: { Cookie: baker.cookie } });
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('cache-control')).toBe('private, no-cache');
+    const revalidated = await app.request(photo.url, { headers: { Cookie: baker.cookie, 'If-None-Match': `"${photo.id}-large"` } });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('cache-control')).toBe('private, no-cache');
   });
 
   it('reorders and removes: the moved photo becomes the first, the next ones move up, a removed image is gone', async () => {
@@ -187,5 +199,8 @@ describe.each(DIALECTS)('offer photos HTTP on %s', (kind) => {
     expect(doc.paths['/v1/offer-photos/{photoId}']?.patch?.responses).toHaveProperty('409');
     expect(doc.paths['/v1/offer-photos/{photoId}']?.delete?.responses).toHaveProperty('403');
     expect(doc.paths['/v1/offer-photos/{photoId}/{file}']?.get?.responses).toHaveProperty('304');
+    expect(doc.paths['/v1/offer-photos/{photoId}/{file}']?.get?.responses?.['404']).toMatchObject({
+      description: expect.stringContaining('cancelled or has ended')
+    });
   });
 });

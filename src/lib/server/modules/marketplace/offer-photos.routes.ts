@@ -41,7 +41,7 @@ const listRoute = createRoute({
   method: 'get',
   path: '/{id}/photos',
   tags,
-  summary: "An offer's photos, in order (public for a published offer; its donor side whatever its status)",
+  summary: "An offer's photos, in order (public while the offer is live; its donor side whatever its status)",
   request: { params: OfferParams },
   responses: { 200: jsonResponse(z.object({ items: z.array(OfferPhoto) }), 'In order'), ...errorResponses(400, 404) }
 });
@@ -86,10 +86,19 @@ const imageRoute = createRoute({
   method: 'get',
   path: '/{photoId}/{file}',
   tags,
-  summary: 'An offer photo (public): `large.webp` or `thumb.webp`',
-  description: IMAGE_ROUTE_DESCRIPTION,
+  summary: 'An offer photo (public while the offer is live): `large.webp` or `thumb.webp`',
+  description:
+    IMAGE_ROUTE_DESCRIPTION +
+    ' Public while the offer is published and its pickup window has not ended (cached at most until then); once it is ' +
+    "cancelled or has ended, only its donor side (signed in) sees it (`Cache-Control: private, no-cache`); 404 to anyone else.",
   request: { params: PhotoFileParams },
-  responses: imageResponses
+  responses: {
+    ...imageResponses,
+    404: {
+      ...errorResponses(404)[404]!,
+      description: "No such photo, or its offer is cancelled or has ended and the caller is not on the donor's side"
+    }
+  }
 });
 
 const svc = (c: Context<AppEnv>) => c.get('services').offerPhotos;
@@ -120,7 +129,14 @@ export function offerPhotoFilesRoutes() {
   });
   router.openapi(imageRoute, async (c) => {
     const { photoId, file } = c.req.valid('param');
-    return serveImage(c, svc(c), photoId, file);
+    const actor = optionalActor(c);
+    const photos = svc(c);
+    return serveImage(
+      c,
+      { checkPhoto: (id) => photos.checkPhoto(actor, id), readPhoto: (id, size) => photos.readPhoto(actor, id, size) },
+      photoId,
+      file
+    );
   });
   return router;
 }

@@ -6,10 +6,11 @@ import type { DB } from '../../db/schema.js';
 import { AppError, fieldError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { processPhoto } from '../../photos/photos.image.js';
-import { megabytes, moveTo } from '../../photos/photos.rules.js';
-import { findMembership, findOrganisation } from '../organisations/organisations.repository.js';
-import { canManageOrganisationOffers, canManageOwnOffer } from './offers.policy.js';
+import { IMAGE_CACHE_SECONDS, megabytes, moveTo } from '../../photos/photos.rules.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import { isOfferLive, offerPhotoCacheControl, offerPhotoPurgeBefore } from './marketplace.rules.js';
 import { findOffer, type OfferRecord } from './offers.repository.js';
+import { findManagedOffer, mayManageOffer } from './offers.service.js';
 import * as repo from './offer-photos.repository.js';
 import type { OfferPhotoRecord } from './offer-photos.repository.js';
 import { presentOfferPhoto, type OfferPhotoView } from './offer-photos.presenter.js';
@@ -19,12 +20,14 @@ import { presentOfferPhoto, type OfferPhotoView } from './offer-photos.presenter
  * person who posted it) adds up to PHOTOS_PER_OFFER photos while it is published, each with its
  * alternative text, reorders and removes them. The pixels go through the shared pipeline
  * (server/photos: type from the bytes, upright, sRGB, WebP large + thumbnail, no metadata) before
- * any transaction; bytes live in `offer_photo`. Reading is public, like the offer itself.
+ * any transaction; bytes live in `offer_photo`. Reading is public while the offer is live (published,
+ * window not ended), like the offer in the feed; once it is cancelled or has ended, its photos are its
+ * donor's only (404 to anyone else), and OFFER_PHOTO_RETENTION_DAYS later they are deleted.
  */
 
 export interface OfferPhotosDeps {
   db: Kysely<DB>;
-  config: Pick<Config, 'PHOTO_UPLOAD_MAX_MB'>;
+  config: Pick<Config, 'PHOTO_UPLOAD_MAX_MB' | 'OFFER_PHOTO_RETENTION_DAYS'>;
   now: () => Date;
 }
 
@@ -36,25 +39,10 @@ export function createOfferPhotosService(deps: OfferPhotosDeps) {
   const { db, config, now } = deps;
   const maxBytes = () => megabytes(config.PHOTO_UPLOAD_MAX_MB);
 
-  async function mayManage(actor: Actor, offer: OfferRecord): Promise<boolean> {
-    if (offer.organisationId) {
-      const org = await findOrganisation(db, offer.organisationId);
-      const membership = await findMembership(db, offer.organisationId, actor.userId);
-      return org !== undefined && canManageOrganisationOffers({ organisationKind: org.kind, isMember: membership !== undefined });
-    }
-    return canManageOwnOffer({ donorUserId: offer.donorUserId, actorUserId: actor.userId });
-  }
-
+  const mayManage = (actor: Actor, offer: OfferRecord) => mayManageOffer(db, actor, offer);
   /** The offer whose photos `actor` manages: 404 unknown (or unpublished and not theirs), 403 visible but not theirs. */
-  async function managedOffer(actor: Actor, offerId: string): Promise<OfferRecord> {
-    const offer = await findOffer(db, offerId);
-    if (!offer) throw offerNotFound();
-    if (!(await mayManage(actor, offer))) {
-      if (offer.status === 'published') throw new AppError('forbidden', 'Only the donor may change the photos of this offer');
-      throw offerNotFound();
-    }
-    return offer;
-  }
+  const managedOffer = (actor: Actor, offerId: string) =>
+    findManagedOffer(db, actor, offerId, 'Only the donor may change the photos of this offer');
 
   const notPublished = (offer: OfferRecord) =>
     new AppError('conflict', `The offer is ${offer.status}: its photos can no longer change`, { status: offer.status });
@@ -141,26 +129,69 @@ export function createOfferPhotosService(deps: OfferPhotosDeps) {
     });
   }
 
-  /** The photos of an offer, in order: anyone for a published offer; its donor side whatever its status. */
+  /** Whether `actor` may see the photos of `offer` now: anyone while it is live; its donor side always. */
+  async function maySee(actor: Actor | null, offer: { offerId: string; status: string; pickupEndsAt: string }): Promise<boolean> {
+    if (isOfferLive(offer, now())) return true;
+    if (!actor) return false;
+    const full = await findOffer(db, offer.offerId);
+    return full !== undefined && (await mayManage(actor, full));
+  }
+
+  /** The photos of an offer, in order: anyone while it is live; its donor side whatever its status (404 otherwise). */
   async function listPhotos(actor: Actor | null, offerId: string): Promise<OfferPhotoView[]> {
     const offer = await findOffer(db, offerId);
     if (!offer) throw offerNotFound();
-    if (offer.status !== 'published' && !(actor && (await mayManage(actor, offer)))) throw offerNotFound();
+    if (!isOfferLive(offer, now()) && !(actor && (await mayManage(actor, offer)))) throw offerNotFound();
     return (await repo.listOfferPhotos(db, offerId)).map(presentOfferPhoto);
   }
 
-  /** The bytes of one size of a photo (public, WebP). */
-  async function readPhoto(photoId: string, size: PhotoSize): Promise<{ data: Uint8Array; contentType: string }> {
+  /**
+   * Who may see a photo, and how long it may be cached: 404 when unknown, or when its offer is
+   * cancelled or ended and `actor` is not on its donor side.
+   */
+  async function visiblePhoto(actor: Actor | null, photoId: string): Promise<{ cacheControl: string }> {
+    const offer = await repo.findOfferPhotoOffer(db, photoId);
+    if (!offer || !(await maySee(actor, offer))) throw photoNotFound();
+    return { cacheControl: offerPhotoCacheControl(offer, now(), IMAGE_CACHE_SECONDS) };
+  }
+
+  /** The bytes of one size of a photo (WebP), with its Cache-Control: public while the offer is live. */
+  async function readPhoto(
+    actor: Actor | null,
+    photoId: string,
+    size: PhotoSize
+  ): Promise<{ data: Uint8Array; contentType: string; cacheControl: string }> {
+    const { cacheControl } = await visiblePhoto(actor, photoId);
     const data = await repo.readOfferPhotoData(db, photoId, size);
     if (!data) throw photoNotFound();
-    return { data, contentType: 'image/webp' };
+    return { data, contentType: 'image/webp', cacheControl };
   }
 
-  async function checkPhoto(photoId: string): Promise<void> {
-    if (!(await repo.findOfferPhoto(db, photoId))) throw photoNotFound();
+  /** For a conditional GET: 404 unless the photo exists and `actor` may see it; its Cache-Control. */
+  function checkPhoto(actor: Actor | null, photoId: string): Promise<{ cacheControl: string }> {
+    return visiblePhoto(actor, photoId);
   }
 
-  return { addPhoto, updatePhoto, deletePhoto, listPhotos, readPhoto, checkPhoto, maxBytes };
+  /**
+   * Data minimisation: deletes the photos of offers that ended or were cancelled more than
+   * OFFER_PHOTO_RETENTION_DAYS ago (daily job), audited when any went.
+   */
+  async function purgeOldPhotos(): Promise<{ photos: number; offers: number }> {
+    const at = now();
+    const result = await repo.purgeOfferPhotos(db, offerPhotoPurgeBefore(at, config.OFFER_PHOTO_RETENTION_DAYS));
+    if (result.photos > 0) {
+      await recordAudit(db, {
+        at,
+        actorUserId: null,
+        action: 'marketplace.offer_photos_purge',
+        subjectType: 'system',
+        details: { ...result, days: config.OFFER_PHOTO_RETENTION_DAYS }
+      });
+    }
+    return result;
+  }
+
+  return { addPhoto, updatePhoto, deletePhoto, listPhotos, readPhoto, checkPhoto, purgeOldPhotos, maxBytes };
 }
 
 export type OfferPhotosService = ReturnType<typeof createOfferPhotosService>;

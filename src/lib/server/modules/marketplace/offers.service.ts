@@ -71,6 +71,38 @@ function refuse(issues: { path: string; code: string; message: string }[]): neve
 /** A date or date-time the range schema accepted, as an ISO instant. */
 const isoOf = (v: string | undefined) => (v ? new Date(v).toISOString() : undefined);
 
+/**
+ * Whether `actor` manages `offer`: a member (any role) of its donor organisation, or the private
+ * person who posted it. Shared by offers and their photos (one rule, offers.policy).
+ */
+export async function mayManageOffer(db: Kysely<DB>, actor: Pick<Actor, 'userId'>, offer: OfferRecord): Promise<boolean> {
+  if (offer.organisationId) {
+    const org = await findOrganisation(db, offer.organisationId);
+    const membership = await findMembership(db, offer.organisationId, actor.userId);
+    return org !== undefined && canManageOrganisationOffers({ organisationKind: org.kind, isMember: membership !== undefined });
+  }
+  return canManageOwnOffer({ donorUserId: offer.donorUserId, actorUserId: actor.userId });
+}
+
+/**
+ * The offer `actor` manages: 404 when unknown or invisible to them (not published and not theirs),
+ * 403 (`forbidden`, with `forbiddenMessage`) when published but not theirs.
+ */
+export async function findManagedOffer(
+  db: Kysely<DB>,
+  actor: Pick<Actor, 'userId'>,
+  id: string,
+  forbiddenMessage = 'Only the donor may change this offer'
+): Promise<OfferRecord> {
+  const offer = await findOffer(db, id);
+  if (!offer) throw new AppError('not_found', 'No such offer');
+  if (!(await mayManageOffer(db, actor, offer))) {
+    if (offer.status === 'published') throw new AppError('forbidden', forbiddenMessage);
+    throw new AppError('not_found', 'No such offer');
+  }
+  return offer;
+}
+
 export function createOffersService(deps: OffersDeps) {
   const { db, now } = deps;
 
@@ -90,25 +122,8 @@ export function createOffersService(deps: OffersDeps) {
     return org;
   }
 
-  async function mayManage(actor: Actor, offer: OfferRecord): Promise<boolean> {
-    if (offer.organisationId) {
-      const org = await findOrganisation(db, offer.organisationId);
-      const membership = await findMembership(db, offer.organisationId, actor.userId);
-      return org !== undefined && canManageOrganisationOffers({ organisationKind: org.kind, isMember: membership !== undefined });
-    }
-    return canManageOwnOffer({ donorUserId: offer.donorUserId, actorUserId: actor.userId });
-  }
-
-  /** The offer the actor manages: 404 when unknown or invisible to them, 403 when visible but not theirs. */
-  async function managedOffer(actor: Actor, id: string): Promise<OfferRecord> {
-    const offer = await findOffer(db, id);
-    if (!offer) throw new AppError('not_found', 'No such offer');
-    if (!(await mayManage(actor, offer))) {
-      if (offer.status === 'published') throw new AppError('forbidden', 'Only the donor may change this offer');
-      throw new AppError('not_found', 'No such offer');
-    }
-    return offer;
-  }
+  const mayManage = (actor: Actor, offer: OfferRecord) => mayManageOffer(db, actor, offer);
+  const managedOffer = (actor: Actor, id: string) => findManagedOffer(db, actor, id);
 
   function safetyInput(
     v: Omit<OfferSafetyInput, 'postedBy'>,

@@ -375,6 +375,26 @@ export async function listReservationsOf(db: Kysely<DB>, userId: string, limit =
   return rows.map(toRecord);
 }
 
+/**
+ * The reservations made for a partner association (by any of its members), newest first, at most
+ * `limit`, each with the display name of the member who made it.
+ */
+export async function listReservationsForOrganisation(
+  db: Kysely<DB>,
+  organisationId: string,
+  limit = 100
+): Promise<(ReservationRecord & { reservedByName: string | null })[]> {
+  const rows = await reservationQuery(db)
+    .leftJoin('user as u', 'u.id', 'r.user_id')
+    .select('u.display_name as reserved_by_name')
+    .where('r.partner_organisation_id', '=', organisationId)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...toRecord(r), reservedByName: r.reserved_by_name }));
+}
+
 /** Moves a reservation from `from` to cancelled; false when it is no longer in `from`. */
 export async function cancelReservationRow(
   db: Kysely<DB>,

@@ -3,7 +3,7 @@ import { buildApp } from '../../app.js';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
-import { insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
 import { grantAntiGaspi, insertTestOffer } from './reservations.testing.js';
 
 interface Session {
@@ -18,6 +18,9 @@ describe.each(DIALECTS)('reservations HTTP on %s', (kind) => {
   let eligible: Session;
   let other: Session;
   let offerId: string;
+  let ccas: string;
+  let donor: string;
+  let scheme: string;
 
   async function session(): Promise<Session> {
     const user = await createTestUser(t.services);
@@ -38,9 +41,9 @@ describe.each(DIALECTS)('reservations HTTP on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestServices(kind, { PUBLIC_URL: 'http://glane.test' });
     app = buildApp(t.services);
-    const ccas = await insertTestOrganisation(t.services.db, 'ccas', 'CCAS');
-    const donor = await insertTestOrganisation(t.services.db, 'donor', 'Boulangerie');
-    const scheme = await insertTestScheme(t.services.db, 'anti-gaspi', [ccas]);
+    ccas = await insertTestOrganisation(t.services.db, 'ccas', 'CCAS');
+    donor = await insertTestOrganisation(t.services.db, 'donor', 'Boulangerie');
+    scheme = await insertTestScheme(t.services.db, 'anti-gaspi', [ccas]);
     eligible = await session();
     other = await session();
     await grantAntiGaspi(t.services.db, eligible.userId, scheme, ccas);
@@ -91,6 +94,44 @@ describe.each(DIALECTS)('reservations HTTP on %s', (kind) => {
     expect((await call('GET', '/me/reservations')).status).toBe(401);
   });
 
+  it("lists an accompanied person's reservations with codes to the agents of the accompanying organisation, each read audited; 404 to others", async () => {
+    const agent = await session();
+    const colleague = await session();
+    const otherAssociation = await insertTestOrganisation(t.services.db, 'association', 'Autre association');
+    await insertTestMembership(t.services.db, ccas, agent.userId);
+    await insertTestMembership(t.services.db, ccas, colleague.userId);
+    await insertTestMembership(t.services.db, otherAssociation, agent.userId);
+    const actor = { userId: agent.userId, isPlatformAdmin: false, requestId: 'req-route' };
+    const josiane = (await t.services.people.createAccompanied(actor, ccas, householdInputFor({ firstName: 'Josiane' }))).userId;
+    await grantAntiGaspi(t.services.db, josiane, scheme, ccas);
+    const soup = await insertTestOffer(t.services.db, { organisationId: donor, quantity: 3, title: 'Soupe' });
+    const { reservation } = await t.services.reservations.reserve(actor, soup, { quantity: 1, forUserId: josiane }, 'k-josiane');
+    const reads = async () =>
+      (await t.services.db.selectFrom('audit_log').select('details').where('subject_id', '=', josiane).where('action', '=', 'person.act_for').execute()).filter(
+        (a) => JSON.parse(a.details ?? '{}').action === 'marketplace.reservations.read'
+      ).length;
+    const path = `/organisations/${ccas}/accompanied/${josiane}/reservations`;
+
+    let res = await call('GET', path, colleague);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { id: string; code: string | null; forUserId: string; actedByUserId: string }[] };
+    expect(body.items).toEqual([expect.objectContaining({ id: reservation.id, code: reservation.code, forUserId: josiane, actedByUserId: agent.userId })]);
+    expect(body.items[0]!.code).toMatch(/^[A-Z2-9]{6}$/);
+    expect(await reads()).toBe(1);
+    expect((await call('GET', path, agent)).status).toBe(200);
+    expect(await reads()).toBe(2);
+
+    // Not an agent of the person's organisation, or the wrong organisation in the URL: 404, nothing audited.
+    expect((await call('GET', path, other)).status).toBe(404);
+    res = await call('GET', `/organisations/${otherAssociation}/accompanied/${josiane}/reservations`, agent);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect((await call('GET', `/organisations/${ccas}/accompanied/no-such-person/reservations`, agent)).status).toBe(404);
+    expect(await reads()).toBe(2);
+    expect((await call('GET', path)).status).toBe(401);
+    expect((await call('GET', `/organisations/${ccas}/accompanied/${'x'.repeat(101)}/reservations`, agent)).status).toBe(400);
+  });
+
   it('documents its routes and their errors in OpenAPI', async () => {
     const doc = (await (await app.request('/api/v1/openapi.json')).json()) as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
@@ -100,5 +141,7 @@ describe.each(DIALECTS)('reservations HTTP on %s', (kind) => {
     expect(reserve?.responses).toHaveProperty('500');
     expect(doc.paths['/v1/reservations/{id}/cancel']?.post?.responses).toHaveProperty('500');
     expect(doc.paths['/v1/me/reservations']?.get).toBeDefined();
+    const forPerson = doc.paths['/v1/organisations/{orgId}/accompanied/{userId}/reservations']?.get?.responses ?? {};
+    expect(Object.keys(forPerson).sort()).toEqual(['200', '400', '401', '404', '500']);
   });
 });

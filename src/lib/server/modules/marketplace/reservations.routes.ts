@@ -13,7 +13,8 @@ import { createRouter } from '../../http/router.js';
 
 /**
  * HTTP of reservations: reserve a donation (`/offers/{id}/reservations`, Idempotency-Key header),
- * cancel (`/reservations/{id}/cancel`), my reservations (`/me/reservations`). Thin: validate,
+ * cancel (`/reservations/{id}/cancel`), my reservations (`/me/reservations`), an accompanied person's
+ * reservations for their agents (`/organisations/{orgId}/accompanied/{userId}/reservations`). Thin: validate,
  * call one service function, present.
  */
 
@@ -86,6 +87,29 @@ const mineRoute = createRoute({
   }
 });
 
+const PersonParams = z.object({
+  orgId: id.openapi({ param: { name: 'orgId', in: 'path' }, description: 'The accompanying organisation' }),
+  userId: id.openapi({ param: { name: 'userId', in: 'path' }, description: 'The accompanied person' })
+});
+
+const personReservationsRoute = createRoute({
+  method: 'get',
+  path: '/{orgId}/accompanied/{userId}/reservations',
+  tags,
+  summary: "An accompanied person's reservations with their pickup codes, for an agent who may act for them (audited)",
+  description:
+    'For the social members (CCAS, association) of the organisation that accompanies the person, as on the page ' +
+    '`/organisations/{orgId}/personnes/{userId}/dons`: newest first (100 at most), `code` while confirmed, so the agent ' +
+    'can give or print it. Each read is recorded in the audit log as an act for the person (`person.act_for`, ' +
+    '`marketplace.reservations.read`), which the person sees in their file reads. 404 for anyone else, and when the ' +
+    'person is not accompanied by `orgId` (no existence leak).',
+  request: { params: PersonParams },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(Reservation) }), 'Newest first'),
+    ...errorResponses(400, 401, 404)
+  }
+});
+
 const svc = (c: Context<AppEnv>) => c.get('services').reservations;
 
 /** `/api/v1/offers/{id}/reservations`. */
@@ -116,5 +140,16 @@ export function reservationsRoutes() {
 export function myReservationsRoutes() {
   const router = createRouter();
   router.openapi(mineRoute, async (c) => c.json(await svc(c).listMine(requireActor(c)), 200));
+  return router;
+}
+
+/** `/api/v1/organisations/{orgId}/accompanied/{userId}/reservations`. */
+export function organisationPersonReservationsRoutes() {
+  const router = createRouter();
+  router.openapi(personReservationsRoute, async (c) => {
+    const { orgId, userId } = c.req.valid('param');
+    const items = await svc(c).listForPerson(requireActor(c), userId, { organisationId: orgId });
+    return c.json({ items }, 200);
+  });
   return router;
 }

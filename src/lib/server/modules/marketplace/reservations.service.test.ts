@@ -226,6 +226,37 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     expect((await rejection(svc.reserve(as(person), partnersOnly, { quantity: 1 }, key()))).code).toBe('forbidden');
   });
 
+  it(`lists a partner association's reservations by any of its members, with codes and who reserved, to its members only (${label(kind)})`, async () => {
+    const assoc = await insertTestOrganisation(db(), 'association', 'Épicerie solidaire');
+    const otherAssoc = await insertTestOrganisation(db(), 'association', 'Autre asso');
+    const amina = await insertTestPerson(db(), 'Amina Diallo');
+    const marc = await insertTestPerson(db(), 'Marc');
+    const outsider = await insertTestPerson(db(), 'Paul');
+    await insertTestMembership(db(), assoc, amina);
+    await insertTestMembership(db(), assoc, marc);
+    await insertTestMembership(db(), otherAssoc, outsider);
+    await insertTestMembership(db(), donorOrg, outsider);
+    const offerId = await offer({ audience: 'partners', quantity: 10 });
+    const byAmina = await svc.reserve(as(amina), offerId, { quantity: 2, organisationId: assoc }, key());
+    t.clock.advance(60_000);
+    const byMarc = await svc.reserve(as(marc), offerId, { quantity: 3, organisationId: assoc }, key());
+    await svc.reserve(as(outsider), offerId, { quantity: 1, organisationId: otherAssoc }, key());
+
+    const seenByMarc = await svc.listForOrganisation(as(marc), assoc);
+    expect(seenByMarc.map((r) => [r.id, r.reservedBy.firstName, r.quantity])).toEqual([
+      [byMarc.reservation.id, 'Marc', 3],
+      [byAmina.reservation.id, 'Amina', 2]
+    ]);
+    // Any member reads every code (any of them may collect); only who reserved may cancel.
+    expect(seenByMarc[1]!.code).toBe(byAmina.reservation.code);
+    expect(seenByMarc[1]!.reservedBy.userId).toBe(amina);
+    expect(seenByMarc.map((r) => r.canCancel)).toEqual([true, false]);
+    expect((await svc.listForOrganisation(as(amina), assoc)).map((r) => r.id)).toEqual(seenByMarc.map((r) => r.id));
+    expect((await rejection(svc.listForOrganisation(as(outsider), assoc))).code).toBe('forbidden');
+    // A donor organisation is no partner association, even for its members.
+    expect((await rejection(svc.listForOrganisation(as(outsider), donorOrg))).code).toBe('forbidden');
+  });
+
   it('lets an agent reserve for an accompanied person, audited as acting for them', async () => {
     const agent = await insertTestPerson(db(), 'Agent');
     await insertTestMembership(db(), ccasId, agent);

@@ -13,7 +13,7 @@ import { loadAgent } from '../eligibility/requests.repository.js';
 import { sealText, unsealText, type SealingKey } from '../eligibility/sealed.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
 import { messageFor } from '../notifications/messages.js';
-import { findOfferForMessage } from './offers.repository.js';
+import { findOfferForMessage, firstNameOf } from './offers.repository.js';
 import { isUniqueViolation } from '../organisations/organisations.repository.js';
 import { mulberry32 } from '../../random.js';
 import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
@@ -107,6 +107,11 @@ export interface ReservationView {
   cancelledBy: string | null;
   cancelReason: string | null;
   canCancel: boolean;
+}
+
+/** A partner association's reservation, as its members see it: who among them reserved (first name only). */
+export interface OrganisationReservationView extends ReservationView {
+  reservedBy: { userId: string | null; firstName: string | null };
 }
 
 export interface ReserveResult {
@@ -514,14 +519,37 @@ export function createReservationsService(deps: ReservationsDeps) {
 
     /**
      * An accompanied person's reservations with their codes, for an agent who may act for them (any
-     * social member of the accompanying organisation; 404 otherwise). Reading them is an act for the
-     * person: audited (`person.act_for`, `marketplace.reservations.read`).
+     * social member of the accompanying organisation; 404 otherwise, and when `organisationId` is
+     * given and is not the accompanying organisation). Reading them is an act for the person: audited
+     * (`person.act_for`, `marketplace.reservations.read`).
      */
-    async listForPerson(actor: ReservationsActor, personUserId: string): Promise<ReservationView[]> {
+    async listForPerson(actor: ReservationsActor, personUserId: string, options: { organisationId?: string } = {}): Promise<ReservationView[]> {
       const agent = await loadAgent(db, actor);
+      if (options.organisationId !== undefined) {
+        const accompaniment = await findAccompaniment(db, personUserId);
+        if (!accompaniment || accompaniment.organisationId !== options.organisationId) throw new AppError('not_found', 'Person not found');
+      }
       const at = now();
       await actFor(db, agent, personUserId, 'marketplace.reservations.read', { at, requestId: actor.requestId });
       return (await repo.listReservationsOf(db, personUserId)).map((r) => view(r, actor.userId, at, true));
+    },
+
+    /**
+     * A partner association's reservations (made by any of its members, newest first, 100 at most),
+     * with their codes (any member may collect) and the first name of the member who reserved: for
+     * a member of that association (association or CCAS; 403 otherwise).
+     */
+    async listForOrganisation(actor: ReservationsActor, organisationId: string): Promise<OrganisationReservationView[]> {
+      const agent = await loadAgent(db, actor);
+      const member = agent.memberships.some((m) => m.organisationId === organisationId && (PARTNER_KINDS as readonly string[]).includes(m.kind));
+      if (!member) throw new AppError('forbidden', 'Only members of a partner association see its reservations');
+      const at = now();
+      return (await repo.listReservationsForOrganisation(db, organisationId)).map((r) => ({
+        ...view(r, actor.userId, at, true),
+        // Only the member who reserved may cancel (cancel() checks the same).
+        canCancel: r.userId === actor.userId && personMayCancel(r.status, r.offer.pickupStartsAt, at),
+        reservedBy: { userId: r.userId, firstName: r.reservedByName === null ? null : firstNameOf(r.reservedByName) || null }
+      }));
     },
 
     /** One reservation, for its owner or the agent who made it (404 for anyone else). */

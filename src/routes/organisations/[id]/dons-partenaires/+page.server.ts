@@ -3,17 +3,21 @@ import { fail } from '@sveltejs/kit';
 import { HTTP_STATUS } from '$lib/server/http/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { throwAsPageError } from '$lib/web/forms.server';
+import { AGENT_RADII_KM } from '$lib/schemas/reservations';
+import { chosenRadius } from '$lib/server/modules/marketplace/feed.rules';
 import { isActiveReservation, reservationRow, reserveFromForm } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
  * `/organisations/{id}/dons-partenaires`: for members of a partner association (association or
  * CCAS; 403 otherwise), the offers addressed to partners (audience `partners`, or `partners-first`
- * before they open to people) near the organisation; reserve for the association and get the pickup
- * code. Its current reservations are listed with their codes. Works without JavaScript.
+ * before they open to people) near the organisation, nearest first within `?rayon=` km (20 by default); reserve for the association and get the pickup
+ * code. Its current reservations, made by any of its members, are listed with their codes and the
+ * first name of the member who reserved. Works without JavaScript.
  */
 
-const RADIUS_KM = '20';
+/** The default distance around the organisation; `?rayon=` widens or narrows it (AGENT_RADII_KM). */
+const DEFAULT_RADIUS_KM = 20;
 
 export const load: PageServerLoad = async (event) => {
   const actor = actorOf(event);
@@ -21,20 +25,23 @@ export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   let organisation;
   let feed;
+  const radiusKm = chosenRadius(event.url.searchParams.get('rayon'), DEFAULT_RADIUS_KM);
   try {
     organisation = await services.organisations.getOrganisation(actor, id);
     const a = organisation.address;
     const centre = a?.lat != null && a.lng != null ? { lat: a.lat, lng: a.lng } : await services.feed.defaultCentre();
     // No centre means no live offer anywhere: the call still checks who may see this page.
     const at = centre ?? { lat: 0, lng: 0 };
-    feed = await services.feed.partnerFeed(actor, id, { lat: String(at.lat), lng: String(at.lng), radiusKm: RADIUS_KM, limit: '30' });
+    feed = await services.feed.partnerFeed(actor, id, { lat: String(at.lat), lng: String(at.lng), radiusKm: String(radiusKm), limit: '30' });
   } catch (err) {
     throwAsPageError(err);
   }
   const now = services.now().getTime();
-  const mine = (await services.reservations.listMine(actor)).items.filter((r) => r.partnerOrganisationId === id && isActiveReservation(r, now));
+  // Every member's reservations for the association, not only the signed-in member's.
+  const current = (await services.reservations.listForOrganisation(actor, id)).filter((r) => isActiveReservation(r, now));
   return {
     organisation: { id, name: organisation.name },
+    radius: { km: radiusKm, choices: AGENT_RADII_KM, isDefault: radiusKm === DEFAULT_RADIUS_KM },
     offers: feed.items.map((o) => ({
       id: o.id,
       title: o.title,
@@ -49,7 +56,7 @@ export const load: PageServerLoad = async (event) => {
       dateOn: o.dateOn,
       photo: o.photo
     })),
-    reservations: mine.map(reservationRow),
+    reservations: current.map((r) => ({ ...reservationRow(r), reservedBy: r.reservedBy.firstName, isMine: r.reservedBy.userId === actor.userId })),
     idempotencyKey: randomUUID()
   };
 };

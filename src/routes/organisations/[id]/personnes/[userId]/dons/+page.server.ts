@@ -3,18 +3,22 @@ import { error, fail } from '@sveltejs/kit';
 import { HTTP_STATUS } from '$lib/server/http/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike, stringField } from '$lib/web/forms.server';
+import { AGENT_RADII_KM } from '$lib/schemas/reservations';
+import { chosenRadius } from '$lib/server/modules/marketplace/feed.rules';
 import { isActiveReservation, reservationRow, reserveFromForm } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
  * `/organisations/{id}/personnes/{userId}/dons`: an agent reserves a donation for an accompanied
- * person (people without phone or email): the offers near the organisation, reserve, then show or
+ * person (people without phone or email): the offers near the organisation (nearest first within
+ * `?rayon=` km, 10 by default), reserve, then show or
  * print the code for the person. The person's reservations (with codes) are listed; reading them,
  * reserving and cancelling are acts for the person, each audited by the services. 404 for anyone
  * who may not act for the person (no existence leak). Works without JavaScript.
  */
 
-const RADIUS_KM = '10';
+/** The default distance around the organisation; `?rayon=` widens or narrows it (AGENT_RADII_KM). */
+const DEFAULT_RADIUS_KM = 10;
 
 function notFoundOn(err: unknown): never {
   if (isAppErrorLike(err) && (err.code === 'not_found' || err.code === 'forbidden')) error(404, 'Not found');
@@ -34,15 +38,17 @@ export const load: PageServerLoad = async (event) => {
   if (person.accompaniment.organisationId !== id) error(404, 'Not found');
   const organisation = await services.organisations.getOrganisation(actor, id);
   const centre = organisation.address?.lat != null && organisation.address.lng != null ? organisation.address : null;
+  const radiusKm = chosenRadius(event.url.searchParams.get('rayon'), DEFAULT_RADIUS_KM);
   const feed = centre
-    ? await services.feed.feedForPerson(actor, userId, { lat: String(centre.lat), lng: String(centre.lng), radiusKm: RADIUS_KM, limit: '30' })
+    ? await services.feed.feedForPerson(actor, userId, { lat: String(centre.lat), lng: String(centre.lng), radiusKm: String(radiusKm), limit: '30' })
     : null;
-  const reservations = await services.reservations.listForPerson(actor, userId);
+  const reservations = await services.reservations.listForPerson(actor, userId, { organisationId: id });
   const now = services.now().getTime();
   return {
     organisation: { id, name: organisation.name },
     person: { userId: person.userId, firstName: person.firstName },
     hasCentre: centre !== null,
+    radius: { km: radiusKm, choices: AGENT_RADII_KM, isDefault: radiusKm === DEFAULT_RADIUS_KM },
     eligible: feed?.eligible ?? false,
     offers: (feed?.items ?? []).map((o) => ({
       id: o.id,
