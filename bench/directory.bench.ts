@@ -50,6 +50,18 @@
  * request and 0.97–1.22 ms on a search (server CPU ratio 16–17 %) — the page's JSON, not the search, is
  * what the server spends most on.
  *
+ * Later (a profile of the server under the second-process client): two costs of the HTTP path that grew
+ * with the page were removed — every API GET built a full Request to look for a body (body limit), and
+ * the API's CSP header, set by c.header() after the handler, rebuilt each JSON answer around a stream of
+ * its body. Server CPU per search request 1.99 → 1.28 ms (quiet machine; health 0.24–0.37 ms). Then,
+ * with three other jobs on the machine [load 6–7], SQLite: in-process p95 4.9 ms (CPU 0.54 ms per
+ * search); client in the server's process 32.2 %; client in a second process: rates 1,239 vs 517/s
+ * (41.8 %), server CPU 0.22 vs 1.17 ms (18.8 %). PostgreSQL [load 10]: 31.4 %; 35.8 %; server CPU 17.3 %.
+ * So the ratio of rates passes 40 % only where health is bound by a slow client: a client that keeps
+ * up with the server (wrk) would measure the server's CPU ratio, ~17–19 %. For 40 % a search request
+ * may cost the server 2.5 × a health request (~0.6 ms): the search alone costs 0.3–0.5 ms and its 28.8 KB
+ * page ~0.3 ms more to make and write than health's — it needs a lighter page and a faster search.
+ *
  * In-process p95 is met (≤ 1.2 ms). The HTTP ratio is not (26–31 %; 9–12 % before). Where the time
  * goes, CPU per request (an earlier run, SQLite): health 0.55 ms, search 1.72 ms = the search itself
  * 0.48 ms + 1.24 ms of HTTP, i.e. ~0.7 ms more than health's: the page is 28.8 KB of JSON
