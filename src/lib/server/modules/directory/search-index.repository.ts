@@ -2,7 +2,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
 import { entityIdIn } from '../../db/geosearch.js';
 import type { DB, PlaceNoticeTable } from '../../db/schema.js';
-import { PLACE_ENTITY, toNotice, type NoticeRecord, type PlaceRecord, type ServiceRecord } from './directory.repository.js';
+import { PLACE_ENTITY, toNotice, type NoticeRecord, type ServiceRecord } from './directory.repository.js';
+import type { ResultPlaceRow } from './search.repository.js';
 
 /**
  * The reads of the in-memory directory index (search.index.ts): the rows it builds its places from,
@@ -11,26 +12,7 @@ import { PLACE_ENTITY, toNotice, type NoticeRecord, type PlaceRecord, type Servi
  */
 
 /** A place with its organisation's name, point (geo_point) and folded search document. */
-export interface IndexPlaceRow {
-  id: string;
-  organisation_id: string;
-  org_name: string;
-  slug: string;
-  name: string;
-  address_line: string | null;
-  address_complement: string | null;
-  postal_code: string | null;
-  city: string | null;
-  insee_code: string | null;
-  lat: number | string | null;
-  lng: number | string | null;
-  is_accessible: number | null;
-  languages: string;
-  saturation: PlaceRecord['saturation'];
-  is_mobile: number;
-  opening_hours: string | null;
-  verified_at: string | null;
-  created_at: string;
+export interface IndexPlaceRow extends ResultPlaceRow {
   g_lat: number | string | null;
   g_lng: number | string | null;
   body: string | null;

@@ -16,7 +16,7 @@ import {
 } from './search-index.repository.js';
 import { isOpenAt, NOTICE_LOOKAHEAD_DAYS, openingState, parisDateKey, type OpeningState } from './hours.rules.js';
 import { staleSince } from './directory.rules.js';
-import { communeCentre } from './search.repository.js';
+import { communeCentre, toResultPlace } from './search.repository.js';
 import {
   buildResult,
   hasServiceFilter,
@@ -307,25 +307,7 @@ export function createDirectoryIndex(deps: DirectoryIndexDeps) {
       places.set(r.id, {
         id: r.id,
         organisationId: r.organisation_id,
-        fields: {
-          id: r.id,
-          slug: r.slug,
-          name: r.name,
-          addressLine: r.address_line,
-          addressComplement: r.address_complement,
-          postalCode: interner.str(r.postal_code),
-          city: interner.str(r.city),
-          inseeCode: interner.str(r.insee_code),
-          lat: r.lat === null ? null : Number(r.lat),
-          lng: r.lng === null ? null : Number(r.lng),
-          isAccessible: r.is_accessible === null ? null : r.is_accessible !== 0,
-          languages: interner.list(r.languages),
-          saturation: r.saturation,
-          isMobile: r.is_mobile !== 0,
-          openingHours: interner.str(r.opening_hours),
-          verifiedAt: r.verified_at,
-          createdAt: interner.str(r.created_at)
-        },
+        fields: toResultPlace(r, (v) => interner.str(v), (text) => interner.list(text)),
         geoLat,
         geoLng: hasGeo ? Number(r.g_lng) : 0,
         hasGeo,

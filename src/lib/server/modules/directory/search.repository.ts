@@ -399,6 +399,61 @@ export type ResultPlace = Pick<
   | 'createdAt'
 >;
 
+/** A place row as the search reads it, with its organisation's name. */
+export interface ResultPlaceRow {
+  id: string;
+  organisation_id: string;
+  org_name: string;
+  slug: string;
+  name: string;
+  address_line: string | null;
+  address_complement: string | null;
+  postal_code: string | null;
+  city: string | null;
+  insee_code: string | null;
+  lat: number | string | null;
+  lng: number | string | null;
+  is_accessible: number | null;
+  languages: string;
+  saturation: PlaceRecord['saturation'];
+  is_mobile: number;
+  opening_hours: string | null;
+  verified_at: string | null;
+  created_at: string;
+}
+
+const same = <T>(value: T): T => value;
+
+/**
+ * The place of a row as a result shows it. `str` and `list` let the in-memory index keep one copy
+ * of the strings and lists many places repeat.
+ */
+export function toResultPlace(
+  r: ResultPlaceRow,
+  str: <T extends string | null>(value: T) => T = same,
+  list: (text: string | null) => string[] = parseArray
+): ResultPlace {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    addressLine: r.address_line,
+    addressComplement: r.address_complement,
+    postalCode: str(r.postal_code),
+    city: str(r.city),
+    inseeCode: str(r.insee_code),
+    lat: r.lat === null ? null : Number(r.lat),
+    lng: r.lng === null ? null : Number(r.lng),
+    isAccessible: r.is_accessible === null ? null : r.is_accessible !== 0,
+    languages: list(r.languages),
+    saturation: r.saturation,
+    isMobile: r.is_mobile !== 0,
+    openingHours: str(r.opening_hours),
+    verifiedAt: r.verified_at,
+    createdAt: str(r.created_at)
+  };
+}
+
 /**
  * The places with these ids and their organisation's id and name (every place has one: foreign key).
  * The name is read per place (a page is 20 places): PostgreSQL would otherwise hash every organisation.
@@ -409,51 +464,10 @@ export async function findPlacesWithOrganisation(
   placeIds: string[]
 ): Promise<{ place: ResultPlace; organisation: { id: string; name: string } }[]> {
   if (placeIds.length === 0) return [];
-  const { rows } = await sql<{
-    id: string;
-    organisation_id: string;
-    org_name: string;
-    slug: string;
-    name: string;
-    address_line: string | null;
-    address_complement: string | null;
-    postal_code: string | null;
-    city: string | null;
-    insee_code: string | null;
-    lat: number | string | null;
-    lng: number | string | null;
-    is_accessible: number | null;
-    languages: string;
-    saturation: PlaceRecord['saturation'];
-    is_mobile: number;
-    opening_hours: string | null;
-    verified_at: string | null;
-    created_at: string;
-  }>`SELECT p.id, p.organisation_id, p.slug, p.name, p.address_line, p.address_complement,
+  const { rows } = await sql<ResultPlaceRow>`SELECT p.id, p.organisation_id, p.slug, p.name, p.address_line, p.address_complement,
       p.postal_code, p.city, p.insee_code, p.lat, p.lng, p.is_accessible, p.languages, p.saturation, p.is_mobile,
       p.opening_hours, p.verified_at, p.created_at,
       (SELECT o.name FROM organisation AS o WHERE o.id = p.organisation_id) AS org_name
     FROM place AS p WHERE ${inIds(kind, sql`p.id`, placeIds)}`.execute(db);
-  return rows.map((r) => ({
-    place: {
-      id: r.id,
-      slug: r.slug,
-      name: r.name,
-      addressLine: r.address_line,
-      addressComplement: r.address_complement,
-      postalCode: r.postal_code,
-      city: r.city,
-      inseeCode: r.insee_code,
-      lat: r.lat === null ? null : Number(r.lat),
-      lng: r.lng === null ? null : Number(r.lng),
-      isAccessible: r.is_accessible === null ? null : r.is_accessible !== 0,
-      languages: parseArray(r.languages),
-      saturation: r.saturation,
-      isMobile: r.is_mobile !== 0,
-      openingHours: r.opening_hours,
-      verifiedAt: r.verified_at,
-      createdAt: r.created_at
-    },
-    organisation: { id: r.organisation_id, name: r.org_name }
-  }));
+  return rows.map((r) => ({ place: toResultPlace(r), organisation: { id: r.organisation_id, name: r.org_name } }));
 }
