@@ -71,4 +71,38 @@ describe('the Glane process', () => {
     // better-sqlite3 checkpoints and removes the WAL file when the database is closed.
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
   });
+
+  it('under the test clock, runs on timers only the outbox worker; the other jobs run when a test asks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glane-proc-'));
+    const port = await freePort();
+    const run = startGlane({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SQLITE_PATH: join(dir, 'glane.db'),
+      NODE_ENV: 'test',
+      TEST_CLOCK: '1',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'debug'
+    });
+    children.push(run.child);
+    await waitReady(port, run.exited);
+    expect(run.output()).toContain('"jobsOnTimers":["deliver-notifications"]');
+    // Every job's first timed run comes 5 s after start: wait past it.
+    const ranOnTimer = (name: string) => run.output().includes(`"job":"${name}"`);
+    for (let i = 0; i < 40 && !ranOnTimer('deliver-notifications'); i++) await new Promise((r) => setTimeout(r, 250));
+    expect(ranOnTimer('deliver-notifications')).toBe(true);
+    await fetch(`http://127.0.0.1:${port}/api/test/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMinutes: 60 * 24 * 30 })
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const name of ['purge-expired-sessions-and-codes', 'eligibility-expiry-reminders', 'marketplace-pooling-lottery', 'marketplace-no-shows', 'marketplace-alerts']) {
+      expect(ranOnTimer(name), name).toBe(false);
+    }
+    const asked = await fetch(`http://127.0.0.1:${port}/api/test/jobs/marketplace-pooling-lottery`, { method: 'POST' });
+    expect(await asked.json()).toEqual({ job: 'marketplace-pooling-lottery', result: 0 });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
 });

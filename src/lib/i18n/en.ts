@@ -1198,6 +1198,12 @@ export const en: Catalogue = {
   'myOffers.addressHint': 'Number, street and town. It is shown to people looking for offers.',
   'myOffers.addressRequired': 'Say where to pick the offer up.',
   'myOffers.addressNotFound': 'Address not found: check the number, the street and the town.',
+  'myOffers.addressUnavailable':
+    'The national address service is not answering: try again in a few minutes. What you typed is kept.',
+  'myOffers.addressUnavailableKnown':
+    'The national address service is not answering: try again in a few minutes, or choose an address of your earlier offers. What you typed is kept.',
+  'myOffers.addressRateLimited': 'Too many address searches from your connection: try again in a minute. What you typed is kept.',
+  'myOffers.addressKnownHint': 'The addresses of your earlier offers are proposed.',
   'agentReserve.link': 'Reserve an offer for this person',
   'agentReserve.title': 'Reserve an offer for {name}',
   'agentReserve.back': 'Back to {name}’s file',

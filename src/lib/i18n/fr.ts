@@ -1203,6 +1203,12 @@ export const fr = {
   'myOffers.addressHint': 'Numéro, rue et commune. Elle est montrée aux personnes qui cherchent des dons.',
   'myOffers.addressRequired': 'Indiquez où retirer le don.',
   'myOffers.addressNotFound': 'Adresse introuvable : vérifiez le numéro, la rue et la commune.',
+  'myOffers.addressUnavailable':
+    'Le service national des adresses ne répond pas : réessayez dans quelques minutes. Ce que vous avez saisi est gardé.',
+  'myOffers.addressUnavailableKnown':
+    'Le service national des adresses ne répond pas : réessayez dans quelques minutes, ou choisissez une adresse de vos dons précédents. Ce que vous avez saisi est gardé.',
+  'myOffers.addressRateLimited': 'Trop de recherches d’adresse depuis votre connexion : réessayez dans une minute. Ce que vous avez saisi est gardé.',
+  'myOffers.addressKnownHint': 'Les adresses de vos dons précédents vous sont proposées.',
   // An agent reserving for an accompanied person (agentReserve.*); partner associations (partnerOffers.*)
   'agentReserve.link': 'Réserver un don pour cette personne',
   'agentReserve.title': 'Réserver un don pour {name}',

@@ -112,7 +112,8 @@ const schema = z.object({
     }),
   /**
    * Browser tests only: the services read a clock the test harness moves (`POST /api/test/clock`) and
-   * jobs can be run on demand (`POST /api/test/jobs/<name>`). Refused unless NODE_ENV=test.
+   * jobs that decide by the time run only on demand (`POST /api/test/jobs/<name>`; the outbox worker
+   * keeps its timer). Refused unless NODE_ENV=test.
    */
   TEST_CLOCK: bool.default(false),
   /** Largest proof document accepted, in kilobytes. */

@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { loadDemoIfEmpty } from './demo/demo.js';
-import { JOBS, startJobs } from './jobs/jobs.js';
+import { JOBS, jobsOnTimers, startJobs } from './jobs/jobs.js';
 import { createLogger } from './logger.js';
 import { createServices } from './services.js';
 import { loadPages } from './sveltekit.js';
@@ -43,7 +43,6 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   // Browser tests only (config refuses TEST_CLOCK outside NODE_ENV=test): one movable clock for every service and job.
   const testClock = config.TEST_CLOCK ? createTestClock() : undefined;
-  if (testClock) logger.warn('TEST_CLOCK: the clock and jobs are controlled through /api/test (tests only)');
   const services = createServices(config, database, logger, { now: testClock?.now });
   if (config.DEMO_DATA && (await loadDemoIfEmpty(services))) logger.info('demo territory loaded');
   // The directory's in-memory index loads in the background; searches use SQL until it is ready.
@@ -67,7 +66,15 @@ async function main(): Promise<void> {
     );
   });
 
-  const stopJobs = startJobs(services);
+  // Under the test clock, jobs that decide by the time run only when a test asks (/api/test/jobs/<name>).
+  const timed = jobsOnTimers(JOBS, { testClock: testClock !== undefined });
+  if (testClock) {
+    logger.warn(
+      { jobsOnTimers: timed.map((j) => j.name) },
+      'TEST_CLOCK: the clock and jobs are controlled through /api/test (tests only); other jobs run only through POST /api/test/jobs/<name>'
+    );
+  }
+  const stopJobs = startJobs(services, timed);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestServices, type TestServices } from '../../../../tests/helpers/services.js';
-import { startJobs, type Job } from './jobs.js';
+import { JOBS, jobsOnTimers, startJobs, type Job } from './jobs.js';
 
 describe('startJobs', () => {
   let t: TestServices;
@@ -66,5 +66,26 @@ describe('startJobs', () => {
     const { JOBS } = await import('./jobs.js');
     const purge = JOBS.find((j) => j.name === 'purge-expired-sessions-and-codes');
     expect(await purge?.run(t.services)).toEqual({ sessions: 0, codes: 0, unverifiedAccounts: 0 });
+  });
+
+  it('under the test clock, starts only the jobs that keep their timer: the outbox worker', async () => {
+    expect(jobsOnTimers(JOBS, { testClock: true }).map((j) => j.name)).toEqual(['deliver-notifications']);
+    expect(jobsOnTimers(JOBS, { testClock: false })).toHaveLength(JOBS.length);
+    vi.useFakeTimers();
+    try {
+      const byTime = vi.fn(async () => 'expired');
+      const queue = vi.fn(async () => 'sent');
+      const jobs: Job[] = [
+        { name: 'by-time', everyMs: 60_000, run: byTime },
+        { name: 'queue', everyMs: 15_000, run: queue, timerUnderTestClock: true }
+      ];
+      const stop = startJobs(t.services, jobsOnTimers(jobs, { testClock: true }));
+      await vi.advanceTimersByTimeAsync(5_000 + 60_000 * 3);
+      expect(byTime).not.toHaveBeenCalled();
+      expect(queue).toHaveBeenCalledTimes(1 + 12);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

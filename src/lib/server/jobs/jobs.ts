@@ -4,6 +4,14 @@ export interface Job {
   name: string;
   everyMs: number;
   run(services: Services): Promise<unknown>;
+  /**
+   * Keeps its timer under the test clock (TEST_CLOCK=1). Jobs decide by the time (expiries,
+   * deadlines, windows), so under the test clock they run only when a test asks
+   * (`POST /api/test/jobs/<name>`): none can fire between the test moving the clock and asking.
+   * Only a job that drains a queue the test fills, and decides nothing from the time but its
+   * retry back-off, keeps its timer (the outbox worker: mail, SMS, push arrive as in real life).
+   */
+  timerUnderTestClock?: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -57,6 +65,7 @@ export const JOBS: Job[] = [
     // The notification outbox (email, SMS, Web Push) with retries; rows are claimed conditionally.
     name: 'deliver-notifications',
     everyMs: 15_000,
+    timerUnderTestClock: true,
     run: (services) => services.outbox.deliverDue()
   },
   {
@@ -69,6 +78,14 @@ export const JOBS: Job[] = [
     })
   }
 ];
+
+/**
+ * The jobs to run on their timers: all of them, or under the test clock only those that keep their
+ * timer (`timerUnderTestClock`); the others then run only through `POST /api/test/jobs/<name>`.
+ */
+export function jobsOnTimers(jobs: readonly Job[], options: { testClock: boolean }): Job[] {
+  return options.testClock ? jobs.filter((j) => j.timerUnderTestClock === true) : [...jobs];
+}
 
 /**
  * Starts the jobs in this process (one process serves Glane, so no lock is needed). A failing run is

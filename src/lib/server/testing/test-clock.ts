@@ -9,7 +9,9 @@ import type { Services } from '../services.js';
 /**
  * The test clock of browser tests (TEST_CLOCK=1, accepted only with NODE_ENV=test: see config.ts).
  * Time keeps flowing from where it was set, so sessions and rate limits behave as in real life; the
- * harness moves it forward (or to an instant) and runs a job at once instead of waiting for its timer.
+ * harness moves it forward (or to an instant) and runs a job when it asks: under the test clock the
+ * jobs that decide by the time have no timer (jobsOnTimers in jobs.ts), so none fires between the
+ * harness moving the clock and asking; only the outbox worker keeps its timer.
  */
 export interface TestClock {
   now(): Date;

@@ -265,3 +265,31 @@ export async function liveOffersCentre(db: Kysely<DB>, at: string): Promise<{ la
     .executeTakeFirst();
   return r && r.lat !== null && r.lng !== null ? { lat: Number(r.lat), lng: Number(r.lng) } : null;
 }
+
+/**
+ * Live offers within the query's radius whose pooling window has ended and whose lottery has not run
+ * (at most `limit`, soonest ended first): what a feed read must allocate before it searches. The
+ * partial index `offer_lottery_due_idx` (pooling_ends_at WHERE allocated_at IS NULL) makes the usual
+ * answer, none, cost next to nothing.
+ */
+export async function dueLotteriesNear(db: Kysely<DB>, q: Pick<FeedQuery, 'lat' | 'lng' | 'radiusKm'>, at: string, limit = 100): Promise<string[]> {
+  const box = boundingBox({ lat: q.lat, lng: q.lng }, q.radiusKm);
+  // Liveness is checked here, not in SQL: a `status` equality makes SQLite prefer offer_live_idx
+  // (every live offer) to the partial index (the few still pooling).
+  const rows = await db
+    .selectFrom('offer')
+    .select(['id', 'status', 'remaining', 'pickup_ends_at'])
+    .where('allocated_at', 'is', null)
+    .where('pooling_ends_at', 'is not', null)
+    .where('pooling_ends_at', '<=', at)
+    .where('lat', '>=', box.minLat)
+    .where('lat', '<=', box.maxLat)
+    .where('lng', '>=', box.minLng)
+    .where('lng', '<=', box.maxLng)
+    .orderBy('pooling_ends_at')
+    .execute();
+  return rows
+    .filter((r) => r.status === 'published' && Number(r.remaining) > 0 && r.pickup_ends_at > at)
+    .slice(0, limit)
+    .map((r) => r.id);
+}

@@ -1,9 +1,29 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { AppError } from '../../errors.js';
 import { insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { createFeedService } from './feed.service.js';
 import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
+
+/** Counts the writes and the feed searches (selects from the offer aliased `g`) sent through a Kysely instance. */
+class QuerySpy implements KyselyPlugin {
+  writes = 0;
+  searches = 0;
+  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+    if (node.kind === 'InsertQueryNode' || node.kind === 'UpdateQueryNode' || node.kind === 'DeleteQueryNode') this.writes += 1;
+    if (node.kind === 'SelectQueryNode' && JSON.stringify(node.from ?? null).includes('{"kind":"IdentifierNode","name":"g"}')) this.searches += 1;
+    return node;
+  }
+  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return result;
+  }
+  reset() {
+    this.writes = 0;
+    this.searches = 0;
+  }
+}
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -134,5 +154,55 @@ describe.each(DIALECTS)('feed service on %s', (kind) => {
     expect(page.items.find((i) => i.id === pooled)?.poolingEndsAt).toBeNull();
     const row = await t.services.db.selectFrom('reservation').select('status').where('offer_id', '=', pooled).executeTakeFirstOrThrow();
     expect(row.status).toBe('confirmed');
+  });
+
+  it('writes nothing when no lottery is due; when one is, runs it before a single search; the job runs those out of reach', async () => {
+    const spy = new QuerySpy();
+    const allocated: string[] = [];
+    const feed = createFeedService({
+      db: t.services.db.withPlugin(spy),
+      now: () => t.clock.now(),
+      reservations: {
+        isEligible: (userId, at) => t.services.reservations.isEligible(userId, at),
+        allocateOffer: async (id) => {
+          allocated.push(id);
+          return t.services.reservations.allocateOffer(id);
+        }
+      }
+    });
+    const pooledAt = (title: string, lat: number) =>
+      insertTestOffer(t.services.db, { title, lat, lng: CENTER.lng, at: '2026-11-29T10:00:00.000Z', pooling_ends_at: '2026-11-29T10:20:00.000Z' });
+    const near = await pooledAt('Tirage proche', CENTER.lat + 0.001);
+    const far = await pooledAt('Tirage loin', CENTER.lat + 0.09); // 10 km: outside a 5 km read
+    await t.services.reservations.reserve(as(person), near, { quantity: 1 }, `near-${kind}`);
+    await t.services.reservations.reserve(as(person), far, { quantity: 1 }, `far-${kind}`);
+
+    // Pooling still open: a read (the page or GET /feed) writes nothing and runs no lottery.
+    const before = await feed.feed(as(person), q());
+    expect(before.items.find((i) => i.id === near)?.poolingEndsAt).toBe('2026-11-29T10:20:00.000Z');
+    expect(spy.writes).toBe(0);
+    expect(allocated).toEqual([]);
+    const oneSearch = spy.searches;
+    expect(oneSearch).toBeGreaterThan(0);
+
+    // Pooling ended, the job not run yet: the read runs the lottery in its radius, then searches once.
+    t.clock.set('2026-11-29T10:21:00.000Z');
+    spy.reset();
+    const page = await feed.feed(as(person), q());
+    expect(allocated).toEqual([near]);
+    expect(page.items.find((i) => i.id === near)).toMatchObject({ poolingEndsAt: null, remaining: 4 });
+    expect(spy.searches).toBe(oneSearch);
+    const status = (offerId: string) =>
+      t.services.db.selectFrom('reservation').select('status').where('offer_id', '=', offerId).executeTakeFirstOrThrow();
+    expect((await status(near)).status).toBe('confirmed');
+    expect((await status(far)).status).toBe('pooled');
+
+    // Once run, the next read writes nothing again; the job runs the lottery the read did not reach.
+    spy.reset();
+    await feed.feed(as(person), q());
+    expect(spy.writes).toBe(0);
+    expect(allocated).toEqual([near]);
+    expect(await t.services.reservations.allocateDue()).toBe(1);
+    expect((await status(far)).status).toBe('confirmed');
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '../../../schemas/reservations.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { findFeed, findFeedPreference, liveOffersCentre, saveFeedPreference } from './feed.repository.js';
+import { dueLotteriesNear, findFeed, findFeedPreference, liveOffersCentre, saveFeedPreference } from './feed.repository.js';
 import { findOffer } from './offers.repository.js';
 import { firstOfferPhotos, type OfferPhotoRecord } from './offer-photos.repository.js';
 import { presentOfferPhoto } from './offer-photos.presenter.js';
@@ -141,8 +141,8 @@ export function createFeedService(deps: FeedDeps) {
   return {
     /**
      * The feed for an eligible person (403 otherwise): without a point, the saved area is used;
-     * every bad parameter is named (400). Offers whose pooling window has ended get their lottery
-     * here if the job has not run it yet.
+     * every bad parameter is named (400). Offers within the radius whose pooling window has ended get
+     * their lottery before the search if the job has not run it yet; otherwise a read writes nothing.
      */
     async feed(actor: FeedActor, raw: RawFeedQuery): Promise<FeedPage> {
       if (!(await reservations.isEligible(actor.userId, now()))) throw notEligible();
@@ -153,13 +153,10 @@ export function createFeedService(deps: FeedDeps) {
         throw new AppError('validation_failed', `Invalid value for ${first.path}: ${first.message}`, { fields: parsed.issues });
       }
       const at = now();
-      let page = await searchFeed(db, parsed.query, at);
-      const due = page.items.filter((i) => i.poolingEndsAt && Date.parse(i.poolingEndsAt) <= at.getTime());
-      if (due.length > 0) {
-        for (const item of due) await reservations.allocateOffer(item.id);
-        page = await searchFeed(db, parsed.query, at);
-      }
-      return { ...page, query: parsed.query };
+      // Lotteries the job has not run yet (it runs each minute) are run first, so one search shows
+      // their outcome; a read with none due (the usual case: one indexed look-up) writes nothing.
+      for (const id of await dueLotteriesNear(db, parsed.query, at.toISOString())) await reservations.allocateOffer(id);
+      return { ...(await searchFeed(db, parsed.query, at)), query: parsed.query };
     },
 
     /**

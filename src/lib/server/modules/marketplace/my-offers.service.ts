@@ -6,6 +6,7 @@ import { getSetting } from '../eligibility/schemes.repository.js';
 import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from './marketplace.rules.js';
 import { toOfferView, type OfferView } from './offers.presenter.js';
 import { listDonorUserOffers } from './offers.repository.js';
+import { distinctPickups, type KnownPickup } from './my-offers.rules.js';
 
 /**
  * A private person's own offers (dons entre particuliers), when the territory allows it
@@ -31,6 +32,15 @@ export function createMyOffersService(deps: { db: Kysely<DB> }) {
         throw new AppError('forbidden', 'Private people may not post offers in this territory', { reason: 'individuals_may_not_post' });
       }
       return (await listDonorUserOffers(db, actor.userId)).map((o) => toOfferView(o, { forDonor: true }));
+    },
+
+    /**
+     * The pickup addresses the actor already used (located when posted), newest first, at most 5:
+     * proposed on the form, and used without a look-up when typed again (so posting still works when
+     * the national address API does not answer).
+     */
+    async knownPickups(actor: Actor): Promise<KnownPickup[]> {
+      return distinctPickups(await listDonorUserOffers(db, actor.userId));
     }
   };
 }
