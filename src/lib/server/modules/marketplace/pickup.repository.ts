@@ -81,21 +81,6 @@ function firstWord(name: string): string {
   return name.trim().split(/\s+/)[0] ?? '';
 }
 
-/** The caller's role in an organisation and the organisation's kind, or undefined when not a member. */
-export async function findMembershipKind(
-  db: Kysely<DB>,
-  organisationId: string,
-  userId: string
-): Promise<{ role: string; kind: string } | undefined> {
-  return db
-    .selectFrom('membership')
-    .innerJoin('organisation', 'organisation.id', 'membership.organisation_id')
-    .select(['membership.role as role', 'organisation.kind as kind'])
-    .where('membership.organisation_id', '=', organisationId)
-    .where('membership.user_id', '=', userId)
-    .executeTakeFirst();
-}
-
 /** Offers of an organisation that have confirmed reservations (the only ones a pickup code can match). */
 export async function offerIdsWithConfirmed(db: Kysely<DB>, organisationId: string): Promise<string[]> {
   const rows = await db

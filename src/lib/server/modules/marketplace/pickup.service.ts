@@ -8,6 +8,7 @@ import type { PeopleService } from '../eligibility/people.service.js';
 import type { SealingKey } from '../eligibility/sealed.js';
 import { enqueueNotification } from '../notifications/inbox.repository.js';
 import { messageFor } from '../notifications/messages.js';
+import { findMembership } from '../organisations/organisations.repository.js';
 import { findOfferForMessage } from './offers.repository.js';
 import { readMarketplaceSettings, type MarketplaceSettings } from './marketplace.rules.js';
 import * as repo from './pickup.repository.js';
@@ -94,7 +95,7 @@ export function createPickupService(deps: PickupDeps) {
 
   /** Only members of the organisation hand over its offers; others get 403 (the organisation is public). */
   async function requireDonorMember(actor: PickupActor, organisationId: string): Promise<void> {
-    const m = await repo.findMembershipKind(db, organisationId, actor.userId);
+    const m = await findMembership(db, organisationId, actor.userId);
     if (!m) throw new AppError('forbidden', 'Only members of this organisation hand over its offers');
   }
 
@@ -103,7 +104,7 @@ export function createPickupService(deps: PickupDeps) {
     const r = await repo.findReservationForDonor(db, id);
     if (!r) throw reservationNotFound();
     if (r.organisationId !== null) {
-      if (!(await repo.findMembershipKind(db, r.organisationId, actor.userId))) throw reservationNotFound();
+      if (!(await findMembership(db, r.organisationId, actor.userId))) throw reservationNotFound();
     } else if (r.donorUserId !== actor.userId) {
       throw reservationNotFound();
     }

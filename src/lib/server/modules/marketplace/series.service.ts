@@ -6,6 +6,7 @@ import type { DB } from '../../db/schema.js';
 import type { OfferSeriesTable } from '../../db/schema.marketplace.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
+import { parisDate } from '../eligibility/requests.rules.js';
 import { getSetting } from '../eligibility/schemes.repository.js';
 import { findMembership, findOrganisation, type OrganisationRecord } from '../organisations/organisations.repository.js';
 import { checkOfferSafety, MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from './marketplace.rules.js';
@@ -13,7 +14,7 @@ import { listOrganisationOffers } from './offers.repository.js';
 import { canManageOrganisationOffers } from './offers.policy.js';
 import { toOfferView, type OfferView } from './offers.presenter.js';
 import { offerValues } from './offers.service.js';
-import { addDays, occurrenceDays, occurrenceWindow, parisToday, SERIES_HORIZON_DAYS, seriesProblems } from './series.rules.js';
+import { addDays, occurrenceDays, occurrenceWindow, SERIES_HORIZON_DAYS, seriesProblems } from './series.rules.js';
 
 /**
  * Recurring offers: a weekly rule (ISO weekdays, HH:MM window in Europe/Paris) and a template. A job
@@ -96,7 +97,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
         ? { addressLine: org.address.line, postalCode: org.address.postalCode, city: org.address.city, lat: org.address.lat, lng: org.address.lng }
         : null);
     if (!pickup) return 0;
-    const today = parisToday(at);
+    const today = parisDate(at);
     const shape = { weekdays: JSON.parse(row.weekdays) as number[], startTime: row.start_time, endTime: row.end_time, startsOn: row.starts_on, endsOn: row.ends_on };
     let created = 0;
     const iso = at.toISOString();
@@ -175,7 +176,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
       const input = parseInput(createSeriesInput, raw);
       const org = await donorOrganisation(actor, input.organisationId);
       const at = now();
-      const startsOn = input.startsOn ?? parisToday(at);
+      const startsOn = input.startsOn ?? parisDate(at);
       const shape = { weekdays: input.weekdays, startTime: input.startTime, endTime: input.endTime, startsOn, endsOn: input.endsOn ?? null };
       const problems = seriesProblems(shape);
       if (problems.length > 0) refuse(problems);
@@ -223,7 +224,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
       const problems = seriesProblems(shape);
       if (problems.length > 0) refuse(problems);
       const template = patch.template ?? templateOf(row);
-      await checkTemplate(template, shape.startTime, shape.endTime, parisToday(at) > row.starts_on ? parisToday(at) : row.starts_on);
+      await checkTemplate(template, shape.startTime, shape.endTime, parisDate(at) > row.starts_on ? parisDate(at) : row.starts_on);
       const iso = at.toISOString();
       await db.transaction().execute(async (trx) => {
         await trx
@@ -284,7 +285,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
     /** The job: every running series keeps its occurrences of the next days (idempotent). */
     async generateDue(): Promise<{ series: number; created: number }> {
       const at = now();
-      const today = parisToday(at);
+      const today = parisDate(at);
       const rows = await db
         .selectFrom('offer_series')
         .selectAll()

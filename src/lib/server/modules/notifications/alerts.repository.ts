@@ -223,17 +223,6 @@ export async function alertsSince(db: Kysely<DB>, userId: string, sinceIso: stri
   return Number(row?.n ?? 0);
 }
 
-/** Whether the person is a member of the organisation (a donor is not alerted of its own offers). */
-export async function isMember(db: Kysely<DB>, userId: string, organisationId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('membership')
-    .select('user_id')
-    .where('user_id', '=', userId)
-    .where('organisation_id', '=', organisationId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** The alert settings of a person's saved area (feed_preference), or undefined. */
 export async function alertSettings(db: Kysely<DB>, userId: string) {
   return db

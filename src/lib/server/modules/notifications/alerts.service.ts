@@ -2,15 +2,17 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
 import { FEED_MAX_RADIUS_KM } from '../../../schemas/reservations.js';
+import { haversineKm } from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
 import { fieldError } from '../../errors.js';
 import { listGrantsOfUser } from '../eligibility/requests.repository.js';
 import { isGrantActive } from '../eligibility/requests.rules.js';
 import { parisDate } from '../eligibility/requests.rules.js';
 import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from '../marketplace/marketplace.rules.js';
+import { findMembership } from '../organisations/organisations.repository.js';
 import { enqueueNotification } from './inbox.repository.js';
 import * as repo from './alerts.repository.js';
-import { distanceKm, inQuietHours, offerMatches, QUIET_TIME } from './alerts.rules.js';
+import { inQuietHours, offerMatches, QUIET_TIME } from './alerts.rules.js';
 import { messageFor } from './messages.js';
 
 /**
@@ -124,7 +126,7 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
           if (p.userId === offer.donorUserId) continue;
           if (!offerMatches(p, offer)) continue;
           if (await repo.alreadyAlerted(db, p.userId, link)) continue;
-          if (offer.organisationId && (await repo.isMember(db, p.userId, offer.organisationId))) continue;
+          if (offer.organisationId && (await findMembership(db, offer.organisationId, p.userId))) continue;
           if (!eligible.has(p.userId)) eligible.set(p.userId, await isEligible(p.userId, at));
           if (!eligible.get(p.userId)) continue;
           if (inQuietHours(p.quietStart, p.quietEnd, at)) {
@@ -140,7 +142,7 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
             placeName: offer.placeName,
             pickupStartsAt: offer.pickupStartsAt,
             pickupEndsAt: offer.pickupEndsAt,
-            distanceKm: distanceKm(p, offer)
+            distanceKm: haversineKm(p, offer)
           });
           await db.transaction().execute((trx) => enqueueNotification(trx, at, { userId: p.userId, kind: 'offer.new', ...text, link }));
           result.alerted += 1;
