@@ -324,13 +324,6 @@ export function firstNameOf(displayName: string): string {
   return displayName.trim().split(/\s+/)[0] ?? '';
 }
 
-/** The locale of each user, to write notifications in their language. */
-export async function localesOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, 'fr' | 'en'>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await db.selectFrom('user').select(['id', 'locale']).where('id', 'in', userIds).execute();
-  return new Map(rows.map((r) => [r.id, r.locale === 'en' ? 'en' : 'fr']));
-}
-
 /** Units handed over per offer (collected reservations), for the offers given. */
 export async function collectedUnitsByOffer(db: Kysely<DB>, offerIds: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();

@@ -234,18 +234,6 @@ export async function markNoShow(db: Kysely<DB>, id: string, at: string): Promis
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** The stored `marketplace.settings` JSON, or null. */
-export async function readMarketplaceSettingsValue(db: Kysely<DB>): Promise<string | null> {
-  const r = await db.selectFrom('setting').select('value').where('key', '=', 'marketplace.settings').executeTakeFirst();
-  return r?.value ?? null;
-}
-
-/** The language a person reads Glane in. */
-export async function userLocale(db: Kysely<DB>, userId: string): Promise<'fr' | 'en'> {
-  const r = await db.selectFrom('user').select('locale').where('id', '=', userId).executeTakeFirst();
-  return r?.locale === 'en' ? 'en' : 'fr';
-}
-
 /** One reservation as the handover screen shows it, whatever its status. */
 export async function findHandoverById(db: Kysely<DB>, id: string): Promise<HandoverRow | undefined> {
   const r = await handoverQuery(db).where('reservation.id', '=', id).executeTakeFirst();

@@ -7,13 +7,13 @@ import type { OfferSeriesTable } from '../../db/schema.marketplace.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { parisDate } from '../eligibility/requests.rules.js';
-import { getSetting } from '../eligibility/schemes.repository.js';
 import { findMembership, findOrganisation, type OrganisationRecord } from '../organisations/organisations.repository.js';
-import { checkOfferSafety, MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from './marketplace.rules.js';
+import { checkOfferSafety } from './marketplace.rules.js';
 import { listOrganisationOffers } from './offers.repository.js';
 import { canManageOrganisationOffers } from './offers.policy.js';
 import { toOfferView, type OfferView } from './offers.presenter.js';
 import { offerValues } from './offers.service.js';
+import { readSettings } from './reservations.repository.js';
 import { addDays, occurrenceDays, occurrenceWindow, SERIES_HORIZON_DAYS, seriesProblems } from './series.rules.js';
 
 /**
@@ -72,7 +72,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
 
   /** The template's rules checked on the first occurrence window (closed lists, cold chain, partners' DLC). */
   async function checkTemplate(template: SeriesTemplate, startTime: string, endTime: string, day: string) {
-    const settings = readMarketplaceSettings((await getSetting(db, MARKETPLACE_SETTINGS_KEY))?.value ?? null);
+    const settings = await readSettings(db);
     const w = occurrenceWindow(day, startTime, endTime);
     const issues = checkOfferSafety(
       {

@@ -8,7 +8,7 @@ import { fieldError } from '../../errors.js';
 import { listGrantsOfUser } from '../eligibility/requests.repository.js';
 import { isGrantActive } from '../eligibility/requests.rules.js';
 import { parisDate } from '../eligibility/requests.rules.js';
-import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from '../marketplace/marketplace.rules.js';
+import { readSettings } from '../marketplace/reservations.repository.js';
 import { findMembership } from '../organisations/organisations.repository.js';
 import { enqueueNotification } from './inbox.repository.js';
 import * as repo from './alerts.repository.js';
@@ -58,11 +58,6 @@ export interface AlertsService {
 export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): AlertsService {
   const { db, now } = deps;
 
-  async function settings() {
-    const row = await db.selectFrom('setting').select('value').where('key', '=', MARKETPLACE_SETTINGS_KEY).executeTakeFirst();
-    return readMarketplaceSettings(row?.value ?? null);
-  }
-
   async function isEligible(userId: string, at: Date): Promise<boolean> {
     const today = parisDate(at);
     return (await listGrantsOfUser(db, userId)).some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today));
@@ -70,7 +65,7 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
 
   async function getAlertSettings(userId: string): Promise<AlertSettingsView> {
     const row = await repo.alertSettings(db, userId);
-    const defaultCap = Math.min(Math.max((await settings()).newOfferDailyCapDefault, 1), 20);
+    const defaultCap = Math.min(Math.max((await readSettings(db)).newOfferDailyCapDefault, 1), 20);
     return {
       notifyNewOffers: Number(row?.notify_new_offers ?? 0) === 1,
       quietStart: row?.quiet_start ?? null,
@@ -84,7 +79,7 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
   return {
     async sendPickupReminders() {
       const at = now();
-      const minutes = (await settings()).reminderMinutesBeforeEnd;
+      const minutes = (await readSettings(db)).reminderMinutesBeforeEnd;
       if (minutes <= 0) return { reminded: 0 };
       const due = await repo.remindersDue(db, at.toISOString(), new Date(at.getTime() + minutes * 60_000).toISOString());
       let reminded = 0;

@@ -10,7 +10,7 @@ let counter = 0;
 /** Inserts a user row directly (no accounts service needed) and returns it as an Actor. */
 export async function insertTestUser(
   db: Kysely<DB>,
-  overrides: { email?: string; displayName?: string; isPlatformAdmin?: boolean } = {}
+  overrides: { email?: string; displayName?: string; isPlatformAdmin?: boolean; locale?: 'fr' | 'en' } = {}
 ): Promise<Actor & { email: string }> {
   counter += 1;
   const id = randomUUID();
@@ -24,7 +24,7 @@ export async function insertTestUser(
       phone: null,
       password_hash: null,
       display_name: overrides.displayName ?? `Personne ${counter}`,
-      locale: 'fr',
+      locale: overrides.locale ?? 'fr',
       email_verified_at: null,
       phone_verified_at: null,
       is_platform_admin: overrides.isPlatformAdmin ? 1 : 0,
