@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoTerritory } from '../../src/lib/server/demo/territory.js';
 import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
 import { putSetting } from '../../src/lib/server/modules/eligibility/schemes.repository.js';
-import { insertTestOffer } from '../../src/lib/server/modules/marketplace/reservations.testing.js';
+import { insertTestOffer } from '../../src/lib/server/modules/marketplace/marketplace.testing.js';
 import { phoneJpeg } from '../../src/lib/server/photos/photos.testing.js';
 import {
   DEMO_PASSWORD,

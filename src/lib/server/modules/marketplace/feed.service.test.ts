@@ -2,8 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { AppError } from '../../errors.js';
-import { insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
-import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
+import { insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { insertTestScheme } from '../eligibility/requests.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './marketplace.testing.js';
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {

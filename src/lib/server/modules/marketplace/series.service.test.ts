@@ -3,9 +3,8 @@ import { countingQueries, DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
-import { insertTestMembership } from '../eligibility/requests.testing.js';
-import { insertTestUser } from '../organisations/organisations.testing.js';
-import { insertDonorOrganisation, insertTestReservation } from './offers.testing.js';
+import { insertTestMembership, insertTestUser } from '../organisations/organisations.testing.js';
+import { insertDonorOrganisation, insertTestReservation } from './marketplace.testing.js';
 import { createSeriesService } from './series.service.js';
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
@@ -108,7 +107,7 @@ describe.each(DIALECTS)('recurring offers on %s', (kind) => {
     });
     const [monday, tuesday] = series.occurrences;
     const person = await insertTestUser(t.services.db);
-    await insertTestReservation(t.services.db, monday!.id, person.userId, 1);
+    await insertTestReservation(t.services.db, { offerId: monday!.id, userId: person.userId, quantity: 1 });
     const updated = await t.services.offerSeries.updateSeries(baker, series.id, { startTime: '18:00', endTime: '19:00' });
     const byDay = new Map(updated.occurrences.map((o) => [o.occurrenceOn, o]));
     expect(byDay.get('2026-03-30')!.id).toBe(monday!.id); // reserved: kept as it was

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { countingQueries, DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
-import { insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
-import { insertTestReservation } from '../marketplace/offers.testing.js';
-import { grantAntiGaspi, insertTestOffer, insertTestPerson } from '../marketplace/reservations.testing.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { insertTestScheme } from '../eligibility/requests.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson, insertTestReservation } from '../marketplace/marketplace.testing.js';
 import { createAlertsService } from './alerts.service.js';
 
 const AT = '2026-11-29T10:00:00.000Z';
@@ -57,10 +57,10 @@ describe.each(DIALECTS)('marketplace alerts on %s', (kind) => {
     const fr = await eligible('Léa');
     const en = await eligible('Sam', 'en');
     const offer = await insertTestOffer(db(), { organisationId: donorOrg, at: AT, pickup_starts_at: '2026-11-29T17:00:00.000Z', pickup_ends_at: '2026-11-29T18:00:00.000Z' });
-    const r1 = await insertTestReservation(db(), offer, fr, 1);
-    await insertTestReservation(db(), offer, en, 2);
+    const r1 = await insertTestReservation(db(), { offerId: offer, userId: fr, quantity: 1 });
+    await insertTestReservation(db(), { offerId: offer, userId: en, quantity: 2 });
     const waiting = await eligible('Noé');
-    await insertTestReservation(db(), offer, waiting, 1, 'waiting');
+    await insertTestReservation(db(), { offerId: offer, userId: waiting, quantity: 1, status: 'waiting' });
 
     // 17:00 UTC: the window ends in 60 minutes, more than the default 30: nothing yet.
     t.clock.set('2026-11-29T17:00:00.000Z');
