@@ -1,11 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
-import {
-  insertTestHousehold,
-  insertTestOffer,
-  insertTestReservation
-} from '../../src/lib/server/modules/marketplace/pickup.testing.js';
+import { insertTestHousehold, insertTestOffer, insertTestReservation } from '../../src/lib/server/modules/marketplace/marketplace.testing.js';
 import {
   DEMO_PASSWORD,
   expectAccessible,

@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoTerritory } from '../../src/lib/server/demo/territory.js';
 import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
 import { putSetting } from '../../src/lib/server/modules/eligibility/schemes.repository.js';
-import { insertTestMembership } from '../../src/lib/server/modules/eligibility/requests.testing.js';
-import { insertTestOffer, insertTestPerson } from '../../src/lib/server/modules/marketplace/reservations.testing.js';
+import { insertTestMembership } from '../../src/lib/server/modules/organisations/organisations.testing.js';
+import { insertTestOffer, insertTestPerson } from '../../src/lib/server/modules/marketplace/marketplace.testing.js';
 import { phoneJpeg } from '../../src/lib/server/photos/photos.testing.js';
 import {
   DEMO_PASSWORD,

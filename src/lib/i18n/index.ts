@@ -1,10 +1,12 @@
 import { page } from '$app/state';
 import type { MessageKey } from './fr';
+import { formatCalendarDate, formatParis } from './dates';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './locale';
 import { hasMessage, translate, type Params } from './translate';
 
 export type { MessageKey } from './fr';
 export * from './locale';
+export { formatCalendarDate, formatParis, localeTag, PARIS_TIME_ZONE, type ParisFormat } from './dates';
 export { hasMessage, translate, type Params } from './translate';
 
 /** The locale of the page being rendered (set by the root layout from hooks.server.ts). */
@@ -26,14 +28,37 @@ export function tDynamic(key: string, fallback: MessageKey, params?: Params): st
   return t(hasMessage(key) ? key : fallback, params);
 }
 
-/** Formats an ISO date-time in the page's language, in Europe/Paris (the territory's time). */
+/** Formats an ISO date-time in the page's language, in Europe/Paris (the territory's time): "29 nov. 2026, 19:00". */
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(currentLocale() === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Paris'
-  }).format(date);
+  return formatParis(currentLocale(), 'dateTime', iso);
+}
+
+/** "dimanche 29 novembre" in the page's language, in Europe/Paris. */
+export function formatDay(iso: string): string {
+  return formatParis(currentLocale(), 'day', iso);
+}
+
+/** "29 novembre" in the page's language, in Europe/Paris. */
+export function formatDayMonth(iso: string): string {
+  return formatParis(currentLocale(), 'dayMonth', iso);
+}
+
+/** "dimanche 29 novembre à 19:00" in the page's language, in Europe/Paris. */
+export function formatDayTime(iso: string): string {
+  return formatParis(currentLocale(), 'dayTime', iso);
+}
+
+/** "29/11/2026" in the page's language, in Europe/Paris. */
+export function formatShortDate(iso: string): string {
+  return formatParis(currentLocale(), 'shortDate', iso);
+}
+
+/** "19:00" in Europe/Paris. */
+export function formatTime(iso: string): string {
+  return formatParis(currentLocale(), 'time', iso);
+}
+
+/** A calendar date (`YYYY-MM-DD`) in the page's language: "29 novembre 2026". */
+export function formatCalendarDay(date: string | null | undefined): string {
+  return formatCalendarDate(currentLocale(), date);
 }

@@ -1,3 +1,4 @@
+import { formatCalendarDate } from '../i18n/dates';
 import { parseEurosToCents } from '../schemas/eligibility-vocabulary';
 
 /**
@@ -25,10 +26,7 @@ export function eurosInput(cents: number | null | undefined, locale: string): st
 
 /** A date (YYYY-MM-DD) in the page's language, without time ("29 nov. 2026"). */
 export function formatDate(date: string | null | undefined, locale: string): string {
-  if (!date) return '';
-  const d = new Date(`${date.slice(0, 10)}T12:00:00Z`);
-  if (Number.isNaN(d.getTime())) return date;
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d);
+  return formatCalendarDate(locale === 'en' ? 'en' : 'fr', date);
 }
 
 /**

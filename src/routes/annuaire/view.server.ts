@@ -1,5 +1,6 @@
 import type { PlaceCardView } from '../../lib/components/PlaceCard.svelte';
 import type { SearchFilterValues } from '../../lib/components/SearchFilters.svelte';
+import { formatCalendarDate } from '../../lib/i18n/dates';
 import type { Locale } from '../../lib/i18n/locale';
 import { translate } from '../../lib/i18n/translate';
 import { describeOpening, type OpeningState } from '../../lib/server/modules/directory/hours.rules';
@@ -60,9 +61,7 @@ export function queryOf(f: SearchFilterValues): string {
 export function dayText(dateKey: string, locale: Locale): string {
   const [y, m, d] = dateKey.split('-').map(Number);
   if (!y || !m || !d) return dateKey;
-  const text = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(y, m - 1, d, 12))
-  );
+  const text = formatCalendarDate(locale, dateKey, 'dayMonth');
   return locale === 'fr' && d === 1 ? text.replace(/^1 /, '1er ') : text;
 }
 
@@ -106,14 +105,6 @@ export function toCard(r: SearchResult, locale: Locale, now: Date): PlaceCardVie
     isAccessible: r.place.isAccessible,
     isStale: r.place.isStale
   };
-}
-
-
-/** `12 mars 2026` / `12 March 2026` for an ISO instant, in Europe/Paris. */
-export function longDate(iso: string, locale: Locale): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(date);
 }
 
 /** A language's name in the visitor's language (`ar` → `Arabe`), French Sign Language from the catalogue. */

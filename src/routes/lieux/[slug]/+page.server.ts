@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { WeekDayView } from '$lib/components/OpeningHours.svelte';
+import { formatParis } from '$lib/i18n/dates';
 import type { MessageKey } from '$lib/i18n/fr';
 import { hasMessage, translate } from '$lib/i18n/translate';
 import type { Locale } from '$lib/i18n/locale';
@@ -8,7 +9,7 @@ import type { PlaceDetail, ServiceView } from '$lib/server/modules/directory/dir
 import type { NoticeRecord } from '$lib/server/modules/directory/directory.repository';
 import { optionalActor, servicesOf } from '$lib/web/auth.server';
 import { isAppErrorLike } from '$lib/web/forms.server';
-import { dayText, languageName, longDate, phoneText, telHref, webUrl } from '../../annuaire/view.server';
+import { dayText, languageName, phoneText, telHref, webUrl } from '../../annuaire/view.server';
 import { stopDatesText } from './stops';
 import type { PageServerLoad } from './$types';
 
@@ -177,7 +178,7 @@ export const load: PageServerLoad = async (event) => {
       saturation: detail.saturation ? translate(locale, `vocab.saturation.${detail.saturation}` as MessageKey) : null,
       isMobile: detail.isMobile,
       isStale: detail.isStale,
-      verifiedOn: detail.verifiedAt ? longDate(detail.verifiedAt, locale) : null,
+      verifiedOn: detail.verifiedAt ? formatParis(locale, 'longDate', detail.verifiedAt) : null,
       openNow: detail.opening.unknown ? null : detail.opening.isOpen,
       openingText: detail.opening.text[locale],
       hasHours: detail.openingHours !== null,

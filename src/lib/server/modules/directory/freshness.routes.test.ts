@@ -3,7 +3,8 @@ import { buildApp } from '../../app.js';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
-import { insertTestOrganisation, insertTestPlace } from './freshness.testing.js';
+import { insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { insertTestPlace } from './freshness.testing.js';
 
 interface ErrorBody {
   error: { code: string; details?: { fields?: { path: string }[] } };
@@ -37,8 +38,8 @@ describe.each(DIALECTS)('freshness HTTP on %s', (kind) => {
     const p = await createTestUser(t.services);
     plain = await signInForTest(app, p.email, p.password);
     t.services.limiter.clear();
-    orgA = await insertTestOrganisation(t.services.db, { name: 'Épicerie A', email: 'contact@a.test' });
-    const orgB = await insertTestOrganisation(t.services.db, { name: 'Restos B', email: 'b@b.test' });
+    orgA = await insertTestOrganisation(t.services.db, 'association', { name: 'Épicerie A', email: 'contact@a.test' });
+    const orgB = await insertTestOrganisation(t.services.db, 'association', { name: 'Restos B', email: 'b@b.test' });
     placeA = await insertTestPlace(t.services.db, orgA, 'Lieu A');
     placeB = await insertTestPlace(t.services.db, orgB, 'Lieu B');
   });

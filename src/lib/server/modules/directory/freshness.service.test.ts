@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { Actor } from '../../http/auth.js';
-import { insertTestUser } from '../organisations/organisations.testing.js';
-import { addTestMember, insertTestOrganisation, insertTestPlace } from './freshness.testing.js';
+import { insertTestMembership, insertTestOrganisation, insertTestUser } from '../organisations/organisations.testing.js';
+import { insertTestPlace } from './freshness.testing.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -30,14 +30,14 @@ describe.each(DIALECTS)('freshness campaign on %s', (kind) => {
     admin = await insertTestUser(db, { isPlatformAdmin: true });
     ccasManager = await insertTestUser(db);
     plainUser = await insertTestUser(db);
-    const ccas = await insertTestOrganisation(db, { name: 'CCAS de Lille', kind: 'ccas', email: 'ccas@lille.test' });
-    await addTestMember(db, ccas, ccasManager.userId, 'manager');
-    orgA = await insertTestOrganisation(db, { name: 'Épicerie A', email: 'contact@a.test' });
-    orgB = await insertTestOrganisation(db, { name: 'Restos B' });
+    const ccas = await insertTestOrganisation(db, 'ccas', { name: 'CCAS de Lille', email: 'ccas@lille.test' });
+    await insertTestMembership(db, ccas, ccasManager.userId, 'manager');
+    orgA = await insertTestOrganisation(db, 'association', { name: 'Épicerie A', email: 'contact@a.test' });
+    orgB = await insertTestOrganisation(db, 'association', { name: 'Restos B' });
     const ownerB = await insertTestUser(db, { email: 'owner@b.test' });
-    await addTestMember(db, orgB, ownerB.userId, 'owner');
-    await addTestMember(db, orgB, plainUser.userId, 'member');
-    orgNoEmail = await insertTestOrganisation(db, { name: 'Sans courriel' });
+    await insertTestMembership(db, orgB, ownerB.userId, 'owner');
+    await insertTestMembership(db, orgB, plainUser.userId, 'member');
+    orgNoEmail = await insertTestOrganisation(db, 'association', { name: 'Sans courriel' });
     placeA1 = await insertTestPlace(db, orgA, 'Lieu A1');
     placeA2 = await insertTestPlace(db, orgA, 'Lieu A2');
     placeB = await insertTestPlace(db, orgB, 'Lieu B');
@@ -171,7 +171,7 @@ describe.each(DIALECTS)('freshness campaign on %s', (kind) => {
   });
 
   it('reaches only organisations with stale places when asked, and counts pending and expired links', async () => {
-    const orgD = await insertTestOrganisation(t.services.db, { name: 'Frigo D', email: 'frigo@d.test' });
+    const orgD = await insertTestOrganisation(t.services.db, 'association', { name: 'Frigo D', email: 'frigo@d.test' });
     await insertTestPlace(t.services.db, orgD, 'Lieu D'); // verified long ago
     const res = await t.services.freshness.startCampaign(admin, { campaign: '2027-hiver', onlyStale: true, validDays: 10 });
     // A and B were verified through their links; C (no email) and D still are stale.

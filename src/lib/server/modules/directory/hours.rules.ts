@@ -19,10 +19,11 @@
  */
 import opening_hours, { type optional_conf } from 'opening_hours';
 import { WEEKDAYS, type Weekday } from '../../../hours/builder';
+import { formatCalendarDate, formatParis, PARIS_TIME_ZONE } from '../../../i18n/dates';
 import type { Locale } from '../../../i18n/locale';
 import { translate } from '../../../i18n/translate';
 
-export const PARIS_TIME_ZONE = 'Europe/Paris';
+export { PARIS_TIME_ZONE } from '../../../i18n/dates';
 
 /** Longest opening_hours value accepted (data·inclusion values are far shorter; this bounds parsing work). */
 export const OPENING_HOURS_MAX_LENGTH = 1000;
@@ -626,8 +627,6 @@ export function toWeekTable(hours: string, weekStart: Date, overrides?: Temporar
 // Human text
 // ---------------------------------------------------------------------------------------------
 
-const INTL_LOCALE: Record<Locale, string> = { fr: 'fr-FR', en: 'en-GB' };
-
 function timeText(at: Date): string {
   const f = parisFields(at);
   return `${pad(f.hour)}:${pad(f.minute)}`;
@@ -635,15 +634,8 @@ function timeText(at: Date): string {
 
 /** `12 mars` / `12 March` (`1er mars` in French), with the year when it differs from `now`'s. */
 function dayMonthText(dateKey: string, locale: Locale, now: Date): string {
-  const [year, month, day] = dateKey.split('-').map(Number);
-  const noon = new Date(Date.UTC(year!, month! - 1, day!, 12));
-  const withYear = year !== parisFields(now).year;
-  const text = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    day: 'numeric',
-    month: 'long',
-    ...(withYear ? { year: 'numeric' } : {}),
-    timeZone: 'UTC'
-  }).format(noon);
+  const [year, , day] = dateKey.split('-').map(Number);
+  const text = formatCalendarDate(locale, dateKey, year !== parisFields(now).year ? 'longDate' : 'dayMonth');
   return locale === 'fr' && day === 1 ? text.replace(/^1 /, '1er ') : text;
 }
 
@@ -655,7 +647,7 @@ function whenText(at: Date, locale: Locale, now: Date): string {
   if (target === today) return translate(locale, 'hours.when.today', { time });
   if (target === addDays(today, 1)) return translate(locale, 'hours.when.tomorrow', { time });
   if (target < addDays(today, 7)) {
-    const weekday = new Intl.DateTimeFormat(INTL_LOCALE[locale], { weekday: 'long', timeZone: PARIS_TIME_ZONE }).format(at);
+    const weekday = formatParis(locale, 'weekday', at);
     return translate(locale, 'hours.when.weekday', { weekday, time });
   }
   return translate(locale, 'hours.when.date', { date: dayMonthText(target, locale, now), time });

@@ -7,7 +7,8 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
 import { IDENTIFY_LIMITS } from './people.service.js';
 import { insertTestGrant } from './people.testing.js';
-import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme } from './requests.testing.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { householdInputFor, insertTestScheme } from './requests.testing.js';
 
 interface Session {
   userId: string;

@@ -4,13 +4,13 @@ import { createTestServices, type TestServices } from '../../../../../tests/help
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { JOBS } from '../../jobs/jobs.js';
-import { insertTestUser } from '../organisations/organisations.testing.js';
+import { insertTestMembership, insertTestOrganisation, insertTestUser } from '../organisations/organisations.testing.js';
 import { actFor } from './people.service.js';
 import { loadAgent } from './people.repository.js';
 import { hashCardCode, normaliseCardCode } from './people.rules.js';
 import { IDENTIFY_LIMITS } from './people.service.js';
 import { insertTestDecision, insertTestDocument, insertTestGrant, insertTestRequest } from './people.testing.js';
-import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme } from './requests.testing.js';
+import { householdInputFor, insertTestScheme } from './requests.testing.js';
 
 async function caught(p: Promise<unknown>): Promise<AppError> {
   try {

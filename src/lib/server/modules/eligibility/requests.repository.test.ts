@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
-import { insertTestUser } from '../organisations/organisations.testing.js';
+import { insertTestMembership, insertTestOrganisation, insertTestUser } from '../organisations/organisations.testing.js';
 import * as repo from './requests.repository.js';
-import { insertTestMembership, insertTestOrganisation } from './requests.testing.js';
 
 const AT = '2026-11-29T10:00:00.000Z';
 

@@ -847,6 +847,20 @@ export async function listGrantsOfUser(db: Kysely<DB>, userId: string): Promise<
   return rows.map(toGrant);
 }
 
+/** The grants of several people at once (a job's batch), each list ordered as listGrantsOfUser's. */
+export async function listGrantsOfUsers(db: Kysely<DB>, userIds: readonly string[]): Promise<Map<string, GrantRecord[]>> {
+  const out = new Map<string, GrantRecord[]>();
+  if (userIds.length === 0) return out;
+  const rows = await selectGrants(db)
+    .where('eligibility_grant.user_id', 'in', [...userIds])
+    .orderBy('eligibility_grant.valid_until', 'desc')
+    .orderBy('scheme.position')
+    .orderBy('eligibility_grant.id')
+    .execute();
+  for (const grant of rows.map(toGrant)) out.set(grant.userId, [...(out.get(grant.userId) ?? []), grant]);
+  return out;
+}
+
 /** The grants a request produced. */
 export async function listGrantsOfRequest(db: Kysely<DB>, requestId: string): Promise<GrantRecord[]> {
   const rows = await selectGrants(db)

@@ -5,7 +5,8 @@ import { createLogger } from '../../logger.js';
 import { createServices, type Services } from '../../services.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
-import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme, tinyPdf } from './requests.testing.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { householdInputFor, insertTestScheme, tinyPdf } from './requests.testing.js';
 
 interface Session {
   userId: string;

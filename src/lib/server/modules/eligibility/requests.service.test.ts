@@ -3,18 +3,11 @@ import { AppError } from '../../errors.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import { testClock } from '../../../../../tests/helpers/services.js';
 import { listAudit } from '../audit/audit.repository.js';
-import { insertTestUser } from '../organisations/organisations.testing.js';
+import { insertTestMembership, insertTestOrganisation, insertTestUser } from '../organisations/organisations.testing.js';
 import { findAccompaniment } from './people.repository.js';
 import { randomSealingKey } from './sealed.js';
 import { createRequestsService, type RequestsService } from './requests.service.js';
-import {
-  householdInputFor,
-  insertTestMembership,
-  insertTestOrganisation,
-  insertTestScheme,
-  tinyPdf,
-  tinyPng
-} from './requests.testing.js';
+import { householdInputFor, insertTestScheme, tinyPdf, tinyPng } from './requests.testing.js';
 
 type TestActor = Awaited<ReturnType<typeof insertTestUser>>;
 

@@ -1,49 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { MembershipRole, OrganisationKind } from '../../../schemas/vocabulary.js';
 
 /** Test factories for eligibility requests (used by *.test.ts only). */
 
-let counter = 0;
 const AT = '2026-11-01T09:00:00.000Z';
 
-/** An organisation row of `kind`, inserted directly. */
-export async function insertTestOrganisation(db: Kysely<DB>, kind: OrganisationKind, name?: string): Promise<string> {
-  counter += 1;
-  const id = randomUUID();
-  await db
-    .insertInto('organisation')
-    .values({
-      id,
-      slug: `org-${counter}-${id.slice(0, 6)}`,
-      name: name ?? `Organisation ${counter}`,
-      kind,
-      donor_kind: kind === 'donor' ? 'commerce' : null,
-      network: null,
-      siret: null,
-      email: null,
-      phone: null,
-      address_line: null,
-      postal_code: null,
-      city: null,
-      insee_code: null,
-      lat: null,
-      lng: null,
-      is_demo: 0,
-      created_at: AT,
-      updated_at: AT
-    })
-    .execute();
-  return id;
-}
-
-export async function insertTestMembership(db: Kysely<DB>, organisationId: string, userId: string, role: MembershipRole = 'member') {
-  await db
-    .insertInto('membership')
-    .values({ id: randomUUID(), organisation_id: organisationId, user_id: userId, role, created_at: AT })
-    .execute();
-}
+// The organisation and membership factories are organisations.testing's; re-exported for the files
+// outside this change's reach that still import them from here (bench/claims, offer-photos tests).
+export { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
 
 /** A scheme with its deciders. Validity in days (default 183 = about 6 months, at most 365). */
 export async function insertTestScheme(

@@ -7,7 +7,11 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
 import { DEFAULT_QF_PARTS } from './eligibility.rules.js';
 import { SIMULATE_RATE_LIMIT } from './schemes.service.js';
-import { addTestMembership, insertTestOrganisation, schemeInput } from './schemes.testing.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { schemeInput } from './schemes.testing.js';
+
+/** Where the schemes' territory is (the organisations' commune). */
+const GLANEVILLE = { city: 'Glaneville', inseeCode: '59999' };
 
 interface Session {
   userId: string;
@@ -67,11 +71,11 @@ describe.each(DIALECTS)('eligibility schemes HTTP on %s', (kind) => {
     admin = await session(true);
     ccasManager = await session();
     assoOwner = await session();
-    ccas = await insertTestOrganisation(services.db, 'ccas', { name: 'CCAS de Glaneville' });
-    asso = await insertTestOrganisation(services.db, 'association', { name: 'Secours populaire' });
-    donor = await insertTestOrganisation(services.db, 'donor', { name: 'Boulangerie' });
-    await addTestMembership(services.db, ccas, ccasManager.userId, 'manager');
-    await addTestMembership(services.db, asso, assoOwner.userId, 'owner');
+    ccas = await insertTestOrganisation(services.db, 'ccas', { name: 'CCAS de Glaneville', ...GLANEVILLE });
+    asso = await insertTestOrganisation(services.db, 'association', { name: 'Secours populaire', ...GLANEVILLE });
+    donor = await insertTestOrganisation(services.db, 'donor', { name: 'Boulangerie', ...GLANEVILLE });
+    await insertTestMembership(services.db, ccas, ccasManager.userId, 'manager');
+    await insertTestMembership(services.db, asso, assoOwner.userId, 'owner');
   }, 60_000);
   afterAll(async () => database?.destroy());
 

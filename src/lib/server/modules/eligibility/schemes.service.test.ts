@@ -4,11 +4,14 @@ import { createTestServices, type TestServices } from '../../../../../tests/help
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { listAudit } from '../audit/audit.repository.js';
-import { insertTestUser } from '../organisations/organisations.testing.js';
+import { insertTestMembership, insertTestOrganisation, insertTestUser } from '../organisations/organisations.testing.js';
 import { DEFAULT_QF_PARTS } from './eligibility.rules.js';
 import { SIMULATE_RATE_LIMIT } from './schemes.service.js';
 import * as repo from './schemes.repository.js';
-import { addTestMembership, insertTestOrganisation, schemeInput } from './schemes.testing.js';
+import { schemeInput } from './schemes.testing.js';
+
+/** Where the schemes' territory is (the organisations' commune). */
+const GLANEVILLE = { city: 'Glaneville', inseeCode: '59999' };
 
 /** The error a promise rejects with (fails the test when it resolves). */
 async function failure(promise: Promise<unknown>): Promise<AppError> {
@@ -48,14 +51,14 @@ describe.each(DIALECTS)('schemes service on %s', (kind) => {
     assoOwner = await insertTestUser(db);
     donorOwner = await insertTestUser(db);
     nobody = await insertTestUser(db);
-    ccas = await insertTestOrganisation(db, 'ccas', { name: 'CCAS de Glaneville' });
+    ccas = await insertTestOrganisation(db, 'ccas', { name: 'CCAS de Glaneville', ...GLANEVILLE });
     asso = await insertTestOrganisation(db, 'association', { name: 'Restos du Cœur', inseeCode: '59350', city: 'Lille' });
-    donor = await insertTestOrganisation(db, 'donor', { name: 'Boulangerie' });
-    await addTestMembership(db, ccas, ccasOwner.userId, 'owner');
-    await addTestMembership(db, ccas, ccasManager.userId, 'manager');
-    await addTestMembership(db, ccas, ccasMember.userId, 'member');
-    await addTestMembership(db, asso, assoOwner.userId, 'owner');
-    await addTestMembership(db, donor, donorOwner.userId, 'owner');
+    donor = await insertTestOrganisation(db, 'donor', { name: 'Boulangerie', ...GLANEVILLE });
+    await insertTestMembership(db, ccas, ccasOwner.userId, 'owner');
+    await insertTestMembership(db, ccas, ccasManager.userId, 'manager');
+    await insertTestMembership(db, ccas, ccasMember.userId, 'member');
+    await insertTestMembership(db, asso, assoOwner.userId, 'owner');
+    await insertTestMembership(db, donor, donorOwner.userId, 'owner');
   }, 60_000);
   afterAll(async () => ts?.destroy());
   beforeEach(() => ts.services.limiter.clear());

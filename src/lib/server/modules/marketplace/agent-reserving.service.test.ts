@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { AppError } from '../../errors.js';
-import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { householdInputFor, insertTestScheme } from '../eligibility/requests.testing.js';
 import { chosenRadius } from './feed.rules.js';
-import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './marketplace.testing.js';
 
 /**
  * Reserving for someone else through the pages' use cases: an agent for an accompanied person (the

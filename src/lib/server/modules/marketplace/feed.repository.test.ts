@@ -3,10 +3,10 @@ import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import { haversineKm } from '../../db/geosearch.js';
 import { mulberry32 } from '../../random.js';
-import { insertTestOrganisation } from '../eligibility/requests.testing.js';
 import { findFeed, type FeedRow } from './feed.repository.js';
 import { parseFeedQuery, type RawFeedQuery } from './feed.rules.js';
-import { insertTestOffer } from './reservations.testing.js';
+import { insertTestOffer } from './marketplace.testing.js';
+import { insertTestOrganisation } from '../organisations/organisations.testing.js';
 
 /**
  * The dense-area paths of the feed (count stopped at a cap, nearest-first page found in a widening

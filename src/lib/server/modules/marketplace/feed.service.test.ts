@@ -3,9 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { AppError } from '../../errors.js';
-import { insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
+import { insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { insertTestScheme } from '../eligibility/requests.testing.js';
 import { createFeedService } from './feed.service.js';
-import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './marketplace.testing.js';
 
 /** Counts the writes and the feed searches (selects from the offer aliased `g`) sent through a Kysely instance. */
 class QuerySpy implements KyselyPlugin {

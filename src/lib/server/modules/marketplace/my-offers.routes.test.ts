@@ -6,7 +6,7 @@ import { createServices, type Services } from '../../services.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
 import { putSetting } from '../eligibility/schemes.repository.js';
-import { breadOffer } from './offers.testing.js';
+import { breadOffer } from './marketplace.testing.js';
 
 interface Session {
   userId: string;

@@ -2,11 +2,10 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
-import { getSetting } from '../eligibility/schemes.repository.js';
-import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from './marketplace.rules.js';
 import { toOfferView, type OfferView } from './offers.presenter.js';
 import { listDonorUserOffers } from './offers.repository.js';
 import { distinctPickups, type KnownPickup } from './my-offers.rules.js';
+import { readSettings } from './reservations.repository.js';
 
 /**
  * A private person's own offers (dons entre particuliers), when the territory allows it
@@ -19,8 +18,7 @@ export function createMyOffersService(deps: { db: Kysely<DB> }) {
 
   /** Whether private people may post offers in this territory. */
   async function individualsMayPost(): Promise<boolean> {
-    const s = await getSetting(db, MARKETPLACE_SETTINGS_KEY);
-    return readMarketplaceSettings(s?.value ?? null).individualsMayPost;
+    return (await readSettings(db)).individualsMayPost;
   }
 
   return {

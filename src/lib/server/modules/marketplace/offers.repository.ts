@@ -148,12 +148,16 @@ export type OfferValues = Omit<
   | 'partner_accepts_shorter' | 'is_raw_animal_product'
 > & { partner_accepts_shorter: number; is_raw_animal_product: number };
 
+/**
+ * Inserts a published offer with all its units remaining. A series occurrence whose day is already
+ * there (unique series_id + occurrence_on) is left as it is: false, so generating is idempotent.
+ */
 export async function insertOffer(
   db: Kysely<DB>,
   o: OfferValues & { id: string; at: string; isDemo?: boolean }
-): Promise<void> {
+): Promise<boolean> {
   const { id, at, isDemo, ...values } = o;
-  await db
+  const result = await db
     .insertInto('offer')
     .values({
       ...values,
@@ -168,7 +172,9 @@ export async function insertOffer(
       created_at: at,
       updated_at: at
     })
-    .execute();
+    .onConflict((oc) => oc.columns(['series_id', 'occurrence_on']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /**
@@ -322,13 +328,6 @@ export async function listOfferReservations(db: Kysely<DB>, offerId: string): Pr
 /** The first word of a display name: all a donor needs to hand over. */
 export function firstNameOf(displayName: string): string {
   return displayName.trim().split(/\s+/)[0] ?? '';
-}
-
-/** The locale of each user, to write notifications in their language. */
-export async function localesOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, 'fr' | 'en'>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await db.selectFrom('user').select(['id', 'locale']).where('id', 'in', userIds).execute();
-  return new Map(rows.map((r) => [r.id, r.locale === 'en' ? 'en' : 'fr']));
 }
 
 /** Units handed over per offer (collected reservations), for the offers given. */

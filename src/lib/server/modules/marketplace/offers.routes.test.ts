@@ -5,8 +5,8 @@ import { createLogger } from '../../logger.js';
 import { createServices, type Services } from '../../services.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
-import { insertTestMembership } from '../eligibility/requests.testing.js';
-import { breadOffer, insertDonorOrganisation } from './offers.testing.js';
+import { breadOffer, insertDonorOrganisation } from './marketplace.testing.js';
+import { insertTestMembership } from '../organisations/organisations.testing.js';
 
 interface Session {
   userId: string;

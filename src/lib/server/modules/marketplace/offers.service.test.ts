@@ -4,9 +4,8 @@ import { createTestServices, type TestServices } from '../../../../../tests/help
 import type { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { putSetting } from '../eligibility/schemes.repository.js';
-import { insertTestUser } from '../organisations/organisations.testing.js';
-import { insertTestMembership } from '../eligibility/requests.testing.js';
-import { breadOffer, insertDonorOrganisation, insertTestReservation } from './offers.testing.js';
+import { insertTestMembership, insertTestUser } from '../organisations/organisations.testing.js';
+import { breadOffer, insertDonorOrganisation, insertTestReservation } from './marketplace.testing.js';
 import { findOffer } from './offers.repository.js';
 import { parisDayTime } from './offers.time.js';
 
@@ -113,7 +112,7 @@ describe.each(DIALECTS)('offers service on %s', (kind) => {
 
   it('edits an offer, keeps what is reserved, refuses a quantity below it and a stale version', async () => {
     const posted = await t.services.offers.postOffer(baker, breadOffer(bakery, t.clock.now()));
-    await insertTestReservation(t.services.db, posted.id, person.userId, 3);
+    await insertTestReservation(t.services.db, { offerId: posted.id, userId: person.userId, quantity: 3 });
     const edited = await t.services.offers.updateOffer(baker, posted.id, { quantity: 12, title: 'Pains du soir' });
     expect(edited).toMatchObject({ quantity: 12, remaining: 9, reserved: 3, title: 'Pains du soir', version: 2 });
     const below = await refusal(t.services.offers.updateOffer(baker, posted.id, { quantity: 2 }));
@@ -154,9 +153,9 @@ describe.each(DIALECTS)('offers service on %s', (kind) => {
   it('cancels an offer with its live reservations and notifies each person in the same transaction', async () => {
     const posted = await t.services.offers.postOffer(baker, breadOffer(bakery, t.clock.now()));
     const other = await insertTestUser(t.services.db);
-    const r1 = await insertTestReservation(t.services.db, posted.id, person.userId, 2, 'confirmed');
-    const r2 = await insertTestReservation(t.services.db, posted.id, other.userId, 1, 'waiting');
-    const collected = await insertTestReservation(t.services.db, posted.id, other.userId, 1, 'collected');
+    const r1 = await insertTestReservation(t.services.db, { offerId: posted.id, userId: person.userId, quantity: 2, status: 'confirmed' });
+    const r2 = await insertTestReservation(t.services.db, { offerId: posted.id, userId: other.userId, quantity: 1, status: 'waiting' });
+    const collected = await insertTestReservation(t.services.db, { offerId: posted.id, userId: other.userId, quantity: 1, status: 'collected' });
     const cancelled = await t.services.offers.cancelOffer(baker, posted.id, { reason: 'Four en panne' });
     expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'Four en panne', remaining: 0 });
     const rows = await t.services.db.selectFrom('reservation').select(['id', 'status', 'cancelled_by', 'cancel_reason']).where('offer_id', '=', posted.id).execute();
@@ -175,7 +174,7 @@ describe.each(DIALECTS)('offers service on %s', (kind) => {
 
   it('shows the donor the value and the reservations (first name only); others a published offer without them', async () => {
     const posted = await t.services.offers.postOffer(baker, breadOffer(bakery, t.clock.now()));
-    await insertTestReservation(t.services.db, posted.id, person.userId, 2);
+    await insertTestReservation(t.services.db, { offerId: posted.id, userId: person.userId, quantity: 2 });
     const mine = await t.services.offers.getOffer(baker, posted.id);
     expect(mine.offer.valueCents).toBe(1200);
     expect(mine.reservations).toEqual([expect.objectContaining({ firstName: 'Léa', quantity: 2, status: 'confirmed' })]);
@@ -192,9 +191,9 @@ describe.each(DIALECTS)('offers service on %s', (kind) => {
     const a = await t.services.offers.postOffer(baker, breadOffer(org, t.clock.now(), { title: '=Pommes', quantity: 10, weightGrams: 5000, valueCents: 1000 }));
     const b = await t.services.offers.postOffer(baker, breadOffer(org, t.clock.now(), { quantity: 4, weightGrams: 2000, valueCents: 400 }));
     await t.services.offers.postOffer(baker, breadOffer(org, t.clock.now(), { quantity: 4, weightGrams: 9000 }));
-    const r1 = await insertTestReservation(t.services.db, a.id, person.userId, 10, 'collected');
+    const r1 = await insertTestReservation(t.services.db, { offerId: a.id, userId: person.userId, quantity: 10, status: 'collected' });
     await t.services.db.updateTable('reservation').set({ collected_quantity: 10 }).where('id', '=', r1).execute();
-    const r2 = await insertTestReservation(t.services.db, b.id, person.userId, 2, 'collected');
+    const r2 = await insertTestReservation(t.services.db, { offerId: b.id, userId: person.userId, quantity: 2, status: 'collected' });
     await t.services.db.updateTable('reservation').set({ collected_quantity: 1 }).where('id', '=', r2).execute();
     const { impact, offers } = await t.services.offers.history(baker, org);
     expect(offers).toHaveLength(3);

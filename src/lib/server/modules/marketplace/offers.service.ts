@@ -12,14 +12,10 @@ import {
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
-import { getSetting } from '../eligibility/schemes.repository.js';
-import { enqueueNotification } from '../notifications/inbox.repository.js';
-import { messageFor } from '../notifications/messages.js';
+import { notifyUsers } from '../notifications/notify.js';
 import { findMembership, findOrganisation, type OrganisationRecord } from '../organisations/organisations.repository.js';
 import {
   checkOfferSafety,
-  MARKETPLACE_SETTINGS_KEY,
-  readMarketplaceSettings,
   type MarketplaceSettings,
   type OfferSafetyInput
 } from './marketplace.rules.js';
@@ -33,13 +29,13 @@ import {
   listOfferReservations,
   listOrganisationOffers,
   listRecentOffers,
-  localesOf,
   markOfferCancelled,
   updateOfferRow,
   type OfferRecord,
   type OfferValues
 } from './offers.repository.js';
 import { canManageOrganisationOffers, canManageOwnOffer } from './offers.policy.js';
+import { readSettings } from './reservations.repository.js';
 import { toOfferReservationView, toOfferView, type OfferReservationView, type OfferView } from './offers.presenter.js';
 
 /**
@@ -106,11 +102,6 @@ export async function findManagedOffer(
 export function createOffersService(deps: OffersDeps) {
   const { db, now } = deps;
 
-  async function settings(): Promise<MarketplaceSettings> {
-    const s = await getSetting(db, MARKETPLACE_SETTINGS_KEY);
-    return readMarketplaceSettings(s?.value ?? null);
-  }
-
   /** The donor organisation an actor posts for: 404 unknown, 403 not a member of a donor organisation. */
   async function donorOrganisation(actor: Actor, organisationId: string): Promise<OrganisationRecord> {
     const org = await findOrganisation(db, organisationId);
@@ -133,13 +124,14 @@ export function createOffersService(deps: OffersDeps) {
   }
 
   return {
-    settings,
+    /** The territory's marketplace settings (defaults where unset). */
+    settings: (): Promise<MarketplaceSettings> => readSettings(db),
 
     /** Posts an offer for a donor organisation (any member) or, territory permitting, a private person. */
     async postOffer(actor: Actor, raw: CreateOfferInput | unknown): Promise<OfferView> {
       const input = parseInput(createOfferInput, raw);
       const at = now();
-      const s = await settings();
+      const s = await readSettings(db);
       let org: OrganisationRecord | null = null;
       if (input.organisationId) org = await donorOrganisation(actor, input.organisationId);
       const postedBy = org ? 'organisation' : 'individual';
@@ -227,7 +219,7 @@ export function createOffersService(deps: OffersDeps) {
       };
       const issues = checkOfferSafety(
         safetyInput({ ...merged, dateOn: merged.dateOn ?? null }, offer.organisationId ? 'organisation' : 'individual'),
-        await settings(),
+        await readSettings(db),
         at
       ).filter((i) => i.code !== 'individuals_may_not_post');
       if (issues.length > 0) refuse(issues);
@@ -270,18 +262,18 @@ export function createOffersService(deps: OffersDeps) {
           throw new AppError('conflict', `The offer is ${offer.status === 'published' ? 'no longer published' : offer.status}: it cannot be cancelled`);
         }
         const cancelled = await cancelLiveReservations(trx, id, reason, iso);
-        const userIds = [...new Set(cancelled.map((r) => r.userId).filter((u): u is string => u !== null))];
-        const locales = await localesOf(trx, userIds);
-        for (const userId of userIds) {
-          const text = messageFor('offer.cancelled', locales.get(userId), {
+        const userIds = cancelled.map((r) => r.userId).filter((u): u is string => u !== null);
+        await notifyUsers(trx, at, userIds, {
+          kind: 'offer.cancelled',
+          params: {
             offerTitle: offer.title,
             placeName: offer.organisationName ?? offer.city,
             pickupStartsAt: offer.pickupStartsAt,
             pickupEndsAt: offer.pickupEndsAt,
             reason
-          });
-          await enqueueNotification(trx, at, { userId, kind: 'offer.cancelled', ...text, link: '/mes-reservations' });
-        }
+          },
+          link: '/mes-reservations'
+        });
       });
       return toOfferView((await findOffer(db, id))!, { forDonor: true });
     },

@@ -81,21 +81,6 @@ function firstWord(name: string): string {
   return name.trim().split(/\s+/)[0] ?? '';
 }
 
-/** The caller's role in an organisation and the organisation's kind, or undefined when not a member. */
-export async function findMembershipKind(
-  db: Kysely<DB>,
-  organisationId: string,
-  userId: string
-): Promise<{ role: string; kind: string } | undefined> {
-  return db
-    .selectFrom('membership')
-    .innerJoin('organisation', 'organisation.id', 'membership.organisation_id')
-    .select(['membership.role as role', 'organisation.kind as kind'])
-    .where('membership.organisation_id', '=', organisationId)
-    .where('membership.user_id', '=', userId)
-    .executeTakeFirst();
-}
-
 /** Offers of an organisation that have confirmed reservations (the only ones a pickup code can match). */
 export async function offerIdsWithConfirmed(db: Kysely<DB>, organisationId: string): Promise<string[]> {
   const rows = await db
@@ -247,18 +232,6 @@ export async function markNoShow(db: Kysely<DB>, id: string, at: string): Promis
     .where('status', '=', 'confirmed')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
-}
-
-/** The stored `marketplace.settings` JSON, or null. */
-export async function readMarketplaceSettingsValue(db: Kysely<DB>): Promise<string | null> {
-  const r = await db.selectFrom('setting').select('value').where('key', '=', 'marketplace.settings').executeTakeFirst();
-  return r?.value ?? null;
-}
-
-/** The language a person reads Glane in. */
-export async function userLocale(db: Kysely<DB>, userId: string): Promise<'fr' | 'en'> {
-  const r = await db.selectFrom('user').select('locale').where('id', '=', userId).executeTakeFirst();
-  return r?.locale === 'en' ? 'en' : 'fr';
 }
 
 /** One reservation as the handover screen shows it, whatever its status. */

@@ -6,7 +6,7 @@ import { createServices, type Services } from '../../services.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
 import { LOOKUP_LIMITS } from './pickup.rules.js';
-import { insertTestDonorOrganisation, insertTestHousehold, insertTestOffer, insertTestReservation } from './pickup.testing.js';
+import { insertDonorOrganisation, insertTestHousehold, insertTestOffer, insertTestReservation } from './marketplace.testing.js';
 
 interface Session {
   userId: string;
@@ -51,8 +51,8 @@ describe.each(DIALECTS)('handover HTTP on %s', (kind) => {
     otherBaker = await session();
     person = await session();
     await insertTestHousehold(services.db, person.userId, 'Inès');
-    orgId = await insertTestDonorOrganisation(services.db, [baker.userId]);
-    await insertTestDonorOrganisation(services.db, [otherBaker.userId], 'Autre');
+    orgId = await insertDonorOrganisation(services.db, { members: [baker.userId] });
+    await insertDonorOrganisation(services.db, { members: [otherBaker.userId], name: 'Autre' });
   }, 60_000);
   afterAll(async () => database.destroy());
 

@@ -57,14 +57,14 @@ describe('unitsGivenBack', () => {
 });
 
 describe('parisDayBounds', () => {
-  it('gives the Paris calendar day in UTC, winter and summer', () => {
-    expect(parisDayBounds(new Date('2026-11-29T23:30:00.000Z'))).toEqual({
-      from: '2026-11-29T23:00:00.000Z',
-      to: '2026-11-30T23:00:00.000Z'
-    });
-    expect(parisDayBounds(new Date('2026-07-01T10:00:00.000Z'))).toEqual({
-      from: '2026-06-30T22:00:00.000Z',
-      to: '2026-07-01T22:00:00.000Z'
-    });
+  it('gives the Paris calendar day in UTC: winter, summer, 23 hours in March, 25 in October, across a year', () => {
+    const cases: [at: string, from: string, to: string][] = [
+      ['2026-11-29T23:30:00.000Z', '2026-11-29T23:00:00.000Z', '2026-11-30T23:00:00.000Z'],
+      ['2026-07-01T10:00:00.000Z', '2026-06-30T22:00:00.000Z', '2026-07-01T22:00:00.000Z'],
+      ['2026-03-29T12:00:00.000Z', '2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z'],
+      ['2026-10-25T12:00:00.000Z', '2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z'],
+      ['2026-12-31T23:30:00.000Z', '2026-12-31T23:00:00.000Z', '2027-01-01T23:00:00.000Z']
+    ];
+    for (const [at, from, to] of cases) expect(parisDayBounds(new Date(at)), at).toEqual({ from, to });
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { PICKUP_CODE_ALPHABET, PICKUP_CODE_LENGTH } from '../../../schemas/marketplace-vocabulary.js';
 import { fieldError } from '../../errors.js';
 import { CARD_CODE_LENGTH } from '../eligibility/people.rules.js';
+import { parisFields, parisWallToInstant } from '../directory/hours.rules.js';
 
 /**
  * Pure rules of the handover (remise) of a reserved offer: what a typed code is, when a handover may be
@@ -71,19 +72,7 @@ export function noShowCutoff(at: Date): string {
 
 /** [start, end) in UTC of the Europe/Paris calendar day that contains `at` (23, 24 or 25 hours long). */
 export function parisDayBounds(at: Date): { from: string; to: string } {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-  const midnight = (isoDay: string) => {
-    // Paris is UTC+1 or UTC+2: the right offset is the one whose Paris date is `isoDay` at 00:00.
-    for (const offset of [1, 2]) {
-      const guess = new Date(`${isoDay}T00:00:00.000Z`);
-      guess.setUTCHours(guess.getUTCHours() - offset);
-      const hour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(guess);
-      if (hour === '00') return guess;
-    }
-    return new Date(`${isoDay}T00:00:00.000Z`);
-  };
-  const start = midnight(day);
-  const next = new Date(start.getTime() + 36 * 60 * MINUTE);
-  const nextDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(next);
-  return { from: start.toISOString(), to: midnight(nextDay).toISOString() };
+  const { year, month, day } = parisFields(at);
+  const midnight = (plusDays: number) => parisWallToInstant({ year, month, day: day + plusDays, hour: 0, minute: 0, second: 0, millisecond: 0 });
+  return { from: midnight(0).toISOString(), to: midnight(1).toISOString() };
 }

@@ -5,13 +5,7 @@ import { AppError } from '../../errors.js';
 import { insertTestUser } from '../organisations/organisations.testing.js';
 import { LOOKUP_LIMITS } from './pickup.rules.js';
 import { penaltyOf } from './pickup.service.js';
-import {
-  insertTestCard,
-  insertTestDonorOrganisation,
-  insertTestHousehold,
-  insertTestOffer,
-  insertTestReservation
-} from './pickup.testing.js';
+import { insertDonorOrganisation, insertTestCard, insertTestHousehold, insertTestOffer, insertTestReservation } from './marketplace.testing.js';
 
 async function errorOf(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -40,8 +34,8 @@ describe.each(DIALECTS)('pickup service on %s', (kind) => {
     otherBaker = await insertTestUser(t.services.db);
     person = await insertTestUser(t.services.db, { displayName: 'Camille Martin' });
     await insertTestHousehold(t.services.db, person.userId, 'Camille');
-    orgId = await insertTestDonorOrganisation(t.services.db, [baker.userId]);
-    otherOrgId = await insertTestDonorOrganisation(t.services.db, [otherBaker.userId], 'Autre boulangerie');
+    orgId = await insertDonorOrganisation(t.services.db, { members: [baker.userId] });
+    otherOrgId = await insertDonorOrganisation(t.services.db, { members: [otherBaker.userId], name: 'Autre boulangerie' });
   }, 60_000);
   afterAll(async () => t.destroy());
   beforeEach(() => {

@@ -6,12 +6,12 @@ import { AppError, fieldError } from '../../errors.js';
 import type { RateLimiter } from '../../rate-limiter.js';
 import type { PeopleService } from '../eligibility/people.service.js';
 import type { SealingKey } from '../eligibility/sealed.js';
-import { enqueueNotification } from '../notifications/inbox.repository.js';
-import { messageFor } from '../notifications/messages.js';
+import { notifyUser } from '../notifications/notify.js';
+import { findMembership } from '../organisations/organisations.repository.js';
 import { findOfferForMessage } from './offers.repository.js';
-import { readMarketplaceSettings, type MarketplaceSettings } from './marketplace.rules.js';
+import type { MarketplaceSettings } from './marketplace.rules.js';
 import * as repo from './pickup.repository.js';
-import { giveBackUnits, noShowTimes } from './reservations.repository.js';
+import { giveBackUnits, noShowTimes, readSettings } from './reservations.repository.js';
 import { promoteWaiting } from './reservations.service.js';
 import { limitsFor } from './reservations.rules.js';
 import type { HandoverRow } from './pickup.repository.js';
@@ -76,7 +76,7 @@ const reservationNotFound = () => new AppError('not_found', 'Reservation not fou
  * while a penalty runs, a person may hold `maxActiveReservations` active reservations at most.
  */
 export async function penaltyOf(db: Kysely<DB>, userId: string, now: Date): Promise<Penalty | null> {
-  return penaltyWith(db, readMarketplaceSettings(await repo.readMarketplaceSettingsValue(db)), userId, now);
+  return penaltyWith(db, await readSettings(db), userId, now);
 }
 
 /**
@@ -94,7 +94,7 @@ export function createPickupService(deps: PickupDeps) {
 
   /** Only members of the organisation hand over its offers; others get 403 (the organisation is public). */
   async function requireDonorMember(actor: PickupActor, organisationId: string): Promise<void> {
-    const m = await repo.findMembershipKind(db, organisationId, actor.userId);
+    const m = await findMembership(db, organisationId, actor.userId);
     if (!m) throw new AppError('forbidden', 'Only members of this organisation hand over its offers');
   }
 
@@ -103,7 +103,7 @@ export function createPickupService(deps: PickupDeps) {
     const r = await repo.findReservationForDonor(db, id);
     if (!r) throw reservationNotFound();
     if (r.organisationId !== null) {
-      if (!(await repo.findMembershipKind(db, r.organisationId, actor.userId))) throw reservationNotFound();
+      if (!(await findMembership(db, r.organisationId, actor.userId))) throw reservationNotFound();
     } else if (r.donorUserId !== actor.userId) {
       throw reservationNotFound();
     }
@@ -207,8 +207,7 @@ export function createPickupService(deps: PickupDeps) {
         }
         const facts = r.userId ? await findOfferForMessage(trx, r.offerId) : undefined;
         if (r.userId && facts) {
-          const message = messageFor('reservation.cancelled', await repo.userLocale(trx, r.userId), { ...facts, reason: body.reason });
-          await enqueueNotification(trx, at, { userId: r.userId, kind: 'reservation.cancelled', ...message, link: '/mes-reservations' });
+          await notifyUser(trx, at, r.userId, { kind: 'reservation.cancelled', params: { ...facts, reason: body.reason }, link: '/mes-reservations' });
         }
       });
       return viewOf(r.id);
@@ -238,7 +237,7 @@ export function createPickupService(deps: PickupDeps) {
     async markNoShows(batch = 200): Promise<number> {
       const at = now();
       const iso = at.toISOString();
-      const settings = readMarketplaceSettings(await repo.readMarketplaceSettingsValue(db));
+      const settings = await readSettings(db);
       const due = await repo.listDueNoShows(db, noShowCutoff(at), batch);
       let marked = 0;
       for (const d of due) {
@@ -246,12 +245,15 @@ export function createPickupService(deps: PickupDeps) {
           if (!(await repo.markNoShow(trx, d.id, iso))) return false;
           const facts = d.userId ? await findOfferForMessage(trx, d.offerId) : undefined;
           if (d.userId && facts) {
-            const message = messageFor('reservation.no_show', await repo.userLocale(trx, d.userId), {
-              ...facts,
-              penalty: await penaltyWith(trx, settings, d.userId, at),
-              noShowRule: { threshold: settings.noShowThreshold, windowDays: settings.noShowWindowDays }
+            await notifyUser(trx, at, d.userId, {
+              kind: 'reservation.no_show',
+              params: {
+                ...facts,
+                penalty: await penaltyWith(trx, settings, d.userId, at),
+                noShowRule: { threshold: settings.noShowThreshold, windowDays: settings.noShowWindowDays }
+              },
+              link: '/mes-reservations'
             });
-            await enqueueNotification(trx, at, { userId: d.userId, kind: 'reservation.no_show', ...message, link: '/mes-reservations' });
           }
           return true;
         });

@@ -462,12 +462,6 @@ export async function poolToWaiting(db: Kysely<DB>, id: string, position: number
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The locale of a person, for the language of what they are told. */
-export async function localeOf(db: Kysely<DB>, userId: string): Promise<string> {
-  const row = await db.selectFrom('user').select('locale').where('id', '=', userId).executeTakeFirst();
-  return row?.locale ?? 'fr';
-}
-
 /** Marks the pooling lottery of an offer as run; false when another process ran it first. */
 export async function markAllocated(db: Kysely<DB>, offerId: string, at: string): Promise<boolean> {
   const result = await db

@@ -3,8 +3,9 @@ import { buildApp } from '../../app.js';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import { createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
-import { householdInputFor, insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
-import { grantAntiGaspi, insertTestOffer } from './reservations.testing.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { householdInputFor, insertTestScheme } from '../eligibility/requests.testing.js';
+import { grantAntiGaspi, insertTestOffer } from './marketplace.testing.js';
 
 interface Session {
   userId: string;

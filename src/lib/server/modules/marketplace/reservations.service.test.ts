@@ -2,18 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, postgresLabel } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { AppError } from '../../errors.js';
-import {
-  householdInputFor,
-  insertTestMembership,
-  insertTestOrganisation,
-  insertTestScheme
-} from '../eligibility/requests.testing.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { householdInputFor, insertTestScheme } from '../eligibility/requests.testing.js';
 import { putSetting } from '../eligibility/schemes.repository.js';
 import { DEFAULT_MARKETPLACE_SETTINGS } from './marketplace.rules.js';
 import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
 import { hashPickupCode } from './reservations.rules.js';
 import type { ReservationsService } from './reservations.service.js';
-import { grantAntiGaspi, insertTestOffer, insertTestPerson } from './reservations.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson, insertTestReservation } from './marketplace.testing.js';
 
 const label = (kind: string) => (kind === 'postgres' ? postgresLabel : kind);
 
@@ -154,32 +150,7 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     const person = await eligible();
     for (const at of ['2026-11-20T20:00:00.000Z', '2026-11-25T20:00:00.000Z']) {
       const past = await offer({ pickup_starts_at: '2026-11-20T18:00:00.000Z', pickup_ends_at: '2026-11-20T19:00:00.000Z' });
-      const r = await db()
-        .insertInto('reservation')
-        .values({
-          id: `ns-${at}-${person}`,
-          offer_id: past,
-          user_id: person,
-          partner_organisation_id: null,
-          acted_by_user_id: null,
-          quantity: 1,
-          collected_quantity: null,
-          status: 'no_show',
-          waiting_position: null,
-          code_hash: null,
-          code_ciphertext: null,
-          idempotency_key: null,
-          cancel_reason: null,
-          cancelled_by: null,
-          is_demo: 0,
-          created_at: at,
-          confirmed_at: at,
-          collected_at: null,
-          cancelled_at: null,
-          updated_at: at
-        })
-        .execute();
-      expect(r).toBeDefined();
+      await insertTestReservation(db(), { offerId: past, userId: person, status: 'no_show', at });
     }
     const limits = await svc.limitsOf(person);
     expect(limits.maxActiveReservations).toBe(1);
@@ -340,31 +311,7 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     // D and E collected a lot lately: the lottery favours A, B and C.
     for (const p of people.slice(3)) {
       const past = await offer({ pickup_starts_at: '2026-11-20T18:00:00.000Z', pickup_ends_at: '2026-11-20T19:00:00.000Z' });
-      await db()
-        .insertInto('reservation')
-        .values({
-          id: `col-${p}`,
-          offer_id: past,
-          user_id: p,
-          partner_organisation_id: null,
-          acted_by_user_id: null,
-          quantity: 2,
-          collected_quantity: 2,
-          status: 'collected',
-          waiting_position: null,
-          code_hash: null,
-          code_ciphertext: null,
-          idempotency_key: null,
-          cancel_reason: null,
-          cancelled_by: null,
-          is_demo: 0,
-          created_at: '2026-11-20T18:00:00.000Z',
-          confirmed_at: '2026-11-20T18:00:00.000Z',
-          collected_at: '2026-11-20T18:30:00.000Z',
-          cancelled_at: null,
-          updated_at: '2026-11-20T18:30:00.000Z'
-        })
-        .execute();
+      await insertTestReservation(db(), { offerId: past, userId: p, quantity: 2, status: 'collected', at: '2026-11-20T18:00:00.000Z', changedAt: '2026-11-20T18:30:00.000Z' });
     }
     const pooled = [];
     for (const p of people) pooled.push((await svc.reserve(as(p), offerId, { quantity: 1 }, key())).reservation);

@@ -11,8 +11,7 @@ import { actFor } from '../eligibility/people.service.js';
 import { parisDate } from '../eligibility/requests.rules.js';
 import { loadAgent } from '../eligibility/requests.repository.js';
 import { sealText, unsealText, type SealingKey } from '../eligibility/sealed.js';
-import { enqueueNotification } from '../notifications/inbox.repository.js';
-import { messageFor } from '../notifications/messages.js';
+import { notifyUser } from '../notifications/notify.js';
 import { findOfferForMessage, firstNameOf } from './offers.repository.js';
 import { isUniqueViolation } from '../organisations/organisations.repository.js';
 import { mulberry32 } from '../../random.js';
@@ -176,8 +175,7 @@ async function tell(
 ): Promise<void> {
   const facts = await findOfferForMessage(db, offerId);
   if (!facts) return;
-  const m = messageFor(kind, await repo.localeOf(db, userId), { ...facts, quantity });
-  await enqueueNotification(db, at, { userId, kind, ...m, link: '/mes-reservations' });
+  await notifyUser(db, at, userId, { kind, params: { ...facts, quantity }, link: '/mes-reservations' });
 }
 
 export function createReservationsService(deps: ReservationsDeps) {

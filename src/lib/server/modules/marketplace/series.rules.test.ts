@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isoWeekday, occurrenceDays, occurrenceWindow, parisToday, seriesProblems } from './series.rules.js';
+import { addDays, isoWeekday, occurrenceDays, occurrenceWindow, seriesProblems } from './series.rules.js';
 
 const weekdays = { weekdays: [1, 2, 3, 4, 5], startTime: '19:00', endTime: '20:00', startsOn: '2026-11-01', endsOn: null };
 
@@ -32,8 +32,5 @@ describe('series rules', () => {
     ]);
     expect(seriesProblems({ ...weekdays, weekdays: [] })[0]?.path).toBe('weekdays');
     expect(seriesProblems({ ...weekdays, endTime: '19:00' })[0]?.code).toBe('window_ends_before_start');
-  });
-  it('gives today in Paris', () => {
-    expect(parisToday(new Date('2026-11-29T23:30:00Z'))).toBe('2026-11-30');
   });
 });

@@ -1,4 +1,7 @@
-import { parisDayTime, parisInstant } from './offers.time.js';
+import { addDays } from '../eligibility/eligibility.rules.js';
+import { parisInstant } from './offers.time.js';
+
+export { addDays };
 
 /**
  * Recurring offers (offer_series): which days get an occurrence and its window, in Europe/Paris
@@ -9,12 +12,6 @@ import { parisDayTime, parisInstant } from './offers.time.js';
 export const SERIES_HORIZON_DAYS = 7;
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-/** `YYYY-MM-DD` plus `n` days (calendar arithmetic, no time zone). */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-}
 
 /** ISO weekday of a date: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(day: string): number {
@@ -58,9 +55,4 @@ export function occurrenceDays(s: SeriesShape, today: string, days = SERIES_HORI
 export function occurrenceWindow(day: string, startTime: string, endTime: string): { startsAt: string; endsAt: string } {
   const endDay = endTime <= startTime ? addDays(day, 1) : day;
   return { startsAt: parisInstant(day, startTime), endsAt: parisInstant(endDay, endTime) };
-}
-
-/** Today in Paris. */
-export function parisToday(now: Date): string {
-  return parisDayTime(now).day;
 }

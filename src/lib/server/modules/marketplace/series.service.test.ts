@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../../../tests/helpers/db.js';
+import { countingQueries, DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import type { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
-import { insertTestMembership } from '../eligibility/requests.testing.js';
-import { insertTestUser } from '../organisations/organisations.testing.js';
-import { insertDonorOrganisation, insertTestReservation } from './offers.testing.js';
+import { insertTestMembership, insertTestUser } from '../organisations/organisations.testing.js';
+import { insertDonorOrganisation, insertTestReservation } from './marketplace.testing.js';
+import { createSeriesService } from './series.service.js';
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -107,7 +107,7 @@ describe.each(DIALECTS)('recurring offers on %s', (kind) => {
     });
     const [monday, tuesday] = series.occurrences;
     const person = await insertTestUser(t.services.db);
-    await insertTestReservation(t.services.db, monday!.id, person.userId, 1);
+    await insertTestReservation(t.services.db, { offerId: monday!.id, userId: person.userId, quantity: 1 });
     const updated = await t.services.offerSeries.updateSeries(baker, series.id, { startTime: '18:00', endTime: '19:00' });
     const byDay = new Map(updated.occurrences.map((o) => [o.occurrenceOn, o]));
     expect(byDay.get('2026-03-30')!.id).toBe(monday!.id); // reserved: kept as it was
@@ -160,6 +160,17 @@ describe.each(DIALECTS)('recurring offers on %s', (kind) => {
       [second.id, false]
     ]);
     expect(list[0]!.occurrences.every((o) => o.seriesId === first.id)).toBe(true);
+    expect(list[0]!.occurrences).toEqual((await t.services.offerSeries.getSeries(baker, first.id)).occurrences);
     expect((await refusal(t.services.offerSeries.listSeries(stranger, shop))).code).toBe('forbidden');
+
+    // As many reads for three series as for two: not a query (or two) per series.
+    const counting = countingQueries(t.services.db);
+    const series = createSeriesService({ db: counting.db, now: t.clock.now });
+    await series.listSeries(baker, shop);
+    const forTwo = counting.count();
+    await t.services.offerSeries.createSeries(baker, { organisationId: shop, weekdays: [5], startTime: '18:00', endTime: '19:00', template });
+    counting.reset();
+    expect(await series.listSeries(baker, shop)).toHaveLength(3);
+    expect(counting.count()).toBe(forTwo);
   });
 });

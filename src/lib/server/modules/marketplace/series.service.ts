@@ -3,17 +3,19 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createSeriesInput, seriesTemplateSchema, updateSeriesInput, type SeriesTemplate } from '../../../schemas/offers.js';
 import type { DB } from '../../db/schema.js';
-import type { OfferSeriesTable } from '../../db/schema.marketplace.js';
 import { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
-import { getSetting } from '../eligibility/schemes.repository.js';
+import { parisDate } from '../eligibility/requests.rules.js';
 import { findMembership, findOrganisation, type OrganisationRecord } from '../organisations/organisations.repository.js';
-import { checkOfferSafety, MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from './marketplace.rules.js';
-import { listOrganisationOffers } from './offers.repository.js';
+import { checkOfferSafety } from './marketplace.rules.js';
+import { insertOffer, listOrganisationOffers, type OfferRecord } from './offers.repository.js';
 import { canManageOrganisationOffers } from './offers.policy.js';
 import { toOfferView, type OfferView } from './offers.presenter.js';
 import { offerValues } from './offers.service.js';
-import { addDays, occurrenceDays, occurrenceWindow, parisToday, SERIES_HORIZON_DAYS, seriesProblems } from './series.rules.js';
+import { readSettings } from './reservations.repository.js';
+import * as repo from './series.repository.js';
+import type { SeriesRow } from './series.repository.js';
+import { addDays, occurrenceDays, occurrenceWindow, SERIES_HORIZON_DAYS, seriesProblems } from './series.rules.js';
 
 /**
  * Recurring offers: a weekly rule (ISO weekdays, HH:MM window in Europe/Paris) and a template. A job
@@ -36,9 +38,6 @@ export interface SeriesView {
   /** Occurrences not yet over, soonest first. */
   occurrences: OfferView[];
 }
-
-type SeriesRow = OfferSeriesTable;
-
 
 function refuse(issues: { path: string; code: string; message: string }[]): never {
   throw new AppError('validation_failed', `${issues[0]!.path}: ${issues[0]!.message}`, {
@@ -64,14 +63,14 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
   }
 
   async function managedSeries(actor: Actor, id: string): Promise<{ row: SeriesRow; org: OrganisationRecord }> {
-    const row = await db.selectFrom('offer_series').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await repo.findSeries(db, id);
     if (!row || !row.organisation_id) throw new AppError('not_found', 'No such series');
     return { row, org: await donorOrganisation(actor, row.organisation_id) };
   }
 
   /** The template's rules checked on the first occurrence window (closed lists, cold chain, partners' DLC). */
   async function checkTemplate(template: SeriesTemplate, startTime: string, endTime: string, day: string) {
-    const settings = readMarketplaceSettings((await getSetting(db, MARKETPLACE_SETTINGS_KEY))?.value ?? null);
+    const settings = await readSettings(db);
     const w = occurrenceWindow(day, startTime, endTime);
     const issues = checkOfferSafety(
       {
@@ -96,64 +95,36 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
         ? { addressLine: org.address.line, postalCode: org.address.postalCode, city: org.address.city, lat: org.address.lat, lng: org.address.lng }
         : null);
     if (!pickup) return 0;
-    const today = parisToday(at);
+    const today = parisDate(at);
     const shape = { weekdays: JSON.parse(row.weekdays) as number[], startTime: row.start_time, endTime: row.end_time, startsOn: row.starts_on, endsOn: row.ends_on };
     let created = 0;
     const iso = at.toISOString();
     for (const day of occurrenceDays(shape, today)) {
       const w = occurrenceWindow(day, row.start_time, row.end_time);
       if (Date.parse(w.endsAt) <= at.getTime()) continue;
-      const result = await db
-        .insertInto('offer')
-        .values({
-          id: randomUUID(),
-          ...offerValues({ ...template, dateOn: template.dateKind === 'none' ? null : addDays(day, template.dateOffsetDays) }, pickup),
-          organisation_id: row.organisation_id,
-          donor_user_id: null,
-          posted_by_user_id: row.created_by_user_id,
-          series_id: row.id,
-          occurrence_on: day,
-          remaining: template.quantity,
-          pickup_starts_at: w.startsAt,
-          pickup_ends_at: w.endsAt,
-          partners_until: template.audience === 'partners-first' ? w.startsAt : null,
-          pooling_ends_at: null,
-          allocated_at: null,
-          status: 'published',
-          cancel_reason: null,
-          cancelled_at: null,
-          version: 1,
-          is_demo: row.is_demo,
-          created_at: iso,
-          updated_at: iso
-        })
-        .onConflict((oc) => oc.columns(['series_id', 'occurrence_on']).doNothing())
-        .executeTakeFirst();
-      created += Number(result.numInsertedOrUpdatedRows ?? 0n);
+      const inserted = await insertOffer(db, {
+        id: randomUUID(),
+        at: iso,
+        isDemo: row.is_demo !== 0,
+        ...offerValues({ ...template, dateOn: template.dateKind === 'none' ? null : addDays(day, template.dateOffsetDays) }, pickup),
+        organisation_id: row.organisation_id,
+        donor_user_id: null,
+        posted_by_user_id: row.created_by_user_id,
+        series_id: row.id,
+        occurrence_on: day,
+        pickup_starts_at: w.startsAt,
+        pickup_ends_at: w.endsAt,
+        partners_until: template.audience === 'partners-first' ? w.startsAt : null,
+        pooling_ends_at: null
+      });
+      if (inserted) created += 1;
     }
-    await db
-      .updateTable('offer_series')
-      .set({ generated_until: addDays(today, SERIES_HORIZON_DAYS - 1), updated_at: iso })
-      .where('id', '=', row.id)
-      .execute();
+    await repo.markGenerated(db, row.id, addDays(today, SERIES_HORIZON_DAYS - 1), iso);
     return created;
   }
 
-  /** Future occurrences nobody reserved yet (they may be rewritten or withdrawn with the series). */
-  function untouchedFuture(seriesId: string, at: Date) {
-    return db
-      .selectFrom('offer')
-      .select('id')
-      .where('series_id', '=', seriesId)
-      .where('status', '=', 'published')
-      .where('pickup_starts_at', '>', at.toISOString())
-      .whereRef('remaining', '=', 'quantity')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('reservation').select('reservation.id').whereRef('reservation.offer_id', '=', 'offer.id'))));
-  }
-
-  async function view(id: string): Promise<SeriesView> {
-    const row = await db.selectFrom('offer_series').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const offers = await listOrganisationOffers(db, row.organisation_id!, { from: now().toISOString() });
+  /** A series as shown, with its occurrences not yet over among `offers` (the organisation's, from now). */
+  function toView(row: SeriesRow, offers: OfferRecord[]): SeriesView {
     return {
       id: row.id,
       organisationId: row.organisation_id!,
@@ -165,8 +136,13 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
       generatedUntil: row.generated_until,
       stoppedAt: row.stopped_at,
       template: templateOf(row),
-      occurrences: offers.filter((o) => o.seriesId === id).map((o) => toOfferView(o, { forDonor: true }))
+      occurrences: offers.filter((o) => o.seriesId === row.id).map((o) => toOfferView(o, { forDonor: true }))
     };
+  }
+
+  async function view(id: string): Promise<SeriesView> {
+    const row = (await repo.findSeries(db, id))!;
+    return toView(row, await listOrganisationOffers(db, row.organisation_id!, { from: now().toISOString() }));
   }
 
   return {
@@ -175,7 +151,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
       const input = parseInput(createSeriesInput, raw);
       const org = await donorOrganisation(actor, input.organisationId);
       const at = now();
-      const startsOn = input.startsOn ?? parisToday(at);
+      const startsOn = input.startsOn ?? parisDate(at);
       const shape = { weekdays: input.weekdays, startTime: input.startTime, endTime: input.endTime, startsOn, endsOn: input.endsOn ?? null };
       const problems = seriesProblems(shape);
       if (problems.length > 0) refuse(problems);
@@ -199,7 +175,7 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
         created_at: iso,
         updated_at: iso
       };
-      await db.insertInto('offer_series').values(row).execute();
+      await repo.insertSeries(db, row);
       await generateFor(row, org, at);
       return view(id);
     },
@@ -223,24 +199,24 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
       const problems = seriesProblems(shape);
       if (problems.length > 0) refuse(problems);
       const template = patch.template ?? templateOf(row);
-      await checkTemplate(template, shape.startTime, shape.endTime, parisToday(at) > row.starts_on ? parisToday(at) : row.starts_on);
+      await checkTemplate(template, shape.startTime, shape.endTime, parisDate(at) > row.starts_on ? parisDate(at) : row.starts_on);
       const iso = at.toISOString();
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('offer_series')
-          .set({
+        await repo.updateSeriesRule(
+          trx,
+          id,
+          {
             weekdays: JSON.stringify([...shape.weekdays].sort()),
             start_time: shape.startTime,
             end_time: shape.endTime,
             ends_on: shape.endsOn,
-            template: JSON.stringify(template),
-            updated_at: iso
-          })
-          .where('id', '=', id)
-          .execute();
-        await trx.deleteFrom('offer').where('id', 'in', untouchedFuture(id, at)).execute();
+            template: JSON.stringify(template)
+          },
+          iso
+        );
+        await repo.deleteUntouchedFuture(trx, id, iso);
       });
-      const updated = await db.selectFrom('offer_series').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const updated = (await repo.findSeries(db, id))!;
       await generateFor(updated, org, at);
       return view(id);
     },
@@ -252,12 +228,8 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
       const at = now();
       const iso = at.toISOString();
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('offer_series').set({ stopped_at: iso, updated_at: iso }).where('id', '=', id).execute();
-        await trx
-          .updateTable('offer')
-          .set((eb) => ({ status: 'cancelled', cancel_reason: 'series stopped', cancelled_at: iso, remaining: 0, version: eb(eb.ref('version'), '+', 1), updated_at: iso }))
-          .where('id', 'in', untouchedFuture(id, at))
-          .execute();
+        await repo.markSeriesStopped(trx, id, iso);
+        await repo.cancelUntouchedFuture(trx, id, iso);
       });
       return view(id);
     },
@@ -265,14 +237,10 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
     /** The organisation's recurring offers, running first then stopped, newest first, each with its coming occurrences (members). */
     async listSeries(actor: Actor, organisationId: string): Promise<SeriesView[]> {
       await donorOrganisation(actor, organisationId);
-      const rows = await db
-        .selectFrom('offer_series')
-        .select('id')
-        .where('organisation_id', '=', organisationId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .execute();
-      const views = await Promise.all(rows.map((r) => view(r.id)));
+      // Two queries whatever the number of series: the series, then the organisation's coming offers once.
+      const rows = await repo.listSeriesOf(db, organisationId);
+      const offers = rows.length > 0 ? await listOrganisationOffers(db, organisationId, { from: now().toISOString() }) : [];
+      const views = rows.map((row) => toView(row, offers));
       return [...views.filter((v) => v.stoppedAt === null), ...views.filter((v) => v.stoppedAt !== null)];
     },
 
@@ -284,16 +252,14 @@ export function createSeriesService(deps: { db: Kysely<DB>; now: () => Date }) {
     /** The job: every running series keeps its occurrences of the next days (idempotent). */
     async generateDue(): Promise<{ series: number; created: number }> {
       const at = now();
-      const today = parisToday(at);
-      const rows = await db
-        .selectFrom('offer_series')
-        .selectAll()
-        .where('stopped_at', 'is', null)
-        .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', today)]))
-        .execute();
+      const today = parisDate(at);
+      const rows = await repo.listRunningSeries(db, today);
+      // One read per organisation, not per series.
+      const orgs = new Map<string, Promise<OrganisationRecord | undefined>>();
+      const orgOf = (id: string) => orgs.get(id) ?? orgs.set(id, findOrganisation(db, id)).get(id)!;
       let created = 0;
       for (const row of rows) {
-        const org = row.organisation_id ? await findOrganisation(db, row.organisation_id) : undefined;
+        const org = row.organisation_id ? await orgOf(row.organisation_id) : undefined;
         created += await generateFor(row, org, at);
       }
       return { series: rows.length, created };

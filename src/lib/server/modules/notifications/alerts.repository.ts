@@ -155,7 +155,7 @@ function parseList(text: string): string[] {
   }
 }
 
-/** People who asked for new-offer alerts with a saved point inside a box around the offer. */
+/** People who asked for new-offer alerts with a saved point inside a box (around the offers), by user id. */
 export async function subscribersNear(
   db: Kysely<DB>,
   box: { minLat: number; maxLat: number; minLng: number; maxLng: number }
@@ -183,6 +183,7 @@ export async function subscribersNear(
     .where('fp.lat', '<=', box.maxLat)
     .where('fp.lng', '>=', box.minLng)
     .where('fp.lng', '<=', box.maxLng)
+    .orderBy('fp.user_id')
     .execute();
   return rows.map((r) => ({
     userId: r.user_id,
@@ -199,39 +200,31 @@ export async function subscribersNear(
   }));
 }
 
-/** Whether the person was already told about this offer (the alert links to it). */
-export async function alreadyAlerted(db: Kysely<DB>, userId: string, link: string): Promise<boolean> {
-  const row = await db
+/** Which people were already told about which offers (the alert links to it), as `userId link` keys. */
+export async function alreadyAlerted(db: Kysely<DB>, userIds: readonly string[], links: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0 || links.length === 0) return new Set();
+  const rows = await db
     .selectFrom('inbox_item')
-    .select('id')
-    .where('user_id', '=', userId)
+    .select(['user_id', 'link'])
+    .where('user_id', 'in', [...userIds])
     .where('kind', '=', 'offer.new')
-    .where('link', '=', link)
-    .executeTakeFirst();
-  return row !== undefined;
+    .where('link', 'in', [...links])
+    .execute();
+  return new Set(rows.map((r) => `${r.user_id} ${r.link}`));
 }
 
-/** New-offer alerts the person got since `sinceIso` (the daily cap). */
-export async function alertsSince(db: Kysely<DB>, userId: string, sinceIso: string): Promise<number> {
-  const row = await db
+/** New-offer alerts each person got since `sinceIso` (the daily cap); people with none are left out. */
+export async function alertsSince(db: Kysely<DB>, userIds: readonly string[], sinceIso: string): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
     .selectFrom('inbox_item')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('user_id', '=', userId)
+    .select((eb) => ['user_id', eb.fn.countAll<string | number>().as('n')])
+    .where('user_id', 'in', [...userIds])
     .where('kind', '=', 'offer.new')
     .where('created_at', '>=', sinceIso)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
-/** Whether the person is a member of the organisation (a donor is not alerted of its own offers). */
-export async function isMember(db: Kysely<DB>, userId: string, organisationId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('membership')
-    .select('user_id')
-    .where('user_id', '=', userId)
-    .where('organisation_id', '=', organisationId)
-    .executeTakeFirst();
-  return row !== undefined;
+    .groupBy('user_id')
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, Number(r.n)]));
 }
 
 /** The alert settings of a person's saved area (feed_preference), or undefined. */

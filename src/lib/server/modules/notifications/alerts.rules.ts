@@ -2,12 +2,12 @@
  * Pure rules of the marketplace alerts: quiet hours (Europe/Paris), distance, what matches a
  * person's saved preferences.
  */
+import { haversineKm } from '../../db/geosearch.js';
+import { parisFields } from '../directory/hours.rules.js';
 
 /** Minutes since midnight in Europe/Paris. */
 export function parisMinutes(at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Paris' }).formatToParts(at);
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
-  const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
+  const { hour, minute } = parisFields(at);
   return hour * 60 + minute;
 }
 
@@ -27,15 +27,6 @@ export function inQuietHours(start: string | null, end: string | null, at: Date)
   if (s === null || e === null || s === e) return false;
   const now = parisMinutes(at);
   return s < e ? now >= s && now < e : now >= s || now < e;
-}
-
-/** Great-circle distance in km (haversine). */
-export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 export interface AlertPreference {
@@ -60,7 +51,7 @@ export interface AlertOffer {
  * chosen = all), carrying every chosen diet, containing none of the excluded allergens.
  */
 export function offerMatches(pref: AlertPreference, offer: AlertOffer): boolean {
-  if (distanceKm(pref, offer) > pref.radiusKm) return false;
+  if (haversineKm(pref, offer) > pref.radiusKm) return false;
   if (pref.categories.length > 0 && !pref.categories.includes(offer.category)) return false;
   if ((offer.dietMask & pref.dietMask) !== pref.dietMask) return false;
   if ((offer.allergenMask & pref.excludedAllergenMask) !== 0) return false;

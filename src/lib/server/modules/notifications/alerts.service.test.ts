@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../../../tests/helpers/db.js';
+import { countingQueries, DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
-import { insertTestMembership, insertTestOrganisation, insertTestScheme } from '../eligibility/requests.testing.js';
-import { insertTestReservation } from '../marketplace/offers.testing.js';
-import { grantAntiGaspi, insertTestOffer, insertTestPerson } from '../marketplace/reservations.testing.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
+import { insertTestScheme } from '../eligibility/requests.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson, insertTestReservation } from '../marketplace/marketplace.testing.js';
+import { createAlertsService } from './alerts.service.js';
 
 const AT = '2026-11-29T10:00:00.000Z';
 
@@ -56,10 +57,10 @@ describe.each(DIALECTS)('marketplace alerts on %s', (kind) => {
     const fr = await eligible('Léa');
     const en = await eligible('Sam', 'en');
     const offer = await insertTestOffer(db(), { organisationId: donorOrg, at: AT, pickup_starts_at: '2026-11-29T17:00:00.000Z', pickup_ends_at: '2026-11-29T18:00:00.000Z' });
-    const r1 = await insertTestReservation(db(), offer, fr, 1);
-    await insertTestReservation(db(), offer, en, 2);
+    const r1 = await insertTestReservation(db(), { offerId: offer, userId: fr, quantity: 1 });
+    await insertTestReservation(db(), { offerId: offer, userId: en, quantity: 2 });
     const waiting = await eligible('Noé');
-    await insertTestReservation(db(), offer, waiting, 1, 'waiting');
+    await insertTestReservation(db(), { offerId: offer, userId: waiting, quantity: 1, status: 'waiting' });
 
     // 17:00 UTC: the window ends in 60 minutes, more than the default 30: nothing yet.
     t.clock.set('2026-11-29T17:00:00.000Z');
@@ -128,6 +129,24 @@ describe.each(DIALECTS)('marketplace alerts on %s', (kind) => {
     t.clock.set('2026-11-30T06:00:00.000Z');
     expect(await t.services.alerts.sendNewOfferAlerts()).toMatchObject({ alerted: 2, quiet: 0 });
     expect(await inbox(sleeper)).toHaveLength(2);
+  });
+
+  it('reads as often for five people as for one (no query per person)', async () => {
+    const counting = countingQueries(db());
+    const alerts = createAlertsService({ db: counting.db, now: t.clock.now });
+    const MARSEILLE = { lat: 43.3, lng: 5.37 };
+    const awake = '2026-12-05T11:00:00.000Z';
+    t.clock.set(awake);
+    await insertTestOffer(db(), { organisationId: donorOrg, at: awake, ...MARSEILLE, pickup_starts_at: '2026-12-05T16:00:00.000Z', pickup_ends_at: '2026-12-05T17:00:00.000Z' });
+    // Quiet all day: everyone is counted, nobody is written to, so only the reads are counted.
+    const quietPerson = async () => savedArea(await eligible(), { ...MARSEILLE, quiet_start: '00:00', quiet_end: '23:59' });
+    await quietPerson();
+    expect(await alerts.sendNewOfferAlerts()).toEqual({ alerted: 0, quiet: 1, capped: 0 });
+    const forOne = counting.count();
+    for (let i = 0; i < 4; i++) await quietPerson();
+    counting.reset();
+    expect(await alerts.sendNewOfferAlerts()).toEqual({ alerted: 0, quiet: 5, capped: 0 });
+    expect(counting.count()).toBe(forOne);
   });
 
   it('reads and saves the alert settings without touching the saved area', async () => {

@@ -2,15 +2,17 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
 import { FEED_MAX_RADIUS_KM } from '../../../schemas/reservations.js';
+import { haversineKm } from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
 import { fieldError } from '../../errors.js';
-import { listGrantsOfUser } from '../eligibility/requests.repository.js';
+import { listGrantsOfUsers } from '../eligibility/requests.repository.js';
 import { isGrantActive } from '../eligibility/requests.rules.js';
 import { parisDate } from '../eligibility/requests.rules.js';
-import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings } from '../marketplace/marketplace.rules.js';
+import { readSettings } from '../marketplace/reservations.repository.js';
+import { membershipKeys } from '../organisations/organisations.repository.js';
 import { enqueueNotification } from './inbox.repository.js';
 import * as repo from './alerts.repository.js';
-import { distanceKm, inQuietHours, offerMatches, QUIET_TIME } from './alerts.rules.js';
+import { inQuietHours, offerMatches, QUIET_TIME } from './alerts.rules.js';
 import { messageFor } from './messages.js';
 
 /**
@@ -53,22 +55,25 @@ export interface AlertsService {
   saveAlertSettings(userId: string, input: AlertSettings): Promise<AlertSettingsView>;
 }
 
+type Box = { minLat: number; maxLat: number; minLng: number; maxLng: number };
+
+/** A box of the largest saved radius around an offer (wider than the circle: a first cut). */
+function boxAround(offer: { lat: number; lng: number }): Box {
+  const dLat = FEED_MAX_RADIUS_KM / 111;
+  const dLng = FEED_MAX_RADIUS_KM / (111 * Math.max(Math.cos((offer.lat * Math.PI) / 180), 0.1));
+  return { minLat: offer.lat - dLat, maxLat: offer.lat + dLat, minLng: offer.lng - dLng, maxLng: offer.lng + dLng };
+}
+
+const inBox = (p: { lat: number; lng: number }, b: Box) => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng;
+
+const linkOf = (offer: { id: string }) => `/dons/${offer.id}`;
+
 export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): AlertsService {
   const { db, now } = deps;
 
-  async function settings() {
-    const row = await db.selectFrom('setting').select('value').where('key', '=', MARKETPLACE_SETTINGS_KEY).executeTakeFirst();
-    return readMarketplaceSettings(row?.value ?? null);
-  }
-
-  async function isEligible(userId: string, at: Date): Promise<boolean> {
-    const today = parisDate(at);
-    return (await listGrantsOfUser(db, userId)).some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today));
-  }
-
   async function getAlertSettings(userId: string): Promise<AlertSettingsView> {
     const row = await repo.alertSettings(db, userId);
-    const defaultCap = Math.min(Math.max((await settings()).newOfferDailyCapDefault, 1), 20);
+    const defaultCap = Math.min(Math.max((await readSettings(db)).newOfferDailyCapDefault, 1), 20);
     return {
       notifyNewOffers: Number(row?.notify_new_offers ?? 0) === 1,
       quietStart: row?.quiet_start ?? null,
@@ -82,7 +87,7 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
   return {
     async sendPickupReminders() {
       const at = now();
-      const minutes = (await settings()).reminderMinutesBeforeEnd;
+      const minutes = (await readSettings(db)).reminderMinutesBeforeEnd;
       if (minutes <= 0) return { reminded: 0 };
       const due = await repo.remindersDue(db, at.toISOString(), new Date(at.getTime() + minutes * 60_000).toISOString());
       let reminded = 0;
@@ -108,30 +113,44 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
       const at = now();
       const result = { alerted: 0, quiet: 0, capped: 0 };
       const offers = await repo.recentLiveOffers(db, new Date(at.getTime() - NEW_OFFER_LOOKBACK_MS).toISOString(), at.toISOString());
-      const eligible = new Map<string, boolean>();
-      for (const offer of offers) {
-        // A box of the largest saved radius around the offer, then each person's exact distance.
-        const dLat = FEED_MAX_RADIUS_KM / 111;
-        const dLng = FEED_MAX_RADIUS_KM / (111 * Math.max(Math.cos((offer.lat * Math.PI) / 180), 0.1));
-        const people = await repo.subscribersNear(db, {
-          minLat: offer.lat - dLat,
-          maxLat: offer.lat + dLat,
-          minLng: offer.lng - dLng,
-          maxLng: offer.lng + dLng
-        });
-        const link = `/dons/${offer.id}`;
-        for (const p of people) {
-          if (p.userId === offer.donorUserId) continue;
-          if (!offerMatches(p, offer)) continue;
-          if (await repo.alreadyAlerted(db, p.userId, link)) continue;
-          if (offer.organisationId && (await repo.isMember(db, p.userId, offer.organisationId))) continue;
-          if (!eligible.has(p.userId)) eligible.set(p.userId, await isEligible(p.userId, at));
-          if (!eligible.get(p.userId)) continue;
+      if (offers.length === 0) return result;
+
+      // Who each offer may concern (saved point in a box of the largest radius around it, then the
+      // person's own radius, categories, diets and allergens), from one read of the subscribers.
+      const boxes = offers.map(boxAround);
+      const subscribers = await repo.subscribersNear(db, {
+        minLat: Math.min(...boxes.map((b) => b.minLat)),
+        maxLat: Math.max(...boxes.map((b) => b.maxLat)),
+        minLng: Math.min(...boxes.map((b) => b.minLng)),
+        maxLng: Math.max(...boxes.map((b) => b.maxLng))
+      });
+      const candidates = offers.map((offer, i) =>
+        subscribers.filter((p) => inBox(p, boxes[i]!) && p.userId !== offer.donorUserId && offerMatches(p, offer))
+      );
+
+      // What the rules below need to know of these people, in one query each (not one per person and offer).
+      const userIds = [...new Set(candidates.flat().map((p) => p.userId))];
+      const [told, members, grants, sentToday] = await Promise.all([
+        repo.alreadyAlerted(db, userIds, offers.map(linkOf)),
+        membershipKeys(db, [...new Set(offers.flatMap((o) => (o.organisationId ? [o.organisationId] : [])))], userIds),
+        listGrantsOfUsers(db, userIds),
+        repo.alertsSince(db, userIds, new Date(at.getTime() - DAY_MS).toISOString())
+      ]);
+      const today = parisDate(at);
+      const isEligible = (userId: string) => (grants.get(userId) ?? []).some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today));
+
+      for (const [i, offer] of offers.entries()) {
+        const link = linkOf(offer);
+        for (const p of candidates[i]!) {
+          if (told.has(`${p.userId} ${link}`)) continue;
+          if (offer.organisationId && members.has(`${offer.organisationId} ${p.userId}`)) continue;
+          if (!isEligible(p.userId)) continue;
           if (inQuietHours(p.quietStart, p.quietEnd, at)) {
             result.quiet += 1;
             continue;
           }
-          if ((await repo.alertsSince(db, p.userId, new Date(at.getTime() - DAY_MS).toISOString())) >= p.dailyCap) {
+          const sent = sentToday.get(p.userId) ?? 0;
+          if (sent >= p.dailyCap) {
             result.capped += 1;
             continue;
           }
@@ -140,9 +159,10 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
             placeName: offer.placeName,
             pickupStartsAt: offer.pickupStartsAt,
             pickupEndsAt: offer.pickupEndsAt,
-            distanceKm: distanceKm(p, offer)
+            distanceKm: haversineKm(p, offer)
           });
           await db.transaction().execute((trx) => enqueueNotification(trx, at, { userId: p.userId, kind: 'offer.new', ...text, link }));
+          sentToday.set(p.userId, sent + 1);
           result.alerted += 1;
         }
       }

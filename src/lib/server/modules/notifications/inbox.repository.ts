@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { isLocale, type Locale } from '../../../i18n/locale.js';
 
 /**
  * The notification outbox, written in the SAME transaction as the event it tells about (a
@@ -196,4 +197,11 @@ export async function countPushSubscriptions(db: Kysely<DB>, userId: string): Pr
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** The language each person reads Glane in (French when unset or unknown); people not found are left out. */
+export async function localesOf(db: Kysely<DB>, userIds: readonly string[]): Promise<Map<string, Locale>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.selectFrom('user').select(['id', 'locale']).where('id', 'in', [...userIds]).execute();
+  return new Map(rows.map((r) => [r.id, isLocale(r.locale) ? r.locale : 'fr']));
 }

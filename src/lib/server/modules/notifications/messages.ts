@@ -1,3 +1,4 @@
+import { formatParis, localeTag } from '../../../i18n/dates.js';
 import { isLocale, type Locale } from '../../../i18n/locale.js';
 import { translate } from '../../../i18n/translate.js';
 
@@ -48,40 +49,16 @@ function localeOf(locale: string | null | undefined): Locale {
   return isLocale(locale) ? locale : 'fr';
 }
 
-const tag = (l: Locale) => (l === 'fr' ? 'fr-FR' : 'en-GB');
-
-/** "sam. 29 nov., 19:00" / "Sat 29 Nov, 19:00" in Europe/Paris. */
-export function formatWhen(locale: Locale, iso: string): string {
-  return new Intl.DateTimeFormat(tag(locale), {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Europe/Paris'
-  }).format(new Date(iso));
-}
-
-/** "19:30" in Europe/Paris. */
-export function formatTime(locale: Locale, iso: string): string {
-  return new Intl.DateTimeFormat(tag(locale), { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' }).format(new Date(iso));
-}
-
-/** "13 décembre 2026" / "13 December 2026" in Europe/Paris. */
-export function formatDay(locale: Locale, iso: string): string {
-  return new Intl.DateTimeFormat(tag(locale), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(new Date(iso));
-}
-
 /** The title and body of a marketplace notification in `locale` (fr when unknown). */
 export function messageFor(kind: MarketplaceMessageKind, locale: string | null | undefined, params: MessageParams): MessageText {
   const l = localeOf(locale);
   const common = {
     offer: params.offerTitle,
     place: params.placeName?.trim() || translate(l, 'notify.someDonor'),
-    start: formatWhen(l, params.pickupStartsAt),
-    end: formatTime(l, params.pickupEndsAt),
+    start: formatParis(l, 'when', params.pickupStartsAt),
+    end: formatParis(l, 'time', params.pickupEndsAt),
     quantity: translate(l, 'notify.quantity', { count: params.quantity ?? 1 }),
-    distance: new Intl.NumberFormat(tag(l), { maximumFractionDigits: 1 }).format(params.distanceKm ?? 0)
+    distance: new Intl.NumberFormat(localeTag(l), { maximumFractionDigits: 1 }).format(params.distanceKm ?? 0)
   };
   const withReason = (body: string) => {
     const reason = params.reason?.trim();
@@ -127,7 +104,7 @@ export function messageFor(kind: MarketplaceMessageKind, locale: string | null |
               count: penalty.maxActiveReservations,
               threshold: noShowRule.threshold,
               days: noShowRule.windowDays,
-              until: formatDay(l, penalty.until)
+              until: formatParis(l, 'longDate', penalty.until)
             })
           : translate(l, 'notify.noShow.advice');
       return { title: translate(l, 'notify.noShow.title', common), body: `${base} ${after}` };

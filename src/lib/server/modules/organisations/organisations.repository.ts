@@ -165,6 +165,18 @@ export async function findMembership(
   return r ? { id: r.id, organisationId: r.organisation_id, userId: r.user_id, role: r.role, createdAt: r.created_at } : undefined;
 }
 
+/** Which of `userIds` belong to which of `organisationIds`, as `organisationId userId` keys (one query for a batch). */
+export async function membershipKeys(db: Kysely<DB>, organisationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>> {
+  if (organisationIds.length === 0 || userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('membership')
+    .select(['organisation_id', 'user_id'])
+    .where('organisation_id', 'in', [...organisationIds])
+    .where('user_id', 'in', [...userIds])
+    .execute();
+  return new Set(rows.map((r) => `${r.organisation_id} ${r.user_id}`));
+}
+
 export async function countOwners(db: Kysely<DB>, organisationId: string): Promise<number> {
   const r = await db
     .selectFrom('membership')
