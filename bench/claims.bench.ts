@@ -24,7 +24,7 @@ import type { Database } from '../src/lib/server/db/database.js';
 import { createLogger } from '../src/lib/server/logger.js';
 import { createSessionsService } from '../src/lib/server/modules/accounts/sessions.service.js';
 import { insertTestOrganisation, insertTestScheme } from '../src/lib/server/modules/eligibility/requests.testing.js';
-import { grantAntiGaspi, insertTestOffer, insertTestPerson } from '../src/lib/server/modules/marketplace/reservations.testing.js';
+import { grantAntiGaspi, insertTestOffer, insertTestPerson } from '../src/lib/server/modules/marketplace/marketplace.testing.js';
 import { createServices } from '../src/lib/server/services.js';
 
 const N_PEOPLE = Number(process.env.BENCH_PEOPLE ?? 400);

@@ -1,57 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { buildDemoTerritory } from '../../src/lib/server/demo/territory.js';
 import {
-  DEMO_PASSWORD,
+  browserSuite,
   expectAccessible,
   expectAccessibleWithoutScripts,
-  launchBrowser,
   overflowsHorizontally,
-  signInWithPassword,
-  startGlane,
-  type RunningGlane
+  PHONE
 } from './harness.js';
+import { BAKER } from './marketplace-steps.js';
 
-const PHONE = { width: 360, height: 740 };
 const CCAS_ID = buildDemoTerritory().organisationIds.ccas!;
 
 /** Accompanied accounts: a CCAS agent creates one, prints the card, revokes and reissues it; the person's rights pages. */
 describe('accompanied people and printed cards in the browser', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const context = async (options: { javaScriptEnabled?: boolean } = {}) => {
-    const c = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, ...options });
-    contexts.push(c);
-    return c;
-  };
-  const agentPage = async (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => {
-    const page = await (await context(options)).newPage();
-    await signInWithPassword(page, glane.url, 'ccas@demo.glane.localhost', DEMO_PASSWORD);
-    return page;
-  };
+  const suite = browserSuite({ env: { DOCUMENT_KEY: randomBytes(32).toString('base64') }, viewport: PHONE });
+  const agentPage = (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => suite.signedIn('ccas@demo.glane.localhost', options);
   const fits = async (page: Page, where: string) => {
     expect(await overflowsHorizontally(page), `${where} scrolls sideways at 360 px`).toBe(false);
   };
 
-  beforeAll(async () => {
-    glane = await startGlane({ DOCUMENT_KEY: randomBytes(32).toString('base64') });
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-  });
-
   it('lets a CCAS agent create an accompanied account and download its printable card', async () => {
     const page = await agentPage();
-    await page.goto(`${glane.url}/organisations/${CCAS_ID}`);
+    await page.goto(`${suite.glane.url}/organisations/${CCAS_ID}`);
     await page.getByRole('link', { name: 'Personnes accompagnées' }).click();
-    await page.waitForURL(`${glane.url}/organisations/${CCAS_ID}/personnes`);
+    await page.waitForURL(`${suite.glane.url}/organisations/${CCAS_ID}/personnes`);
     // The demo's accompanied person is listed with her card and access.
     const demo = page.locator('ul.people > li', { hasText: 'Josiane' });
     expect(await demo.textContent()).toMatch(/Carte active depuis le/);
@@ -80,7 +54,7 @@ describe('accompanied people and printed cards in the browser', () => {
     for (const name of ['Imprimer la carte (A6)', 'Imprimer au format carte bancaire']) {
       const href = await page.getByRole('link', { name }).getAttribute('href');
       expect(href).toMatch(/\/carte\?format=(a6|id1)$/);
-      const pdf = await page.request.get(`${glane.url}${href}`);
+      const pdf = await page.request.get(`${suite.glane.url}${href}`);
       expect(pdf.status()).toBe(200);
       expect(pdf.headers()['content-type']).toBe('application/pdf');
       const body = await pdf.body();
@@ -92,7 +66,7 @@ describe('accompanied people and printed cards in the browser', () => {
     const personUrl = page.url().replace(/\?cree=1$/, '');
     await page.goto(personUrl);
     expect(await page.getByText(/^Carte active, émise le/).isVisible()).toBe(true);
-    await page.goto(`${glane.url}/organisations/${CCAS_ID}/personnes`);
+    await page.goto(`${suite.glane.url}/organisations/${CCAS_ID}/personnes`);
     expect(await page.locator('ul.people > li', { hasText: 'Marcelle' }).textContent()).toMatch(/Carte active depuis le/);
 
     // Lost card: revoke it, then issue a new one.
@@ -108,7 +82,7 @@ describe('accompanied people and printed cards in the browser', () => {
 
   it('works without JavaScript: create, print, and a donor cannot open the page', async () => {
     const page = await agentPage({ javaScriptEnabled: false });
-    await page.goto(`${glane.url}/organisations/${CCAS_ID}/personnes`);
+    await page.goto(`${suite.glane.url}/organisations/${CCAS_ID}/personnes`);
     await page.getByLabel('Prénom').fill('Gilbert');
     await page.getByLabel('Nombre d’adultes').fill('2');
     await page.getByLabel('Nombre d’enfants').fill('1');
@@ -116,37 +90,35 @@ describe('accompanied people and printed cards in the browser', () => {
     await page.getByRole('button', { name: 'Créer le compte et sa carte' }).click();
     await page.waitForURL(/\/personnes\/[^/?]+\?cree=1$/);
     const personPath = new URL(page.url()).pathname;
-    await expectAccessibleWithoutScripts(browser, page, 'person page without JavaScript');
-    const pdf = await page.request.get(`${glane.url}${personPath}/carte?format=id1`);
+    await expectAccessibleWithoutScripts(suite.browser, page, 'person page without JavaScript');
+    const pdf = await page.request.get(`${suite.glane.url}${personPath}/carte?format=id1`);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     await page.getByRole('button', { name: 'Carte perdue : en émettre une nouvelle' }).click();
     await page.getByText(/^Nouvelle carte émise, code/).waitFor();
 
-    const donor = await (await context()).newPage();
-    await signInWithPassword(donor, glane.url, 'boulangerie@demo.glane.localhost', DEMO_PASSWORD);
-    expect((await donor.goto(`${glane.url}${personPath}`))?.status()).toBe(404);
-    expect((await donor.request.get(`${glane.url}${personPath}/carte?format=a6`)).status()).toBe(404);
-    expect((await donor.goto(`${glane.url}/organisations/${CCAS_ID}/personnes`))?.status()).toBe(403);
+    const donor = await suite.signedIn(BAKER);
+    expect((await donor.goto(`${suite.glane.url}${personPath}`))?.status()).toBe(404);
+    expect((await donor.request.get(`${suite.glane.url}${personPath}/carte?format=a6`)).status()).toBe(404);
+    expect((await donor.goto(`${suite.glane.url}/organisations/${CCAS_ID}/personnes`))?.status()).toBe(403);
   });
 
   it('shows a person who read their file, and lets them export their data', async () => {
     // The CCAS agent opens the demo person's file; a beneficiary sees an empty list (nobody read theirs).
-    const page = await (await context()).newPage();
-    await signInWithPassword(page, glane.url, 'beneficiaire2@demo.glane.localhost', DEMO_PASSWORD);
-    await page.goto(`${glane.url}/compte`);
+    const page = await suite.signedIn('beneficiaire2@demo.glane.localhost');
+    await page.goto(`${suite.glane.url}/compte`);
     await page.getByRole('link', { name: 'Qui a consulté mon dossier' }).first().click();
-    await page.waitForURL(`${glane.url}/mon-dossier/consultations`);
+    await page.waitForURL(`${suite.glane.url}/mon-dossier/consultations`);
     expect(await page.getByText('Personne n’a consulté votre dossier pour l’instant.').isVisible()).toBe(true);
     await fits(page, 'who read my file');
     await expectAccessible(page, 'who read my file');
 
-    await page.goto(`${glane.url}/compte`);
+    await page.goto(`${suite.glane.url}/compte`);
     expect(await page.getByRole('heading', { name: 'Supprimer mon compte' }).isVisible()).toBe(true);
     expect(await page.getByText(/le journal d’audit garde les traces des actions/).isVisible()).toBe(true);
     await fits(page, 'account page');
     await expectAccessible(page, 'account page');
     const href = await page.getByRole('link', { name: 'Exporter mes données' }).getAttribute('href');
-    const exported = await page.request.get(`${glane.url}${href}`);
+    const exported = await page.request.get(`${suite.glane.url}${href}`);
     expect(exported.headers()['content-type']).toContain('application/json');
     expect(exported.headers()['content-disposition']).toMatch(/^attachment; filename="glane-donnees-\d{4}-\d{2}-\d{2}\.json"$/);
     const data = (await exported.json()) as { account: { email: string }; fileReads: unknown[] };
@@ -157,7 +129,7 @@ describe('accompanied people and printed cards in the browser', () => {
     await page.getByRole('alert').waitFor();
     await page.getByLabel('Je veux supprimer mon compte et mes données.').check();
     await page.getByRole('button', { name: 'Supprimer mon compte' }).click();
-    await page.waitForURL(`${glane.url}/compte/supprime`);
+    await page.waitForURL(`${suite.glane.url}/compte/supprime`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Compte supprimé');
     await expectAccessible(page, 'account deleted');
   });

@@ -1,55 +1,33 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  browserSuite,
   codeIn,
   DEMO_PASSWORD,
   expectAccessible,
   expectAccessibleWithoutScripts,
   fillSignUp,
   latestMessageTo,
-  launchBrowser,
-  signInWithPassword,
-  startGlane,
-  uniqueEmail,
-  type RunningGlane
+  PHONE,
+  uniqueEmail
 } from './harness.js';
 
 /** Journeys of the accounts pages, in a real Chromium over the real built app. */
 describe('accounts in the browser', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  /** A fresh context per journey (its own cookies), closed after the journey. */
-  const freshContext = async (options: Parameters<Browser['newContext']>[0] = {}) => {
-    const context = await browser.newContext({ locale: 'fr-FR', ...options });
-    contexts.push(context);
-    return context;
-  };
-
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-  });
+  /** Each journey opens its own contexts (their own cookies), closed after it. */
+  const suite = browserSuite();
 
   it('signs up, enters the code sent to the address, and lands signed in with the address verified', async () => {
-    const context = await freshContext();
+    const context = await suite.newContext();
     const page = await context.newPage();
     const email = uniqueEmail('signup');
-    await page.goto(`${glane.url}/inscription`);
+    await page.goto(`${suite.glane.url}/inscription`);
     await expect.poll(() => page.title()).toBe('Créer un compte · Glane');
     await expectAccessible(page, 'sign-up form');
 
     await fillSignUp(page, { name: 'Camille Test', email, password: 'une phrase facile à retenir' }, { enterCode: false });
     expect(await page.getByText(`un code vient d’être envoyé à ${email}`, { exact: false }).isVisible()).toBe(true);
     await expectAccessible(page, 'code page after sign-up');
-    const message = await latestMessageTo(context, glane.url, email, 'ouvrir votre compte');
+    const message = await latestMessageTo(context, suite.glane.url, email, 'ouvrir votre compte');
     await page.getByLabel('Code à 6 chiffres').fill(codeIn(message));
     await page.getByRole('button', { name: 'Valider le code' }).click();
     await page.waitForURL(/\/compte\?bienvenue=1$/);
@@ -63,32 +41,30 @@ describe('accounts in the browser', () => {
   });
 
   it('answers a taken email exactly like a new one, without JavaScript too, and tells the holder', async () => {
-    const context = await freshContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+    const context = await suite.newContext({ javaScriptEnabled: false, viewport: PHONE });
     const page = await context.newPage();
     const fresh = uniqueEmail('fresh');
     const noticeFor = async (email: string) => {
-      await page.goto(`${glane.url}/inscription`);
+      await page.goto(`${suite.glane.url}/inscription`);
       await fillSignUp(page, { name: 'Double', email, password: 'une phrase facile à retenir' }, { enterCode: false });
       return (await page.locator('main').textContent())?.replace(email, '<adresse>');
     };
     const taken = await noticeFor('ccas@demo.glane.localhost');
     expect(taken).toContain('Si cette adresse peut être utilisée, un code vient d’être envoyé à <adresse>');
-    await expectAccessibleWithoutScripts(browser, page, 'code page after a sign-up with a taken address');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'code page after a sign-up with a taken address');
     expect(await noticeFor(fresh)).toBe(taken);
 
-    const told = await latestMessageTo(context, glane.url, 'ccas@demo.glane.localhost', 'quelqu’un a essayé de créer un compte');
-    expect(told.body).toContain(`${glane.url}/mot-de-passe-oublie`);
+    const told = await latestMessageTo(context, suite.glane.url, 'ccas@demo.glane.localhost', 'quelqu’un a essayé de créer un compte');
+    expect(told.body).toContain(`${suite.glane.url}/mot-de-passe-oublie`);
     expect(() => codeIn(told)).toThrow();
     // The holder's password still works; the one typed in the attempt does not.
-    const other = await (await freshContext()).newPage();
-    await signInWithPassword(other, glane.url, 'ccas@demo.glane.localhost', DEMO_PASSWORD);
+    const other = await suite.signedIn('ccas@demo.glane.localhost');
     expect(new URL(other.url()).pathname).not.toBe('/connexion');
   });
 
   it('gives the same generic error for a wrong password and an unknown email, then signs in and out', async () => {
-    const context = await freshContext();
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/connexion`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.glane.url}/connexion`);
     await expectAccessible(page, 'sign-in form');
 
     const attempt = async (email: string, password: string) => {
@@ -103,7 +79,7 @@ describe('accounts in the browser', () => {
     const wrongPassword = await attempt('restos.benevole@demo.glane.localhost', 'pas le bon mot de passe');
     expect(wrongPassword).toContain('Adresse e-mail ou mot de passe incorrect');
     await expectAccessible(page, 'sign-in error state');
-    await page.goto(`${glane.url}/connexion`);
+    await page.goto(`${suite.glane.url}/connexion`);
     const unknown = await attempt('personne-inconnue@example.test', 'pas le bon mot de passe');
     expect(unknown).toBe(wrongPassword);
     expect(page.url()).toContain('/connexion');
@@ -119,29 +95,27 @@ describe('accounts in the browser', () => {
     await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
     await page.waitForURL(/\/connexion\?deconnecte=1$/);
     expect(await page.getByText('Vous êtes déconnecté.').isVisible()).toBe(true);
-    await page.goto(`${glane.url}/compte`);
+    await page.goto(`${suite.glane.url}/compte`);
     expect(new URL(page.url()).pathname).toBe('/connexion');
     const nav = page.getByRole('navigation', { name: 'Navigation principale' });
     expect(await nav.getByRole('link', { name: 'Mon compte' }).count()).toBe(0);
   });
 
   it('signs out from the /deconnexion page', async () => {
-    const context = await freshContext();
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, 'ccas.agent@demo.glane.localhost', DEMO_PASSWORD);
-    await page.goto(`${glane.url}/deconnexion`);
+    const page = await suite.signedIn('ccas.agent@demo.glane.localhost');
+    await page.goto(`${suite.glane.url}/deconnexion`);
     await expectAccessible(page, 'sign-out page');
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForURL(/\/connexion\?deconnecte=1$/);
-    await page.goto(`${glane.url}/deconnexion`);
+    await page.goto(`${suite.glane.url}/deconnexion`);
     expect(await page.getByText('Vous n’êtes pas connecté.').isVisible()).toBe(true);
   });
 
   it('signs in with a one-time code read in the dev mailbox', async () => {
-    const context = await freshContext();
+    const context = await suite.newContext();
     const page = await context.newPage();
     const email = 'restos@demo.glane.localhost';
-    await page.goto(`${glane.url}/connexion`);
+    await page.goto(`${suite.glane.url}/connexion`);
     await page.getByRole('link', { name: 'Recevoir un code' }).click();
     await page.waitForURL(/methode=code/);
     await expectAccessible(page, 'sign-in by code, request form');
@@ -158,7 +132,7 @@ describe('accounts in the browser', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('code non valide');
 
-    const message = await latestMessageTo(context, glane.url, email, 'code de connexion');
+    const message = await latestMessageTo(context, suite.glane.url, email, 'code de connexion');
     await page.getByLabel('Code à 6 chiffres').fill(codeIn(message));
     await page.getByRole('button', { name: 'Valider le code' }).click();
     await page.waitForURL(/\/compte$/);
@@ -166,9 +140,8 @@ describe('accounts in the browser', () => {
   });
 
   it('switches the language to English and back, remembered across pages', async () => {
-    const context = await freshContext();
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/connexion`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.glane.url}/connexion`);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
 
     const nav = page.getByRole('navigation', { name: 'Navigation principale' });
@@ -182,12 +155,12 @@ describe('accounts in the browser', () => {
     await expectAccessible(page, 'sign-in page in English');
 
     // The cookie keeps English on the next page, served by the server.
-    await page.goto(`${glane.url}/`);
+    await page.goto(`${suite.glane.url}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Glane: local food aid');
     expect(await page.getByRole('link', { name: 'Skip to content' }).count()).toBe(1);
     await expectAccessible(page, 'home page in English');
-    await page.goto(`${glane.url}/inscription`);
+    await page.goto(`${suite.glane.url}/inscription`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Create an account');
     await expectAccessible(page, 'sign-up page in English');
 
@@ -195,14 +168,13 @@ describe('accounts in the browser', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'fr');
     expect(new URL(page.url()).pathname).toBe('/inscription');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Créer un compte');
-    await page.goto(`${glane.url}/`);
+    await page.goto(`${suite.glane.url}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
   });
 
   it('signs in by password without JavaScript (progressive enhancement)', async () => {
-    const context = await freshContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/connexion`);
+    const page = await suite.newPage({ javaScriptEnabled: false });
+    await page.goto(`${suite.glane.url}/connexion`);
     // A wrong password: the server renders the error summary and the email typed.
     await page.getByLabel('Adresse e-mail').fill('ccas@demo.glane.localhost');
     await page.getByLabel('Mot de passe', { exact: true }).fill('pas le bon mot de passe');
@@ -213,7 +185,7 @@ describe('accounts in the browser', () => {
     // The server never echoes a password.
     expect(await page.getByLabel('Mot de passe', { exact: true }).inputValue()).toBe('');
     expect(await page.getByLabel('Mot de passe', { exact: true }).getAttribute('aria-invalid')).toBeNull();
-    await expectAccessibleWithoutScripts(browser, page, 'sign-in error without JavaScript');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'sign-in error without JavaScript');
 
     await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Se connecter' }).click();

@@ -1,52 +1,19 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, expectAccessible, launchBrowser, overflowsHorizontally, signInWithPassword, startGlane, type RunningGlane } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, DESKTOP, expectAccessible, openPlaceEditing, openPlaces, overflowsHorizontally, PHONE } from './harness.js';
 
 const PLACE_NAME = 'Restos du Cœur — centre de distribution';
-const PHONE = { width: 360, height: 740 };
 
 /** Partners edit their places: hours with a sloppy value, history, permissions, new place with duplicate check. */
 describe('directory editing by partners', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const signedIn = async (email: string, viewport = { width: 1280, height: 900 }): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, email, DEMO_PASSWORD);
-    return page;
-  };
-  /** From "Mes organisations" to the places of the Restos du Cœur. */
-  const openRestosPlaces = async (page: Page) => {
-    await page.goto(`${glane.url}/organisations`);
-    await page.getByRole('link', { name: /Restos du C/ }).first().click();
-    await page.getByRole('link', { name: 'Lieux et services' }).click();
-    await page.waitForURL((u) => u.pathname.endsWith('/lieux'));
-  };
-
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-  });
+  const suite = browserSuite({ viewport: DESKTOP });
 
   it('a partner types sloppy hours, sees the warning, the public page and the history change; others get 403', async () => {
-    const page = await signedIn('restos@demo.glane.localhost');
-    await openRestosPlaces(page);
-    await page.getByRole('link', { name: `Modifier ${PLACE_NAME}` }).click();
-    await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
+    const page = await suite.signedIn('restos@demo.glane.localhost');
+    const slug = await openPlaceEditing(page, suite.glane.url, /Restos du C/, PLACE_NAME);
     const editUrl = page.url();
-    const slug = new URL(editUrl).pathname.split('/')[2]!;
     // Before: closed on Mondays.
     const before = await page.context().newPage();
-    await before.goto(`${glane.url}/lieux/${slug}`);
+    await before.goto(`${suite.glane.url}/lieux/${slug}`);
     expect(await before.locator('table').first().textContent()).toMatch(/Lundi\s*Fermé/);
     await before.close();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(PLACE_NAME);
@@ -63,14 +30,14 @@ describe('directory editing by partners', () => {
     await expectAccessible(page, 'place editing page after saving with a warning');
 
     // The public page shows the new hours (Monday is now open until noon) and an edit link for the partner.
-    await page.goto(`${glane.url}/lieux/${slug}`);
+    await page.goto(`${suite.glane.url}/lieux/${slug}`);
     // (This week's table also applies the demo's temporary winter hours to the other days.)
     const week = await page.locator('table').first().textContent();
     expect(week).toMatch(/Lundi\s*09:00–12:00/);
     expect(await page.getByRole('link', { name: 'Modifier ce lieu' }).count()).toBe(1);
 
     // The history lists the change, before → after.
-    await page.goto(`${glane.url}/lieux/${slug}/historique`);
+    await page.goto(`${suite.glane.url}/lieux/${slug}/historique`);
     const latest = page.locator('ol.revisions > li').first();
     expect(await latest.locator('h2').textContent()).toContain("Horaires d'ouverture");
     expect(await latest.textContent()).toMatch(/Par .+, le /);
@@ -79,23 +46,19 @@ describe('directory editing by partners', () => {
     await expectAccessible(page, 'place history page');
 
     // Signed out: no edit link on the public page.
-    const anonymous = await browser.newContext({ locale: 'fr-FR' });
-    contexts.push(anonymous);
-    const visitor = await anonymous.newPage();
-    await visitor.goto(`${glane.url}/lieux/${slug}`);
+    const visitor = await suite.newPage();
+    await visitor.goto(`${suite.glane.url}/lieux/${slug}`);
     expect(await visitor.getByRole('link', { name: 'Modifier ce lieu' }).count()).toBe(0);
 
     // A member of another organisation may not edit nor read the history.
-    const other = await signedIn('secours-populaire@demo.glane.localhost');
+    const other = await suite.signedIn('secours-populaire@demo.glane.localhost');
     expect((await other.goto(editUrl))?.status()).toBe(403);
-    expect((await other.goto(`${glane.url}/lieux/${slug}/historique`))?.status()).toBe(403);
+    expect((await other.goto(`${suite.glane.url}/lieux/${slug}/historique`))?.status()).toBe(403);
   });
 
   it('the editing and history pages fit a 360 px screen', async () => {
-    const page = await signedIn('restos@demo.glane.localhost', PHONE);
-    await openRestosPlaces(page);
-    await page.getByRole('link', { name: `Modifier ${PLACE_NAME}` }).click();
-    await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
+    const page = await suite.signedIn('restos@demo.glane.localhost', { viewport: PHONE });
+    await openPlaceEditing(page, suite.glane.url, /Restos du C/, PLACE_NAME);
     expect(await overflowsHorizontally(page), 'edit page at 360 px').toBe(false);
     await page.getByRole('link', { name: 'Historique des modifications' }).click();
     await page.waitForURL((u) => u.pathname.endsWith('/historique'));
@@ -103,19 +66,16 @@ describe('directory editing by partners', () => {
   });
 
   it('a manager adds, edits and deletes a service and posts a temporary closure; a volunteer edits hours only', async () => {
-    const page = await signedIn('restos@demo.glane.localhost');
-    await openRestosPlaces(page);
-    await page.getByRole('link', { name: `Modifier ${PLACE_NAME}` }).click();
-    await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
+    const page = await suite.signedIn('restos@demo.glane.localhost');
+    const slug = await openPlaceEditing(page, suite.glane.url, /Restos du C/, PLACE_NAME);
     const editUrl = page.url();
-    const slug = new URL(editUrl).pathname.split('/')[2]!;
 
     // A temporary closure shows on the public page.
     await page.getByLabel("Type d'avis").selectOption('closure');
     await page.getByLabel('Message aux personnes').fill('Inventaire annuel');
     await page.getByRole('button', { name: "Ajouter l'avis" }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: "L'avis est ajouté" }).count()).toBe(1);
-    await page.goto(`${glane.url}/lieux/${slug}`);
+    await page.goto(`${suite.glane.url}/lieux/${slug}`);
     expect(await page.locator('main').textContent()).toContain('Inventaire annuel');
 
     // A paying service without the "financial contribution" modality is saved with a warning.
@@ -136,10 +96,10 @@ describe('directory editing by partners', () => {
     await page.getByLabel('Nom du service').fill('Épicerie solidaire du mardi');
     await page.getByRole('button', { name: 'Enregistrer le service' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Service enregistré' }).count()).toBe(1);
-    await page.goto(`${glane.url}/lieux/${slug}`);
+    await page.goto(`${suite.glane.url}/lieux/${slug}`);
     expect(await page.locator('main').textContent()).toContain('Épicerie solidaire du mardi');
 
-    await page.goto(`${glane.url}/lieux/${slug}/historique`);
+    await page.goto(`${suite.glane.url}/lieux/${slug}/historique`);
     const latest = page.locator('ol.revisions > li').first();
     expect(await latest.locator('del').first().textContent()).toBe('Épicerie du mardi');
     expect(await latest.locator('ins').first().textContent()).toBe('Épicerie solidaire du mardi');
@@ -151,7 +111,7 @@ describe('directory editing by partners', () => {
     expect(await page.locator('main').textContent()).not.toContain('Épicerie solidaire du mardi');
 
     // A volunteer (plain member) keeps hours, crowding and notices fresh, but not the identity or services.
-    const volunteer = await signedIn('restos.benevole@demo.glane.localhost');
+    const volunteer = await suite.signedIn('restos.benevole@demo.glane.localhost');
     await volunteer.goto(editUrl);
     expect(await volunteer.getByRole('heading', { name: "Horaires d'ouverture" }).count()).toBe(1);
     expect(await volunteer.getByRole('heading', { name: 'Identité' }).count()).toBe(0);
@@ -160,8 +120,8 @@ describe('directory editing by partners', () => {
 
   // Last: it adds a second place with the demo place's name.
   it('adding a place with the name of a nearby one asks to confirm, then opens its editing page', async () => {
-    const page = await signedIn('restos@demo.glane.localhost');
-    await openRestosPlaces(page);
+    const page = await suite.signedIn('restos@demo.glane.localhost');
+    await openPlaces(page, suite.glane.url, /Restos du C/);
     await page.getByLabel('Nom du lieu').fill(PLACE_NAME);
     await page.getByLabel('Code postal').fill('59999');
     await page.getByLabel('Commune').fill('Glaneville-en-Barœul');

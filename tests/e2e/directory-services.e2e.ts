@@ -1,17 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  DEMO_PASSWORD,
+  browserSuite,
+  DESKTOP,
   expectAccessible,
   expectAccessibleWithoutScripts,
-  launchBrowser,
+  openPlaceEditing,
   overflowsHorizontally,
-  signInWithPassword,
-  startGlane,
-  type RunningGlane
+  PHONE
 } from './harness.js';
 
-const PHONE = { width: 360, height: 740 };
 const MARAUDE = 'Croix-Rouge — maraude du soir';
 const RESTOS_PLACE = 'Restos du Cœur — centre de distribution';
 
@@ -20,42 +17,11 @@ const RESTOS_PLACE = 'Restos du Cœur — centre de distribution';
  * place (without JavaScript, on a phone) and the hours warnings kept across a place's creation.
  */
 describe('directory editing: service fields, stops, creation warnings', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const signedIn = async (email: string, options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {}) => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: options.viewport ?? { width: 1280, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, email, DEMO_PASSWORD);
-    return page;
-  };
-  /** From "Mes organisations" to the editing page of one place of an organisation. */
-  const openPlaceEditing = async (page: Page, organisation: RegExp, placeName: string) => {
-    await page.goto(`${glane.url}/organisations`);
-    await page.getByRole('link', { name: organisation }).first().click();
-    await page.getByRole('link', { name: 'Lieux et services' }).click();
-    await page.waitForURL((u) => u.pathname.endsWith('/lieux'));
-    await page.getByRole('link', { name: `Modifier ${placeName}` }).click();
-    await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
-    return new URL(page.url()).pathname.split('/')[2]!;
-  };
-
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-  });
+  const suite = browserSuite({ viewport: DESKTOP });
 
   it('a manager fills the data·inclusion fields of a service; a bad value is named beside its field and the ticks come back', async () => {
-    const page = await signedIn('restos@demo.glane.localhost');
-    const slug = await openPlaceEditing(page, /Restos du C/, RESTOS_PLACE);
+    const page = await suite.signedIn('restos@demo.glane.localhost');
+    const slug = await openPlaceEditing(page, suite.glane.url, /Restos du C/, RESTOS_PLACE);
     await page.getByRole('link', { name: 'Ajouter un service' }).click();
     await page.waitForURL((u) => u.pathname.endsWith('/services/nouveau'));
 
@@ -109,7 +75,7 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     await expectAccessible(page, 'service editing form');
 
     // The public page tells people how to get it and the conditions.
-    await page.goto(`${glane.url}/lieux/${slug}`);
+    await page.goto(`${suite.glane.url}/lieux/${slug}`);
     const service = page.locator('article', { hasText: 'Petits déjeuners solidaires' });
     const text = await service.textContent();
     expect(text).toContain('Se présenter sur place');
@@ -121,8 +87,8 @@ describe('directory editing: service fields, stops, creation warnings', () => {
   });
 
   it('the service form fits a 360 px screen', async () => {
-    const page = await signedIn('restos@demo.glane.localhost', { viewport: PHONE });
-    await openPlaceEditing(page, /Restos du C/, RESTOS_PLACE);
+    const page = await suite.signedIn('restos@demo.glane.localhost', { viewport: PHONE });
+    await openPlaceEditing(page, suite.glane.url, /Restos du C/, RESTOS_PLACE);
     await page.getByRole('link', { name: 'Ajouter un service' }).click();
     await page.waitForURL((u) => u.pathname.endsWith('/services/nouveau'));
     expect(await overflowsHorizontally(page), 'service form at 360 px').toBe(false);
@@ -131,8 +97,8 @@ describe('directory editing: service fields, stops, creation warnings', () => {
   });
 
   it('without JavaScript, on a phone, a partner adds a stop with sloppy hours, sees the correction, and the public page lists it', async () => {
-    const page = await signedIn('croix-rouge@demo.glane.localhost', { viewport: PHONE, javaScriptEnabled: false });
-    const slug = await openPlaceEditing(page, /Croix-Rouge/, MARAUDE);
+    const page = await suite.signedIn('croix-rouge@demo.glane.localhost', { viewport: PHONE, javaScriptEnabled: false });
+    const slug = await openPlaceEditing(page, suite.glane.url, /Croix-Rouge/, MARAUDE);
     const editUrl = page.url();
     const stops = page.locator('ol.stops > li');
     expect(await stops.count()).toBe(3);
@@ -140,7 +106,7 @@ describe('directory editing: service fields, stops, creation warnings', () => {
 
     await page.getByRole('link', { name: 'Ajouter un arrêt' }).click();
     await page.waitForURL((u) => u.pathname.endsWith('/arrets/nouveau'));
-    await expectAccessibleWithoutScripts(browser, page, 'new stop form');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'new stop form');
     // No name, then unreadable hours: each named beside its field, what was typed kept.
     await page.getByLabel('Horaires (format OpenStreetMap opening_hours)').fill('le mardi soir');
     await page.getByRole('button', { name: 'Ajouter l’arrêt' }).click();
@@ -153,7 +119,7 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     await page.waitForURL((u) => u.pathname.endsWith('/arrets/nouveau'));
     expect(await page.locator('#field-openingHours-error').count()).toBe(1);
     expect(await page.getByLabel('Nom de l’arrêt').inputValue()).toBe('Place de la mairie');
-    await expectAccessibleWithoutScripts(browser, page, 'new stop form with an error');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'new stop form with an error');
 
     await page.getByLabel(/^Adresse/).fill('1 place de la mairie');
     await page.getByLabel('Horaires (format OpenStreetMap opening_hours)').fill('tu 18:00-19:00');
@@ -170,13 +136,11 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
     expect(await stops.nth(2).locator('h3').textContent()).toBe('Place de la mairie');
     expect(await page.getByRole('status').filter({ hasText: 'L’ordre des arrêts est enregistré.' }).count()).toBe(1);
-    await expectAccessibleWithoutScripts(browser, page, 'place editing page with stops');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'place editing page with stops');
 
     // The public page lists it, in order, with its hours.
-    const visitor = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    contexts.push(visitor);
-    const publicPage = await visitor.newPage();
-    await publicPage.goto(`${glane.url}/lieux/${slug}`);
+    const publicPage = await suite.newPage({ viewport: PHONE });
+    await publicPage.goto(`${suite.glane.url}/lieux/${slug}`);
     const publicStops = publicPage.locator('ol.stops > li');
     expect(await publicStops.count()).toBe(4);
     expect(await publicStops.nth(2).textContent()).toContain('Place de la mairie');
@@ -198,21 +162,21 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     expect(await publicPage.locator('main').textContent()).not.toContain('mairie');
 
     // The unit's manager edits stops too; another organisation's owner may not open a stop form.
-    const manager = await signedIn('croix-rouge.responsable@demo.glane.localhost');
+    const manager = await suite.signedIn('croix-rouge.responsable@demo.glane.localhost');
     await manager.goto(editUrl);
     expect(await manager.getByRole('heading', { name: 'Arrêts du service itinérant' }).count()).toBe(1);
-    const other = await signedIn('restos@demo.glane.localhost');
+    const other = await suite.signedIn('restos@demo.glane.localhost');
     expect((await other.goto(`${editUrl}/arrets/nouveau`))?.status()).toBe(403);
     // A volunteer (plain member) keeps hours fresh but does not manage stops.
-    const volunteer = await signedIn('restos.benevole@demo.glane.localhost');
-    await openPlaceEditing(volunteer, /Restos du C/, RESTOS_PLACE);
+    const volunteer = await suite.signedIn('restos.benevole@demo.glane.localhost');
+    await openPlaceEditing(volunteer, suite.glane.url, /Restos du C/, RESTOS_PLACE);
     expect(await volunteer.getByRole('heading', { name: 'Arrêts du service itinérant' }).count()).toBe(0);
   });
 
   it('two editors change the same stop: the second sees the stop as it now is, keeps what was typed, saves again; dates of a stop on a phone', async () => {
     // The owner opens the first stop on a phone without JavaScript and starts typing…
-    const owner = await signedIn('croix-rouge@demo.glane.localhost', { viewport: PHONE, javaScriptEnabled: false });
-    const slug = await openPlaceEditing(owner, /Croix-Rouge/, MARAUDE);
+    const owner = await suite.signedIn('croix-rouge@demo.glane.localhost', { viewport: PHONE, javaScriptEnabled: false });
+    const slug = await openPlaceEditing(owner, suite.glane.url, /Croix-Rouge/, MARAUDE);
     const editUrl = owner.url();
     const firstName = (await owner.locator('ol.stops > li').first().locator('h3').textContent())!.trim();
     await owner.locator('ol.stops > li').first().getByRole('link', { name: `Modifier l’arrêt (${firstName})` }).click();
@@ -220,7 +184,7 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     await owner.getByLabel('Nom de l’arrêt').fill(`${firstName} (côté gare)`);
 
     // …while the manager gives the same stop the dates of a summer tour and saves first.
-    const manager = await signedIn('croix-rouge.responsable@demo.glane.localhost');
+    const manager = await suite.signedIn('croix-rouge.responsable@demo.glane.localhost');
     await manager.goto(owner.url());
     await manager.getByLabel('Premier jour de passage').fill('2027-07-01');
     await manager.getByLabel('Dernier jour de passage').fill('2027-08-31');
@@ -239,7 +203,7 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     // The form holds what the owner typed (no dates), not the manager's values: the owner decides.
     expect(await owner.getByLabel('Premier jour de passage').inputValue()).toBe('');
     expect(await overflowsHorizontally(owner), 'stop conflict at 360 px').toBe(false);
-    await expectAccessibleWithoutScripts(browser, owner, 'stop form after a conflict, with its dates, at 360 px');
+    await expectAccessibleWithoutScripts(suite.browser, owner, 'stop form after a conflict, with its dates, at 360 px');
 
     // Keeping the manager's dates too, saving again now applies the owner's change over the current list.
     await owner.getByLabel('Premier jour de passage').fill('2027-07-01');
@@ -256,10 +220,8 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     expect(await owner.locator('#field-validTo-error').count()).toBe(1);
 
     // The public page shows it as upcoming, with its dates.
-    const visitor = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    contexts.push(visitor);
-    const publicPage = await visitor.newPage();
-    await publicPage.goto(`${glane.url}/lieux/${slug}`);
+    const publicPage = await suite.newPage({ viewport: PHONE });
+    await publicPage.goto(`${suite.glane.url}/lieux/${slug}`);
     const summer = publicPage.locator('ol.stops > li', { hasText: `${firstName} (côté gare)` });
     expect(await summer.textContent()).toContain('Du 1 juillet 2027 au 31 août 2027');
     expect(await summer.textContent()).toContain('À venir');
@@ -275,7 +237,7 @@ describe('directory editing: service fields, stops, creation warnings', () => {
     await owner.goto(editUrl);
     const over = owner.locator('ol.stops > li', { hasText: 'côté gare' });
     expect(await over.textContent()).toContain('Terminé : n’est plus affiché au public');
-    await expectAccessibleWithoutScripts(browser, owner, 'place editing page with a past stop');
+    await expectAccessibleWithoutScripts(suite.browser, owner, 'place editing page with a past stop');
 
     // Removed by the manager while the owner edits it: the owner is told, and may add it again as typed.
     await over.getByRole('link', { name: /^Modifier l’arrêt/ }).click();
@@ -294,8 +256,8 @@ describe('directory editing: service fields, stops, creation warnings', () => {
   });
 
   it('a place created with sloppy hours shows their corrections on its editing page, once', async () => {
-    const page = await signedIn('restos@demo.glane.localhost');
-    await page.goto(`${glane.url}/organisations`);
+    const page = await suite.signedIn('restos@demo.glane.localhost');
+    await page.goto(`${suite.glane.url}/organisations`);
     await page.getByRole('link', { name: /Restos du C/ }).first().click();
     await page.getByRole('link', { name: 'Lieux et services' }).click();
     await page.waitForURL((u) => u.pathname.endsWith('/lieux'));

@@ -1,63 +1,28 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, expectAccessibleWithoutScripts, launchBrowser, overflowsHorizontally, startGlane, type RunningGlane } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  addressStub,
+  browserSuite,
+  DESKTOP,
+  expectAccessible,
+  expectAccessibleWithoutScripts,
+  NO_TILES,
+  overflowsHorizontally,
+  PHONE
+} from './harness.js';
 
 const DEMO_TOWN = { latitude: 50.6405, longitude: 3.0752 };
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
-
-/** A stand-in for the national address API (api-adresse.data.gouv.fr format): one address in the demo town. */
-function startAddressStub(): Promise<{ server: Server; url: string; queries: string[] }> {
-  const queries: string[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://stub');
-    queries.push(url.searchParams.get('q') ?? '');
-    const features = /moulin|mairie/i.test(url.searchParams.get('q') ?? '')
-      ? [
-          {
-            type: 'Feature',
-            geometry: { type: 'Point', coordinates: [3.0741, 50.6399] },
-            properties: { label: '2 Rue du Moulin 59999 Glaneville-en-Barœul', citycode: '59999', city: 'Glaneville-en-Barœul', postcode: '59999' }
-          }
-        ]
-      : [];
-    res.writeHead(url.pathname === '/search/' ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ type: 'FeatureCollection', features }));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, queries }))
-  );
-}
 
 /** The result cards of the list, in order. */
 const cards = (page: Page) => page.locator('ol.result-list > li');
 
 describe('public directory: search, map, place pages', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  let stub: Awaited<ReturnType<typeof startAddressStub>>;
-
-  beforeAll(async () => {
-    stub = await startAddressStub();
-    glane = await startGlane({
-      ADDRESS_API_URL: stub.url,
-      // No tiles in tests: an http tile server is refused by the page's CSP, so every tile fails at once.
-      TILE_URL: 'http://127.0.0.1:9/tiles/{z}/{x}/{y}.png'
-    });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-    await new Promise((resolve) => stub?.server.close(resolve));
-  });
+  const stub = addressStub();
+  const suite = browserSuite({ env: () => ({ ADDRESS_API_URL: stub.url, TILE_URL: NO_TILES }) });
 
   it('a visitor searches near the demo town, filters "open now" and a category, sees the map and the list, and opens a place page', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: DESKTOP, geolocation: DEMO_TOWN, permissions: ['geolocation'] });
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/annuaire`);
+    const page = await suite.newPage({ viewport: DESKTOP, geolocation: DEMO_TOWN, permissions: ['geolocation'] });
+    await page.goto(`${suite.glane.url}/annuaire`);
     await expectAccessible(page, 'directory, first visit');
 
     // "Near me": the browser's position fills the form and searches.
@@ -102,7 +67,7 @@ describe('public directory: search, map, place pages', () => {
 
     // The place page.
     await cards(page).getByRole('link', { name: 'Frigo solidaire de la halle' }).click();
-    await page.waitForURL(`${glane.url}/lieux/frigo-solidaire-de-la-halle`);
+    await page.waitForURL(`${suite.glane.url}/lieux/frigo-solidaire-de-la-halle`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Frigo solidaire de la halle');
     const main = page.locator('main');
     await expect.poll(() => main.textContent()).toContain('Géré par');
@@ -115,7 +80,7 @@ describe('public directory: search, map, place pages', () => {
     );
     expect(await page.getByRole('heading', { name: 'Services' }).count()).toBe(1);
     expect(await main.textContent()).toContain('Accueil de tous les publics');
-    expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${glane.url}/lieux/frigo-solidaire-de-la-halle`);
+    expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${suite.glane.url}/lieux/frigo-solidaire-de-la-halle`);
     expect(await page.locator('meta[name="description"]').getAttribute('content')).toMatch(/^Frigo solidaire de la halle, /);
     expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('Frigo solidaire de la halle');
     await expectAccessible(page, 'place page');
@@ -125,13 +90,11 @@ describe('public directory: search, map, place pages', () => {
     expect(await page.locator('.site-header').isVisible()).toBe(false);
     expect(await page.locator('.map-frame').first().isVisible()).toBe(false);
     expect(await page.getByRole('heading', { name: 'Horaires' }).isVisible()).toBe(true);
-    await context.close();
   });
 
   it('works without JavaScript: the GET form searches, the server looks the address up, and no map is sent', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/annuaire`);
+    const page = await suite.newPage({ viewport: PHONE, javaScriptEnabled: false });
+    await page.goto(`${suite.glane.url}/annuaire`);
     expect(await page.getByRole('button', { name: 'Près de moi' }).count()).toBe(0);
     expect(await page.locator('.map-panel').count()).toBe(0);
     await page.getByLabel('Adresse ou ville').fill('rue du moulin');
@@ -149,23 +112,21 @@ describe('public directory: search, map, place pages', () => {
     expect(stub.queries.length).toBe(asked);
     expect(await page.locator('.place-card .tag.accessible').count()).toBe(await cards(page).count());
     expect(await overflowsHorizontally(page)).toBe(false);
-    await expectAccessibleWithoutScripts(browser, page, 'directory without JavaScript');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'directory without JavaScript');
 
     // An address the API does not know: a message, and the search still answers.
-    await page.goto(`${glane.url}/annuaire?adresse=nulle+part+ailleurs`);
+    await page.goto(`${suite.glane.url}/annuaire?adresse=nulle+part+ailleurs`);
     expect(await page.locator('main').textContent()).toContain('Adresse introuvable');
     expect(await cards(page).count()).toBeGreaterThan(0);
-    await context.close();
   });
 
   it('suggests addresses through Glane’s own endpoint and searches around the one picked', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: DESKTOP });
-    const page = await context.newPage();
+    const page = await suite.newPage({ viewport: DESKTOP });
     const outside: string[] = [];
     page.on('request', (r) => {
-      if (!r.url().startsWith(glane.url) && !r.url().startsWith('http://127.0.0.1:9/')) outside.push(r.url());
+      if (!r.url().startsWith(suite.glane.url) && !r.url().startsWith('http://127.0.0.1:9/')) outside.push(r.url());
     });
-    await page.goto(`${glane.url}/annuaire`);
+    await page.goto(`${suite.glane.url}/annuaire`);
     await page.getByLabel('Adresse ou ville').pressSequentially('mairie de glaneville', { delay: 10 });
     const suggestion = page.getByRole('button', { name: '2 Rue du Moulin 59999 Glaneville-en-Barœul' });
     await suggestion.waitFor();
@@ -176,13 +137,11 @@ describe('public directory: search, map, place pages', () => {
     expect(url.searchParams.get('lng')).toBe('3.07410');
     expect(url.searchParams.get('adresse') ?? '', 'the typed text is not sent once an address is picked').toBe('');
     expect(outside, 'the browser only talks to Glane').toEqual([]);
-    await context.close();
   });
 
   it('fits a 360 px phone: list first, map folded below, no sideways scrolling, in French and English', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/annuaire?lat=50.6405&lng=3.0752&categories=epicerie-sociale`);
+    const page = await suite.newPage({ viewport: PHONE });
+    await page.goto(`${suite.glane.url}/annuaire?lat=50.6405&lng=3.0752&categories=epicerie-sociale`);
     await cards(page).first().waitFor();
     expect(await overflowsHorizontally(page)).toBe(false);
     const map = page.locator('.map-panel details');
@@ -198,32 +157,31 @@ describe('public directory: search, map, place pages', () => {
     await expectAccessible(page, 'directory at 360 px with the map open');
 
     const place = await cards(page).first().getByRole('link').getAttribute('href');
-    await page.goto(`${glane.url}${place}`);
+    await page.goto(`${suite.glane.url}${place}`);
     expect(await overflowsHorizontally(page)).toBe(false);
     await expectAccessible(page, 'place page at 360 px');
 
     // English.
-    await context.addCookies([{ name: 'glane_locale', value: 'en', url: glane.url }]);
-    await page.goto(`${glane.url}/annuaire?lat=50.6405&lng=3.0752&ouvert=1&categories=frigo-solidaire`);
+    await page.context().addCookies([{ name: 'glane_locale', value: 'en', url: suite.glane.url }]);
+    await page.goto(`${suite.glane.url}/annuaire?lat=50.6405&lng=3.0752&ouvert=1&categories=frigo-solidaire`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Solidarity directory');
     expect(await page.locator('main').textContent()).toContain('Around your position.');
     expect(await overflowsHorizontally(page)).toBe(false);
-    await page.goto(`${glane.url}${place}`);
+    await page.goto(`${suite.glane.url}${place}`);
     expect(await page.locator('main').textContent()).toContain('Run by');
     expect(await overflowsHorizontally(page)).toBe(false);
     await expectAccessible(page, 'place page in English at 360 px');
-    await context.close();
   });
 
   it('answers 404 for an unknown place, redirects an id to the slug URL, and ignores invalid criteria', async () => {
-    const unknown = await fetch(`${glane.url}/lieux/lieu-qui-n-existe-pas`);
+    const unknown = await fetch(`${suite.glane.url}/lieux/lieu-qui-n-existe-pas`);
     expect(unknown.status).toBe(404);
-    const search = await fetch(`${glane.url}/annuaire?lat=500&lng=3&categories=inconnue&page=-2`);
+    const search = await fetch(`${suite.glane.url}/annuaire?lat=500&lng=3&categories=inconnue&page=-2`);
     expect(search.status).toBe(200);
     expect(await search.text()).toContain('Certains critères de recherche ne sont pas valides');
-    const api = (await (await fetch(`${glane.url}/api/v1/directory/search?q=frigo`)).json()) as { results: { place: { id: string; slug: string } }[] };
+    const api = (await (await fetch(`${suite.glane.url}/api/v1/directory/search?q=frigo`)).json()) as { results: { place: { id: string; slug: string } }[] };
     const first = api.results[0]!;
-    const byId = await fetch(`${glane.url}/lieux/${first.place.id}`, { redirect: 'manual' });
+    const byId = await fetch(`${suite.glane.url}/lieux/${first.place.id}`, { redirect: 'manual' });
     expect(byId.status).toBe(301);
     expect(byId.headers.get('location')).toBe(`/lieux/${first.place.slug}`);
   });

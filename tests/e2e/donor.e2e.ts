@@ -1,20 +1,13 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
+import { describe, expect, it } from 'vitest';
 import {
-  DEMO_PASSWORD,
+  browserSuite,
   expectAccessible,
   expectAccessibleWithoutScripts,
-  launchBrowser,
-  overflowsHorizontally,
-  signInWithPassword,
   organisationOfMember,
-  startGlane,
-  type RunningGlane
+  overflowsHorizontally,
+  PHONE
 } from './harness.js';
-
-const PHONE = { width: 360, height: 740 };
-const BAKER = 'boulangerie@demo.glane.localhost';
+import { BAKER, fillOffer } from './marketplace-steps.js';
 
 /**
  * The demo baker posts tonight's bread from a phone-sized screen: from the organisation page to
@@ -22,33 +15,14 @@ const BAKER = 'boulangerie@demo.glane.localhost';
  * then the published offer with its counts; and the same without JavaScript, with a cancellation.
  */
 describe('donor (dons) in the browser', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  let database: Database;
-  const contexts: BrowserContext[] = [];
+  const suite = browserSuite({ database: true, viewport: PHONE });
 
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-    database = openSqlite(glane.sqlitePath);
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await database?.close();
-    await browser?.close();
-    await glane?.stop();
-  });
-
-  const bakeryId = () => organisationOfMember(database.db, BAKER);
+  const bakeryId = () => organisationOfMember(suite.db, BAKER);
 
   it('lets the demo baker post bread at 360 px, refusing a DLC before the end of the pickup', async () => {
+    const { glane } = suite;
     const orgId = await bakeryId();
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, BAKER, DEMO_PASSWORD);
+    const page = await suite.signedIn(BAKER);
     await page.goto(`${glane.url}/organisations/${orgId}`);
     await page.getByRole('link', { name: 'Dons anti-gaspi' }).click();
     await page.waitForURL(`${glane.url}/organisations/${orgId}/dons`);
@@ -62,9 +36,7 @@ describe('donor (dons) in the browser', () => {
     expect(await overflowsHorizontally(page), 'new offer form scrolls sideways at 360 px').toBe(false);
     await expectAccessible(page, 'new offer form');
 
-    await page.getByLabel('Intitulé', { exact: true }).fill('Baguettes du soir');
-    await page.getByLabel('Catégorie', { exact: true }).selectOption('pain-viennoiserie');
-    await page.getByLabel('Quantité', { exact: true }).fill('12');
+    await fillOffer(page, { title: 'Baguettes du soir', quantity: 12 });
     await page.getByLabel('Date', { exact: true }).selectOption('dlc');
     await page.getByLabel('Date limite (facultatif)').fill('2020-01-01');
     await page.getByRole('button', { name: 'Publier le don' }).click();
@@ -83,7 +55,7 @@ describe('donor (dons) in the browser', () => {
     expect(await overflowsHorizontally(page), 'offer page scrolls sideways at 360 px').toBe(false);
     await expectAccessible(page, 'offer page');
 
-    const row = await database.db
+    const row = await suite.db
       .selectFrom('offer')
       .select(['title', 'quantity', 'allergen_mask', 'lat', 'status'])
       .where('organisation_id', '=', orgId)
@@ -100,7 +72,7 @@ describe('donor (dons) in the browser', () => {
     await page.getByRole('heading', { level: 2, name: 'Ce que vos dons ont permis' }).waitFor();
     expect(await page.locator('table').textContent()).toContain('Baguettes du soir');
     expect(await page.getByRole('link', { name: 'Télécharger l’historique (CSV)' }).getAttribute('href')).toBe(`/api/v1/organisations/${orgId}/offers.csv`);
-    const csv = await context.request.get(`${glane.url}/api/v1/organisations/${orgId}/offers.csv`);
+    const csv = await page.context().request.get(`${glane.url}/api/v1/organisations/${orgId}/offers.csv`);
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain('Baguettes du soir');
     expect(await overflowsHorizontally(page), 'history page scrolls sideways at 360 px').toBe(false);
@@ -108,11 +80,9 @@ describe('donor (dons) in the browser', () => {
   });
 
   it('works without JavaScript: start from the last offer, post, then cancel with a reason', async () => {
+    const { glane, browser } = suite;
     const orgId = await bakeryId();
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, javaScriptEnabled: false });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, BAKER, DEMO_PASSWORD);
+    const page = await suite.signedIn(BAKER, { javaScriptEnabled: false });
     await page.goto(`${glane.url}/organisations/${orgId}/dons/nouveau`);
     // Prefilled from the organisation's last offer.
     expect(await page.getByLabel('Intitulé', { exact: true }).inputValue()).not.toBe('');

@@ -1,17 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  DEMO_PASSWORD,
+  browserSuite,
   expectAccessible,
   expectAccessibleWithoutScripts,
-  launchBrowser,
   overflowsHorizontally,
-  signInWithPassword,
-  startGlane,
-  type RunningGlane
+  PHONE
 } from './harness.js';
-
-const PHONE = { width: 360, height: 740 };
 
 /** Fills the simulator as a student alone, living outside the town, with 7,00 € a day left to live on. */
 async function fillStudent(page: Page): Promise<void> {
@@ -27,22 +22,12 @@ async function fillStudent(page: Page): Promise<void> {
 const card = (page: Page, name: string) => page.locator('li.scheme-result').filter({ has: page.getByRole('heading', { name, exact: true }) });
 
 describe('eligibility simulator (/aide)', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-  });
+  const suite = browserSuite({ viewport: PHONE });
 
   it('a visitor on a phone sees anti-gaspi possible and why the épicerie sociale is not, without an account', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    const page = await context.newPage();
+    const page = await suite.newPage();
     // Reached from the home page.
-    await page.goto(glane.url);
+    await page.goto(suite.glane.url);
     await page.getByRole('main').getByRole('link', { name: 'Suis-je éligible aux aides ?' }).click();
     await page.waitForURL((u) => u.pathname === '/aide');
     expect(await page.locator('h1').textContent()).toBe('Suis-je éligible aux aides alimentaires ?');
@@ -82,23 +67,20 @@ describe('eligibility simulator (/aide)', () => {
     expect(await page.getByLabel('Ressources du mois').getAttribute('aria-invalid')).toBe('true');
     expect(await overflowsHorizontally(page)).toBe(false);
     await expectAccessible(page, 'simulator with an error at 360 px');
-    await context.close();
   });
 
   it('works without JavaScript, in English too', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/aide`);
+    const page = await suite.newPage({ javaScriptEnabled: false });
+    await page.goto(`${suite.glane.url}/aide`);
     await fillStudent(page);
     await page.getByRole('button', { name: 'Voir à quoi j’ai droit' }).click();
     await page.waitForLoadState('load');
     expect(await card(page, 'Dons anti-gaspi').textContent()).toContain('Vous pourriez y avoir droit');
     expect(await card(page, 'Épicerie sociale et solidaire').textContent()).toContain('réservé aux habitants de');
-    await expectAccessibleWithoutScripts(browser, page, 'simulator results without JavaScript');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'simulator results without JavaScript');
 
-    const english = await browser.newContext({ locale: 'en-GB', viewport: PHONE });
-    const en = await english.newPage();
-    await en.goto(`${glane.url}/aide`);
+    const en = await suite.newPage({ locale: 'en-GB' });
+    await en.goto(`${suite.glane.url}/aide`);
     await en.getByLabel('Number of adults').fill('1');
     await en.getByLabel('Your town').selectOption('other');
     await en.getByLabel('Income this month').fill('600');
@@ -108,15 +90,11 @@ describe('eligibility simulator (/aide)', () => {
     expect(await card(en, 'Anti-waste donations').textContent()).toContain('You could be entitled');
     expect(await card(en, 'Social grocery').textContent()).toContain('This scheme is only for residents of');
     await expectAccessible(en, 'simulator results in English');
-    await context.close();
-    await english.close();
   });
 
   it('lets a CCAS owner change a threshold, and the simulator applies it', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, 'ccas@demo.glane.localhost', DEMO_PASSWORD);
-    await page.goto(`${glane.url}/compte`);
+    const page = await suite.signedIn('ccas@demo.glane.localhost');
+    await page.goto(`${suite.glane.url}/compte`);
     await page.getByRole('link', { name: 'Dispositifs d’aide et seuils d’éligibilité' }).click();
     await page.waitForURL((u) => u.pathname === '/admin/dispositifs');
     expect(await overflowsHorizontally(page)).toBe(false);
@@ -129,7 +107,7 @@ describe('eligibility simulator (/aide)', () => {
     await page.getByRole('button', { name: 'Enregistrer le dispositif' }).click();
     await expect.poll(() => page.getByText('Le dispositif est enregistré.').count()).toBe(1);
 
-    await page.goto(`${glane.url}/aide`);
+    await page.goto(`${suite.glane.url}/aide`);
     await fillStudent(page);
     await page.getByRole('button', { name: 'Voir à quoi j’ai droit' }).click();
     await page.locator('#resultats').waitFor();
@@ -143,6 +121,5 @@ describe('eligibility simulator (/aide)', () => {
     await page.getByRole('button', { name: 'Voir à quoi j’ai droit' }).click();
     await expect.poll(() => card(page, 'Épicerie sociale et solidaire').textContent()).toContain('Vous pourriez y avoir droit');
     expect(await page.getByRole('link', { name: 'Faire ma demande' }).getAttribute('href')).toBe('/mon-dossier/demande');
-    await context.close();
   });
 });

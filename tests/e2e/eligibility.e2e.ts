@@ -1,23 +1,21 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
+  browserSuite,
   DEMO_PASSWORD,
   expectAccessible,
   expectAccessibleWithoutScripts,
+  expectFitsPhone,
   fillSignUp,
   latestMessageTo,
-  launchBrowser,
   moveClock,
   overflowsHorizontally,
+  PHONE,
   runJob,
   signInWithPassword,
-  startGlane,
-  uniqueEmail,
-  type RunningGlane
+  uniqueEmail
 } from './harness.js';
 
-const PHONE = { width: 360, height: 740 };
 const TOWN = 'Glaneville-en-Barœul';
 
 /** A small but real one-page PDF, as a scanner would give. */
@@ -55,6 +53,17 @@ function frenchDate(date: string): string {
   return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date(`${date}T12:00:00Z`));
 }
 
+/** Declares the household on /mon-dossier (in the demo town) and waits for it to be saved. */
+async function declareHousehold(page: Page, household: { firstName: string; adults: number; children: number; situation: string }): Promise<void> {
+  await page.getByLabel('Prénom').fill(household.firstName);
+  await page.getByLabel('Nombre d’adultes').fill(String(household.adults));
+  await page.getByLabel('Nombre d’enfants').fill(String(household.children));
+  await page.getByLabel('Votre situation').selectOption({ label: household.situation });
+  await page.getByLabel('Commune de résidence').selectOption({ label: TOWN });
+  await page.getByRole('button', { name: 'Enregistrer mon foyer' }).click();
+  await page.getByText('Votre foyer est enregistré.').waitFor();
+}
+
 /**
  * The journey of issue 4: a student signs up, declares the household, asks the CCAS for the
  * anti-gaspi scheme with a PDF proof; a CCAS agent finds it in the queue, reads the proof, grants
@@ -62,54 +71,29 @@ function frenchDate(date: string): string {
  * the student sees the access. axe and 360 px on every page of the journey.
  */
 describe('eligibility: from request to access', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const context = async () => {
-    const c = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, acceptDownloads: true });
-    contexts.push(c);
-    return c;
-  };
-  const fits = async (page: Page, where: string) => {
-    expect(await overflowsHorizontally(page), `${where} scrolls sideways at 360 px`).toBe(false);
-    await expectAccessible(page, where);
-  };
+  const suite = browserSuite({ viewport: PHONE });
+  const context = () => suite.newContext({ acceptDownloads: true });
 
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-    await browser?.close();
-    await glane?.stop();
-  });
 
   it('a student asks, a CCAS agent grants anti-gaspi for 6 months, the proof is deleted, the student sees the access', async () => {
     // ── The student signs up and declares the household.
     const studentContext = await context();
     const student = await studentContext.newPage();
     const email = uniqueEmail('etudiante');
-    await student.goto(`${glane.url}/inscription`);
+    await student.goto(`${suite.glane.url}/inscription`);
     await fillSignUp(student, { name: 'Inès Martin', email, password: 'une phrase facile à retenir' });
     await student.waitForURL(/\/compte\?bienvenue=1$/);
     await student.getByRole('link', { name: /Mon dossier d’aide alimentaire/ }).click();
     await student.waitForURL(/\/mon-dossier$/);
-    await fits(student, 'my file, empty');
+    await expectFitsPhone(student, 'my file, empty');
     expect(await student.getByText('Pour faire une demande, déclarez d’abord votre foyer ci-dessous.').count()).toBeGreaterThan(0);
 
-    await student.getByLabel('Prénom').fill('Inès');
-    await student.getByLabel('Nombre d’adultes').fill('1');
-    await student.getByLabel('Nombre d’enfants').fill('0');
-    await student.getByLabel('Votre situation').selectOption({ label: 'Étudiant ou étudiante' });
-    await student.getByLabel('Commune de résidence').selectOption({ label: TOWN });
-    await student.getByRole('button', { name: 'Enregistrer mon foyer' }).click();
-    await student.getByText('Votre foyer est enregistré.').waitFor();
+    await declareHousehold(student, { firstName: 'Inès', adults: 1, children: 0, situation: 'Étudiant ou étudiante' });
 
     // ── The request to the CCAS, with a PDF proof.
     await student.getByRole('link', { name: 'Faire une demande' }).click();
     await student.waitForURL(/\/mon-dossier\/demande$/);
-    await fits(student, 'new request form');
+    await expectFitsPhone(student, 'new request form');
     await student.getByRole('checkbox', { name: 'Dons anti-gaspi', exact: true }).check();
     await student.getByLabel(/^CCAS de Glaneville/).check();
     await student.getByLabel('Ressources du mois').fill('610');
@@ -123,39 +107,39 @@ describe('eligibility: from request to access', () => {
     const requestId = new URL(student.url()).pathname.split('/').pop()!;
     await student.getByText('Votre demande est envoyée.', { exact: false }).waitFor();
     expect(await student.getByText('Attestation de bourse', { exact: true }).count()).toBe(1);
-    await fits(student, 'my request, submitted');
+    await expectFitsPhone(student, 'my request, submitted');
 
     // ── Two CCAS agents open it from the queue (the owner, and a member who will be too late).
     const agentContext = await context();
     const agent = await agentContext.newPage();
-    await signInWithPassword(agent, glane.url, 'ccas@demo.glane.localhost', DEMO_PASSWORD);
-    await agent.goto(`${glane.url}/organisations`);
+    await signInWithPassword(agent, suite.glane.url, 'ccas@demo.glane.localhost', DEMO_PASSWORD);
+    await agent.goto(`${suite.glane.url}/organisations`);
     await agent.getByRole('link', { name: /^CCAS de / }).click();
     await agent.getByRole('link', { name: 'Demandes d’accès aux aides' }).click();
     await agent.waitForURL(/\/organisations\/[^/]+\/demandes$/);
-    await fits(agent, 'queue');
+    await expectFitsPhone(agent, 'queue');
     // Oldest first: the demo requests came before hers.
     const names = await agent.locator('ol.queue h3').allTextContents();
     expect(names.map((n) => n.trim())).toEqual(['Demande de Samira', 'Demande de Kévin', 'Demande de Inès']);
     await agent.getByRole('link', { name: 'Demande de Inès' }).click();
     await agent.waitForURL(new RegExp(`/demandes/${requestId}$`));
-    await fits(agent, 'request file (agent)');
+    await expectFitsPhone(agent, 'request file (agent)');
     // (610 € − 430,50 €) ÷ 1 person ÷ 30 days = 5,98 € a day, rounded down to the cent.
     expect(await agent.getByText(/5,98\s€ par personne et par jour/).count()).toBe(1);
 
     const late = await (await context()).newPage();
-    await signInWithPassword(late, glane.url, 'ccas.agent@demo.glane.localhost', DEMO_PASSWORD);
+    await signInWithPassword(late, suite.glane.url, 'ccas.agent@demo.glane.localhost', DEMO_PASSWORD);
     await late.goto(agent.url());
 
     // The proof downloads for the agent, decrypted, as an attachment.
     const link = agent.getByRole('link', { name: 'Attestation de bourse' });
     const href = (await link.getAttribute('href'))!;
-    const download = await agentContext.request.get(`${glane.url}${href}`);
+    const download = await agentContext.request.get(`${suite.glane.url}${href}`);
     expect(download.status()).toBe(200);
     expect(download.headers()['content-disposition']).toBe('attachment; filename="attestation-de-bourse.pdf"');
     expect(Buffer.from(await download.body()).equals(pdf)).toBe(true);
     // Not for the student (their own proof is not downloadable back).
-    expect((await studentContext.request.get(`${glane.url}${href}`)).status()).toBe(403);
+    expect((await studentContext.request.get(`${suite.glane.url}${href}`)).status()).toBe(403);
 
     // ── Granted for six months (the date offered by default).
     const sixMonths = parisDatePlus(182);
@@ -167,8 +151,8 @@ describe('eligibility: from request to access', () => {
     await agent.getByText('Décision enregistrée : accordée.', { exact: false }).waitFor();
     expect(await agent.getByText(/1 justificatif supprimé le/).count()).toBe(1);
     expect(await agent.getByRole('link', { name: 'Attestation de bourse' }).count()).toBe(0);
-    expect((await agentContext.request.get(`${glane.url}${href}`)).status()).toBe(404);
-    await fits(agent, 'request file, granted');
+    expect((await agentContext.request.get(`${suite.glane.url}${href}`)).status()).toBe(404);
+    await expectFitsPhone(agent, 'request file, granted');
 
     // ── The second agent, still on the old page, is told someone decided first.
     await late.getByLabel('Refuser').check();
@@ -179,40 +163,37 @@ describe('eligibility: from request to access', () => {
     await expectAccessible(late, 'request file, someone decided first');
 
     // ── The student is told and sees the access.
-    const notice = await latestMessageTo(studentContext, glane.url, email, 'votre demande a reçu une réponse');
+    const notice = await latestMessageTo(studentContext, suite.glane.url, email, 'votre demande a reçu une réponse');
     expect(notice.body).toContain(`/mon-dossier/demandes/${requestId}`);
-    await student.goto(`${glane.url}/mon-dossier`);
+    await student.goto(`${suite.glane.url}/mon-dossier`);
     const grants = student.locator('section', { has: student.getByRole('heading', { name: 'Mes accès' }) });
     expect(await grants.getByRole('heading', { name: 'Dons anti-gaspi' }).count()).toBe(1);
     expect(await grants.getByText('Accès en cours').count()).toBe(1);
     expect(await grants.getByText(`jusqu’au ${frenchDate(sixMonths)} inclus`).count()).toBe(1);
     expect(await grants.getByText(/Accordé par CCAS de Glaneville/).count()).toBe(1);
-    await fits(student, 'my file, with the access');
-    await student.goto(`${glane.url}/mon-dossier/demandes/${requestId}`);
+    await expectFitsPhone(student, 'my file, with the access');
+    await student.goto(`${suite.glane.url}/mon-dossier/demandes/${requestId}`);
     expect(await student.getByText('Votre demande est accordée.').count()).toBe(1);
     expect(await student.getByText(/1 justificatif supprimé le/).count()).toBe(1);
-    await fits(student, 'my request, granted');
+    await expectFitsPhone(student, 'my request, granted');
   });
 
   it('at the desk, without JavaScript: an agent opens a request for a person without an account and decides it at once', async () => {
-    const c = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, javaScriptEnabled: false });
-    contexts.push(c);
-    const page = await c.newPage();
-    await signInWithPassword(page, glane.url, 'ccas.agent@demo.glane.localhost', DEMO_PASSWORD);
-    await page.goto(`${glane.url}/organisations`);
+    const page = await suite.signedIn('ccas.agent@demo.glane.localhost', { javaScriptEnabled: false });
+    await page.goto(`${suite.glane.url}/organisations`);
     await page.getByRole('link', { name: /^CCAS de / }).click();
     await page.getByRole('link', { name: 'Demandes d’accès aux aides' }).click();
     await page.getByRole('link', { name: 'Nouvelle demande au guichet' }).click();
     await page.waitForURL(/\/demandes\/nouvelle$/);
     expect(await overflowsHorizontally(page)).toBe(false);
-    await expectAccessibleWithoutScripts(browser, page, 'desk form');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'desk form');
 
     // Nothing chosen: the summary names what is missing.
     await page.getByLabel('Une personne sans compte').check();
     await page.getByRole('button', { name: 'Créer la demande' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('Prénom');
-    await expectAccessibleWithoutScripts(browser, page, 'desk form, refused');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'desk form, refused');
 
     // The person is described but no aid is chosen: refused, and no account is left behind (one transaction).
     const describeMarcel = async () => {
@@ -239,7 +220,7 @@ describe('eligibility: from request to access', () => {
     await page.waitForURL(/\/demandes\/[^/]+\?cree=1$/);
     expect(await page.getByText('La demande est créée : vous pouvez décider maintenant.').count()).toBe(1);
     expect(await page.getByText('Au guichet', { exact: true }).count()).toBe(1);
-    await expectAccessibleWithoutScripts(browser, page, 'desk request');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'desk request');
 
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await page.getByText('Décision enregistrée : accordée.', { exact: false }).waitFor();
@@ -252,20 +233,20 @@ describe('eligibility: from request to access', () => {
   it('someone else’s request answers 404, and a wrong file type is refused with the accepted types', async () => {
     const c = await context();
     const page = await c.newPage();
-    await signInWithPassword(page, glane.url, 'beneficiaire1@demo.glane.localhost', DEMO_PASSWORD);
+    await signInWithPassword(page, suite.glane.url, 'beneficiaire1@demo.glane.localhost', DEMO_PASSWORD);
     // Kévin's demo request, opened by Samira: as if it did not exist.
-    await page.goto(`${glane.url}/mon-dossier`);
+    await page.goto(`${suite.glane.url}/mon-dossier`);
     const own = await page.locator('a[href^="/mon-dossier/demandes/"]').first().getAttribute('href');
     expect(own).toBeTruthy();
     const other = await (await context()).newPage();
-    await signInWithPassword(other, glane.url, 'beneficiaire2@demo.glane.localhost', DEMO_PASSWORD);
-    const res = await other.goto(`${glane.url}${own}`);
+    await signInWithPassword(other, suite.glane.url, 'beneficiaire2@demo.glane.localhost', DEMO_PASSWORD);
+    const res = await other.goto(`${suite.glane.url}${own}`);
     expect(res?.status()).toBe(404);
-    const api = await other.context().request.get(`${glane.url}/api/v1/eligibility/requests/${own!.split('/').pop()}`);
+    const api = await other.context().request.get(`${suite.glane.url}/api/v1/eligibility/requests/${own!.split('/').pop()}`);
     expect(api.status()).toBe(404);
 
     // Samira adds a text file renamed .pdf to her undecided request: refused, the field says why.
-    await page.goto(`${glane.url}${own}`);
+    await page.goto(`${suite.glane.url}${own}`);
     await page.getByLabel('Nom du justificatif').fill('Quittance');
     await page.getByLabel('Fichier (PDF, JPEG ou PNG)').setInputFiles({ name: 'quittance.pdf', mimeType: 'application/pdf', buffer: Buffer.from('pas un PDF') });
     await page.getByRole('button', { name: 'Envoyer le justificatif' }).click();
@@ -283,23 +264,9 @@ describe('eligibility: from request to access', () => {
  */
 describe('eligibility: reminded before the end, renewed', () => {
   const ELODIE = 'beneficiaire4@demo.glane.localhost';
-  let glane: RunningGlane;
-  let browser: Browser;
-  let database: Database;
-  const contexts: BrowserContext[] = [];
-  const phone = async (email: string) => {
-    const c = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    contexts.push(c);
-    const page = await c.newPage();
-    await signInWithPassword(page, glane.url, email, DEMO_PASSWORD);
-    return page;
-  };
-  const fits = async (page: Page, where: string) => {
-    expect(await overflowsHorizontally(page), `${where} scrolls sideways at 360 px`).toBe(false);
-    await expectAccessible(page, where);
-  };
+  const suite = browserSuite({ env: { NODE_ENV: 'test', TEST_CLOCK: '1' }, database: true, viewport: PHONE });
   const grantsOf = (email: string) =>
-    database.db
+    suite.db
       .selectFrom('eligibility_grant')
       .innerJoin('user', 'user.id', 'eligibility_grant.user_id')
       .select(['eligibility_grant.id', 'eligibility_grant.valid_from', 'eligibility_grant.valid_until', 'eligibility_grant.reminded_at'])
@@ -307,17 +274,6 @@ describe('eligibility: reminded before the end, renewed', () => {
       .orderBy('eligibility_grant.valid_until')
       .execute();
 
-  beforeAll(async () => {
-    glane = await startGlane({ NODE_ENV: 'test', TEST_CLOCK: '1' });
-    browser = await launchBrowser();
-    database = openSqlite(glane.sqlitePath);
-  });
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-    await database?.close();
-    await browser?.close();
-    await glane?.stop();
-  });
 
   it('reminds Élodie ten days before her access ends; she asks for the renewal and the agent renews it', async () => {
     const [first] = await grantsOf(ELODIE);
@@ -325,39 +281,33 @@ describe('eligibility: reminded before the end, renewed', () => {
     const ends = first!.valid_until;
 
     // Not yet due: the job reminds nobody far from the end.
-    expect(await runJob(glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 0 });
+    expect(await runJob(suite.glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 0 });
     // Ten days before the end (within ELIGIBILITY_REMINDER_DAYS = 14), 9:00 in Paris.
     const tenDaysBefore = new Date(Date.parse(`${ends}T08:00:00Z`) - 10 * 86_400_000);
-    await moveClock(glane, { at: tenDaysBefore.toISOString() });
-    expect(await runJob(glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 2, grants: 2 }); // Élodie and Youssef
+    await moveClock(suite.glane, { at: tenDaysBefore.toISOString() });
+    expect(await runJob(suite.glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 2, grants: 2 }); // Élodie and Youssef
     expect((await grantsOf(ELODIE))[0]?.reminded_at).not.toBeNull();
     // Once only.
-    expect(await runJob(glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 0 });
+    expect(await runJob(suite.glane, 'eligibility-expiry-reminders')).toMatchObject({ sent: 0 });
 
     // ── Élodie reads the reminder, then her file says the access ends soon and offers the renewal.
-    const elodie = await phone(ELODIE);
-    const reminder = await latestMessageTo(elodie.context(), glane.url, ELODIE, 'votre accès se termine bientôt');
+    const elodie = await suite.signedIn(ELODIE);
+    const reminder = await latestMessageTo(elodie.context(), suite.glane.url, ELODIE, 'votre accès se termine bientôt');
     expect(reminder.body).toContain(`Dons anti-gaspi : jusqu'au ${ends.split('-').reverse().join('/')} (CCAS de Glaneville`);
-    expect(reminder.body).toContain(`${glane.url}/mon-dossier`);
-    await elodie.goto(`${glane.url}/mon-dossier`);
+    expect(reminder.body).toContain(`${suite.glane.url}/mon-dossier`);
+    await elodie.goto(`${suite.glane.url}/mon-dossier`);
     const grants = elodie.locator('section', { has: elodie.getByRole('heading', { name: 'Mes accès' }) });
     expect(await grants.getByText(`jusqu’au ${frenchDate(ends)} inclus`).count()).toBe(1);
-    await fits(elodie, 'my file, access ending soon');
+    await expectFitsPhone(elodie, 'my file, access ending soon');
 
     // Her household first (the demo has none), then the renewal.
-    await elodie.getByLabel('Prénom').fill('Élodie');
-    await elodie.getByLabel('Nombre d’adultes').fill('1');
-    await elodie.getByLabel('Nombre d’enfants').fill('1');
-    await elodie.getByLabel('Votre situation').selectOption({ label: 'Famille monoparentale' });
-    await elodie.getByLabel('Commune de résidence').selectOption({ label: TOWN });
-    await elodie.getByRole('button', { name: 'Enregistrer mon foyer' }).click();
-    await elodie.getByText('Votre foyer est enregistré.').waitFor();
+    await declareHousehold(elodie, { firstName: 'Élodie', adults: 1, children: 1, situation: 'Famille monoparentale' });
 
     await grants.getByRole('link', { name: 'Demander le renouvellement' }).click();
     await elodie.waitForURL(/\/mon-dossier\/demande\?renouveler=/);
     expect(await elodie.getByRole('heading', { level: 1 }).textContent()).toBe('Renouveler un accès');
     expect(await elodie.getByText(`se termine le ${frenchDate(ends)}`, { exact: false }).count()).toBe(1);
-    await fits(elodie, 'renewal form');
+    await expectFitsPhone(elodie, 'renewal form');
     await elodie.getByRole('checkbox', { name: 'Dons anti-gaspi', exact: true }).check();
     await elodie.getByLabel(/^CCAS de Glaneville/).check();
     await elodie.getByLabel('Ressources du mois').fill('1100');
@@ -365,24 +315,24 @@ describe('eligibility: reminded before the end, renewed', () => {
     await elodie.getByRole('button', { name: 'Envoyer ma demande' }).click();
     await elodie.waitForURL(/\/mon-dossier\/demandes\/[^/?]+\?envoyee=1$/);
     const requestId = new URL(elodie.url()).pathname.split('/').pop()!;
-    await fits(elodie, 'renewal sent');
+    await expectFitsPhone(elodie, 'renewal sent');
 
     // ── The CCAS agent finds it in the queue, tagged as a renewal, and grants it.
-    const agent = await phone('ccas.agent@demo.glane.localhost');
-    await agent.goto(`${glane.url}/organisations`);
+    const agent = await suite.signedIn('ccas.agent@demo.glane.localhost');
+    await agent.goto(`${suite.glane.url}/organisations`);
     await agent.getByRole('link', { name: /^CCAS de / }).click();
     await agent.getByRole('link', { name: 'Demandes d’accès aux aides' }).click();
     await agent.waitForURL(/\/organisations\/[^/]+\/demandes$/);
     const item = agent.locator('ol.queue > li', { has: agent.locator(`a[href$="/demandes/${requestId}"]`) });
     expect(await item.getByText('Renouvellement').count()).toBeGreaterThan(0);
-    await fits(agent, 'queue with a renewal');
+    await expectFitsPhone(agent, 'queue with a renewal');
     await item.locator(`a[href$="/demandes/${requestId}"]`).first().click();
     await agent.waitForURL(new RegExp(`/demandes/${requestId}$`));
-    await fits(agent, 'renewal (agent)');
+    await expectFitsPhone(agent, 'renewal (agent)');
     expect(await agent.getByLabel('Accorder').isChecked()).toBe(true);
     await agent.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await agent.getByText('Décision enregistrée : accordée.', { exact: false }).waitFor();
-    await fits(agent, 'renewal granted');
+    await expectFitsPhone(agent, 'renewal granted');
 
     // ── The new access follows the old one without a gap, and Élodie sees it.
     const after = await grantsOf(ELODIE);
@@ -390,10 +340,10 @@ describe('eligibility: reminded before the end, renewed', () => {
     const next = after[1]!;
     expect(next.valid_from).toBe(new Date(Date.parse(`${ends}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
     expect(next.valid_until > ends).toBe(true);
-    await elodie.goto(`${glane.url}/mon-dossier`);
+    await elodie.goto(`${suite.glane.url}/mon-dossier`);
     expect(await grants.getByText(`du ${frenchDate(next.valid_from)} au ${frenchDate(next.valid_until)} inclus`).count()).toBe(1);
     expect(await grants.getByText('À venir', { exact: true }).count()).toBe(1);
     expect(await grants.getByRole('link', { name: 'Demander le renouvellement' }).count()).toBe(0);
-    await fits(elodie, 'my file, renewed');
+    await expectFitsPhone(elodie, 'my file, renewed');
   });
 });

@@ -1,33 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  browserSuite,
   DEMO_PASSWORD,
   expectAccessible,
-  launchBrowser,
   overflowsHorizontally,
+  PHONE,
   readMailbox,
-  signInWithPassword,
-  startGlane,
-  type RunningGlane
+  signInWithPassword
 } from './harness.js';
 
 describe('freshness campaign', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-  });
+  const suite = browserSuite();
 
   it('an admin starts a campaign from its page; each organisation gets a link that confirms "nothing changed" without a password', async () => {
     // The platform admin reaches the campaigns page from the header and starts one for every organisation.
-    const admin = await browser.newContext({ locale: 'fr-FR' });
+    const admin = await suite.newContext();
     const adminPage = await admin.newPage();
-    await signInWithPassword(adminPage, glane.url, 'admin@demo.glane.localhost', DEMO_PASSWORD);
+    await signInWithPassword(adminPage, suite.glane.url, 'admin@demo.glane.localhost', DEMO_PASSWORD);
     await adminPage.getByRole('navigation').getByRole('link', { name: 'Campagnes' }).click();
     await adminPage.waitForURL((u) => u.pathname === '/admin/campagnes');
     expect(await adminPage.getByText('Aucune campagne pour l’instant.').count()).toBe(1);
@@ -40,12 +29,12 @@ describe('freshness campaign', () => {
     expect(await started.textContent()).toMatch(/Liens envoyés\s*[1-9]/);
     await expectAccessible(adminPage, 'campaigns page after starting one');
 
-    const messages = await readMailbox(admin, glane.url);
+    const messages = await readMailbox(admin, suite.glane.url);
     const link = messages.map((m) => /https?:\/\/\S+\/mise-a-jour\/[A-Za-z0-9_-]+/.exec(m.body)?.[0]).find(Boolean);
     expect(link, 'a campaign email with a /mise-a-jour/ link').toBeTruthy();
 
     // The organisation opens it signed out, on a phone, and confirms its first place.
-    const visitor = await browser.newContext({ locale: 'fr-FR', viewport: { width: 360, height: 740 } });
+    const visitor = await suite.newContext({ viewport: PHONE });
     const page = await visitor.newPage();
     await page.goto(link as string);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Mise à jour de vos lieux');
@@ -56,13 +45,13 @@ describe('freshness campaign', () => {
     await expectAccessible(page, 'freshness link page after confirming');
 
     // An unknown token says so.
-    const unknown = await page.goto(`${glane.url}/mise-a-jour/inconnu${'x'.repeat(30)}`);
+    const unknown = await page.goto(`${suite.glane.url}/mise-a-jour/inconnu${'x'.repeat(30)}`);
     expect(unknown?.status()).toBe(404);
     await visitor.close();
 
     // Back on the campaigns page (on a phone), the admin sees one organisation answered and one place confirmed.
-    await adminPage.setViewportSize({ width: 360, height: 740 });
-    await adminPage.goto(`${glane.url}/admin/campagnes`);
+    await adminPage.setViewportSize(PHONE);
+    await adminPage.goto(`${suite.glane.url}/admin/campagnes`);
     const campaign = adminPage.locator('ul.campaigns > li', { hasText: 'e2e-automne' });
     const counts = await campaign.textContent();
     expect(counts).toMatch(/Organisations qui ont répondu\s*1/);
@@ -71,12 +60,12 @@ describe('freshness campaign', () => {
     await admin.close();
 
     // Anyone else: the page is refused (signed in) or asks to sign in first.
-    const partner = await browser.newContext({ locale: 'fr-FR' });
+    const partner = await suite.newContext();
     const partnerPage = await partner.newPage();
-    expect((await partnerPage.goto(`${glane.url}/admin/campagnes`))?.url()).toContain('/connexion');
-    await signInWithPassword(partnerPage, glane.url, 'restos.benevole@demo.glane.localhost', DEMO_PASSWORD);
+    expect((await partnerPage.goto(`${suite.glane.url}/admin/campagnes`))?.url()).toContain('/connexion');
+    await signInWithPassword(partnerPage, suite.glane.url, 'restos.benevole@demo.glane.localhost', DEMO_PASSWORD);
     expect(await partnerPage.getByRole('link', { name: 'Campagnes' }).count()).toBe(0);
-    expect((await partnerPage.goto(`${glane.url}/admin/campagnes`))?.status()).toBe(403);
+    expect((await partnerPage.goto(`${suite.glane.url}/admin/campagnes`))?.status()).toBe(403);
     await partner.close();
   });
 });

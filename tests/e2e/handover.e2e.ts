@@ -1,19 +1,7 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { insertTestHousehold, insertTestOffer, insertTestReservation } from '../../src/lib/server/modules/marketplace/marketplace.testing.js';
-import {
-  DEMO_PASSWORD,
-  expectAccessible,
-  launchBrowser,
-  overflowsHorizontally,
-  signInWithPassword,
-  organisationOfMember,
-  startGlane,
-  type RunningGlane
-} from './harness.js';
-
-const PHONE = { width: 360, height: 740 };
+import { browserSuite, expectAccessible, organisationOfMember, overflowsHorizontally, PHONE } from './harness.js';
+import { BAKER, ELODIE, lookUpCode, YOUSSEF } from './marketplace-steps.js';
 
 /**
  * The baker's handover at closing time, on a phone: types the code a student shows, sees her first name,
@@ -21,46 +9,42 @@ const PHONE = { width: 360, height: 740 };
  * Glane's database (the offers and reservations services of issue 5 are built alongside).
  */
 describe('handover (remise) in the browser', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  let database: Database;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-    database = openSqlite(glane.sqlitePath);
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await database?.close();
-    await browser?.close();
-    await glane?.stop();
-  });
-
-  it('lets the demo baker type a code at 360 px and confirm the pickup', async () => {
-    const db = database.db;
-    const bakerOrgId = await organisationOfMember(db, 'boulangerie@demo.glane.localhost');
-    const student = await db.selectFrom('user').select('id').where('email', '=', 'beneficiaire4@demo.glane.localhost').executeTakeFirstOrThrow();
-    const household = await db.selectFrom('household').select('first_name').where('user_id', '=', student.id).executeTakeFirst();
-    if (!household) await insertTestHousehold(db, student.id, 'Élodie');
-    const firstName = household?.first_name ?? 'Élodie';
+  const suite = browserSuite({ database: true, viewport: PHONE });
+  /**
+   * An offer of the demo bakery whose pickup window is open now (from 10 minutes ago, for an hour),
+   * and the demo person's reservation on it, written straight into the database.
+   */
+  const reservedOffer = async (
+    email: string,
+    offer: { title: string; quantity: number },
+    reservation: { quantity: number; code: string; at?: string }
+  ) => {
+    const db = suite.db;
+    const bakerOrgId = await organisationOfMember(db, BAKER);
+    const student = await db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
     const now = Date.now();
     const offerId = await insertTestOffer(db, {
       organisationId: bakerOrgId,
-      title: 'Baguettes de la veille',
-      quantity: 6,
+      ...offer,
       pickupStartsAt: new Date(now - 10 * 60_000).toISOString(),
       pickupEndsAt: new Date(now + 50 * 60_000).toISOString()
     });
-    await insertTestReservation(db, { offerId, userId: student.id, quantity: 2, code: 'KX7P3M', at: new Date(now - 60 * 60_000).toISOString() });
+    await insertTestReservation(db, { offerId, userId: student.id, ...reservation });
+    return { bakerOrgId, offerId, studentId: student.id };
+  };
 
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, 'boulangerie@demo.glane.localhost', DEMO_PASSWORD);
+  it('lets the demo baker type a code at 360 px and confirm the pickup', async () => {
+    const { glane, db } = suite;
+    const { bakerOrgId, offerId, studentId } = await reservedOffer(
+      ELODIE,
+      { title: 'Baguettes de la veille', quantity: 6 },
+      { quantity: 2, code: 'KX7P3M', at: new Date(Date.now() - 60 * 60_000).toISOString() }
+    );
+    const household = await db.selectFrom('household').select('first_name').where('user_id', '=', studentId).executeTakeFirst();
+    if (!household) await insertTestHousehold(db, studentId, 'Élodie');
+    const firstName = household?.first_name ?? 'Élodie';
+
+    const page = await suite.signedIn(BAKER);
     await page.goto(`${glane.url}/organisations/${bakerOrgId}`);
     await page.getByRole('link', { name: 'Remise des dons' }).click();
     await page.waitForURL(`${glane.url}/organisations/${bakerOrgId}/remise`);
@@ -69,14 +53,12 @@ describe('handover (remise) in the browser', () => {
     await expectAccessible(page, 'handover page');
 
     // A misread code (O for 0) is refused, naming the field.
-    await page.getByLabel('Code de retrait ou de carte').fill('KX7-P3O');
-    await page.getByRole('button', { name: 'Chercher' }).click();
+    await lookUpCode(page, 'KX7-P3O');
     await page.getByRole('alert').first().waitFor();
     expect(await page.locator('#field-code').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(page, 'handover page, refused code');
 
-    await page.getByLabel('Code de retrait ou de carte').fill('kx7-p3m');
-    await page.getByRole('button', { name: 'Chercher' }).click();
+    await lookUpCode(page, 'kx7-p3m');
     await page.getByRole('heading', { name: `À remettre à ${firstName}` }).waitFor();
     expect(await page.locator('article.reservation h3').textContent()).toMatch(/2\s*×\s*Baguettes de la veille/);
     expect(await overflowsHorizontally(page), 'found reservation scrolls sideways at 360 px').toBe(false);
@@ -94,28 +76,14 @@ describe('handover (remise) in the browser', () => {
   });
 
   it('works without JavaScript: a partial pickup gives the rest back to the offer', async () => {
-    const db = database.db;
-    const bakerOrgId = await organisationOfMember(db, 'boulangerie@demo.glane.localhost');
-    const student = await db.selectFrom('user').select('id').where('email', '=', 'beneficiaire5@demo.glane.localhost').executeTakeFirstOrThrow();
-    const now = Date.now();
-    const offerId = await insertTestOffer(db, {
-      organisationId: bakerOrgId,
-      title: 'Croissants',
-      quantity: 5,
-      pickupStartsAt: new Date(now - 10 * 60_000).toISOString(),
-      pickupEndsAt: new Date(now + 50 * 60_000).toISOString()
-    });
-    await insertTestReservation(db, { offerId, userId: student.id, quantity: 3, code: 'PQ4R5S' });
+    const { glane, db } = suite;
+    const { bakerOrgId, offerId } = await reservedOffer(YOUSSEF, { title: 'Croissants', quantity: 5 }, { quantity: 3, code: 'PQ4R5S' });
 
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, javaScriptEnabled: false });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, 'boulangerie@demo.glane.localhost', DEMO_PASSWORD);
+    const page = await suite.signedIn(BAKER, { javaScriptEnabled: false });
     await page.goto(`${glane.url}/organisations/${bakerOrgId}/remise`);
     // No BarcodeDetector without scripts: the scan button is not offered.
     expect(await page.getByRole('button', { name: 'Scanner le QR code' }).count()).toBe(0);
-    await page.getByLabel('Code de retrait ou de carte').fill('PQ4 R5S');
-    await page.getByRole('button', { name: 'Chercher' }).click();
+    await lookUpCode(page, 'PQ4 R5S');
     await page.locator('article.reservation').waitFor();
     const html = await page.content();
     expect(html).toMatch(/<span class="qty[^"]*">3<\/span> × Croissants/);

@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type ViewportSize } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
 import type { DB } from '../../src/lib/server/db/schema.js';
 import { freePort } from '../helpers/net.js';
 
@@ -76,9 +79,167 @@ export async function startGlane(env: Record<string, string> = {}): Promise<Runn
   };
 }
 
+/** The small phone every journey is checked on (360 px wide). */
+export const PHONE: ViewportSize = { width: 360, height: 740 };
+/** A wide desktop screen. */
+export const DESKTOP: ViewportSize = { width: 1280, height: 900 };
+
 /** Debian's Chromium, headless, with a fresh profile; never a downloaded browser. */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface BrowserSuiteOptions {
+  /** startGlane's environment; a function when it depends on what an earlier beforeAll started. */
+  env?: Record<string, string> | (() => Record<string, string>);
+  /** Opens the SQLite file the process serves as `suite.db` (for fixtures and reading results). */
+  database?: boolean;
+  /** The viewport of the suite's contexts unless one is given (Playwright's 1280×720 when unset). */
+  viewport?: ViewportSize;
+}
+
+/** One describe's running Glane and Chromium, and French contexts closed after each test. */
+export interface BrowserSuite {
+  readonly glane: RunningGlane;
+  readonly browser: Browser;
+  /** The served database (only with `database: true`). */
+  readonly db: Kysely<DB>;
+  /** A context in French (fr-FR) at the suite's viewport, overridable by `options`. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** A new page in a context of its own (see newContext). */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  /** A new page in a context of its own, signed in with a password (the demo accounts' by default). */
+  signedIn(email: string, options?: BrowserContextOptions & { password?: string }): Promise<Page>;
+}
+
+/**
+ * Registers, in the calling describe, the hooks that start Glane (the built app) and Chromium before
+ * its tests, close the contexts it opened after each test, and stop everything after them. Hooks the
+ * file registers before calling it run before its start and after its stop.
+ */
+export function browserSuite(options: BrowserSuiteOptions = {}): BrowserSuite {
+  let glane: RunningGlane | undefined;
+  let browser: Browser | undefined;
+  let database: Database | undefined;
+  const contexts: BrowserContext[] = [];
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`browserSuite: ${what} is not started (use it inside a test or a later hook)`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    glane = await startGlane(typeof options.env === 'function' ? options.env() : options.env);
+    browser = await launchBrowser();
+    if (options.database) database = openSqlite(glane.sqlitePath);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await database?.close();
+    await browser?.close();
+    await glane?.stop();
+  });
+
+  const suite: BrowserSuite = {
+    get glane() {
+      return started(glane, 'Glane');
+    },
+    get browser() {
+      return started(browser, 'the browser');
+    },
+    get db() {
+      return started(database, 'the database (database: true)').db;
+    },
+    async newContext(contextOptions = {}) {
+      const context = await suite.browser.newContext({
+        locale: 'fr-FR',
+        ...(options.viewport ? { viewport: options.viewport } : {}),
+        ...contextOptions
+      });
+      contexts.push(context);
+      return context;
+    },
+    async newPage(contextOptions = {}) {
+      return (await suite.newContext(contextOptions)).newPage();
+    },
+    async signedIn(email, { password = DEMO_PASSWORD, ...contextOptions } = {}) {
+      const page = await suite.newPage(contextOptions);
+      await signInWithPassword(page, suite.glane.url, email, password);
+      return page;
+    }
+  };
+  return suite;
+}
+
+/** A stand-in for the national address API (api-adresse.data.gouv.fr format), with the queries it was asked. */
+export interface AddressStub {
+  readonly url: string;
+  readonly queries: string[];
+}
+
+/**
+ * Registers, in the calling describe, hooks that start an address stub (one address in the demo town,
+ * for "moulin" or "mairie") and stop it. Call it before browserSuite, whose Glane then starts after the
+ * stub (`env: () => ({ ADDRESS_API_URL: stub.url })`) and stops before it.
+ */
+export function addressStub(): AddressStub {
+  const queries: string[] = [];
+  let url: string | undefined;
+  const server = createServer((req, res) => {
+    const requested = new URL(req.url ?? '/', 'http://stub');
+    queries.push(requested.searchParams.get('q') ?? '');
+    const features = /moulin|mairie/i.test(requested.searchParams.get('q') ?? '')
+      ? [
+          {
+            type: 'Feature',
+            geometry: { type: 'Point', coordinates: [3.0741, 50.6399] },
+            properties: { label: '2 Rue du Moulin 59999 Glaneville-en-Barœul', citycode: '59999', city: 'Glaneville-en-Barœul', postcode: '59999' }
+          }
+        ]
+      : [];
+    res.writeHead(requested.pathname === '/search/' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ type: 'FeatureCollection', features }));
+  });
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    if (server.listening) await new Promise((resolve) => server.close(resolve));
+  });
+  return {
+    get url() {
+      if (url === undefined) throw new Error('addressStub: not started yet');
+      return url;
+    },
+    queries
+  };
+}
+
+/** From "Mes organisations" to the places of the first organisation whose link matches (French labels). */
+export async function openPlaces(page: Page, baseUrl: string, organisation: RegExp): Promise<void> {
+  await page.goto(`${baseUrl}/organisations`);
+  await page.getByRole('link', { name: organisation }).first().click();
+  await page.getByRole('link', { name: 'Lieux et services' }).click();
+  await page.waitForURL((u) => u.pathname.endsWith('/lieux'));
+}
+
+/** From "Mes organisations" to the editing page of one place of an organisation; returns the place's slug. */
+export async function openPlaceEditing(page: Page, baseUrl: string, organisation: RegExp, placeName: string): Promise<string> {
+  await openPlaces(page, baseUrl, organisation);
+  await page.getByRole('link', { name: `Modifier ${placeName}` }).click();
+  await page.waitForURL((u) => u.pathname.endsWith('/modifier'));
+  return new URL(page.url()).pathname.split('/')[2]!;
+}
+
+/** A tile server the page's CSP refuses (plain http): no tiles in tests, every tile fails at once. */
+export const NO_TILES = 'http://127.0.0.1:9/tiles/{z}/{x}/{y}.png';
+
+/** No sideways scrolling (at the phone's 360 px) and no serious axe violation; `where` names the state. */
+export async function expectFitsPhone(page: Page, where: string): Promise<void> {
+  expect(await overflowsHorizontally(page), `${where} scrolls sideways at 360 px`).toBe(false);
+  await expectAccessible(page, where);
 }
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,25 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { NO_SHOW_GRACE_MINUTES } from '../../src/lib/server/modules/marketplace/pickup.rules.js';
-import {
-  DEMO_PASSWORD,
-  expectAccessible,
-  launchBrowser,
-  moveClock,
-  organisationOfMember,
-  overflowsHorizontally,
-  runJob,
-  signInWithPassword,
-  startGlane,
-  type RunningGlane
-} from './harness.js';
-
-const PHONE = { width: 360, height: 740 };
-const BAKER = 'boulangerie@demo.glane.localhost';
-/** Both hold a running anti-gaspi access in the demo (README "Demo accounts"). */
-const ELODIE = 'beneficiaire4@demo.glane.localhost';
-const YOUSSEF = 'beneficiaire5@demo.glane.localhost';
+import { browserSuite, expectFitsPhone, moveClock, organisationOfMember, PHONE, runJob } from './harness.js';
+import { BAKER, ELODIE, lookUpCode, postOffer, reserveHere, YOUSSEF } from './marketplace-steps.js';
 
 /**
  * Issue 5 "done" as one journey, on 360 px phones, with the server's clock moved by the test
@@ -30,58 +12,17 @@ const YOUSSEF = 'beneficiaire5@demo.glane.localhost';
  * the reason and the consequence on /mes-reservations, and the notification in his inbox. Every page: axe (WCAG A/AA) and no sideways scroll.
  */
 describe('the marketplace journey (post → reserve → hand over → no-show)', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  let database: Database;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    glane = await startGlane({ NODE_ENV: 'test', TEST_CLOCK: '1' });
-    browser = await launchBrowser();
-    database = openSqlite(glane.sqlitePath);
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await database?.close();
-    await browser?.close();
-    await glane?.stop();
-  });
-
-  async function phone(email: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, email, DEMO_PASSWORD);
-    return page;
-  }
-
-  async function checkPage(page: Page, where: string): Promise<void> {
-    expect(await overflowsHorizontally(page), `${where} scrolls sideways at 360 px`).toBe(false);
-    await expectAccessible(page, where);
-  }
-
-  /** Posts a blank-form offer of `quantity` with the prefilled window (now + 15 min, one hour). */
-  async function postOffer(page: Page, orgId: string, title: string, quantity: number): Promise<void> {
-    await page.goto(`${glane.url}/organisations/${orgId}/dons/nouveau?depuis=vide`);
-    await page.getByLabel('Intitulé', { exact: true }).fill(title);
-    await page.getByLabel('Catégorie', { exact: true }).selectOption('pain-viennoiserie');
-    await page.getByLabel('Quantité', { exact: true }).fill(String(quantity));
-    await page.getByRole('button', { name: 'Publier le don' }).click();
-    await page.getByRole('heading', { level: 1, name: title }).waitFor();
-    await page.getByText('Don publié.').waitFor();
-  }
+  const suite = browserSuite({ env: { NODE_ENV: 'test', TEST_CLOCK: '1' }, database: true, viewport: PHONE });
 
   const offerOf = (title: string) =>
-    database.db
+    suite.db
       .selectFrom('offer')
       .select(['id', 'remaining', 'pickup_starts_at', 'pickup_ends_at', 'pooling_ends_at'])
       .where('title', '=', title)
       .executeTakeFirstOrThrow();
 
   const reservationOn = (offerId: string) =>
-    database.db
+    suite.db
       .selectFrom('reservation')
       .innerJoin('user', 'user.id', 'reservation.user_id')
       .select(['reservation.status', 'reservation.collected_quantity', 'user.email'])
@@ -89,6 +30,7 @@ describe('the marketplace journey (post → reserve → hand over → no-show)',
       .execute();
 
   it('goes from the baker’s offer to a handover and a no-show explained to the person', async () => {
+    const { glane } = suite;
     // 14:00 in Paris (13:00 UTC in winter), today or tomorrow: the prefilled window stays within one day.
     const serverNow = await moveClock(glane, { advanceMinutes: 0 });
     const afternoon = new Date(serverNow);
@@ -97,11 +39,11 @@ describe('the marketplace journey (post → reserve → hand over → no-show)',
     await moveClock(glane, { at: afternoon.toISOString() });
 
     // 1. The baker posts two offers from the pages.
-    const orgId = await organisationOfMember(database.db, BAKER);
-    const baker = await phone(BAKER);
-    await postOffer(baker, orgId, 'Pain de campagne du soir', 1);
-    await checkPage(baker, 'offer posted');
-    await postOffer(baker, orgId, 'Brioches du soir', 1);
+    const orgId = await organisationOfMember(suite.db, BAKER);
+    const baker = await suite.signedIn(BAKER);
+    await postOffer(baker, glane.url, orgId, 'Pain de campagne du soir', 1);
+    await expectFitsPhone(baker, 'offer posted');
+    await postOffer(baker, glane.url, orgId, 'Brioches du soir', 1);
     const bread = await offerOf('Pain de campagne du soir');
     const brioches = await offerOf('Brioches du soir');
     expect(bread.pooling_ends_at, 'people’s first requests are pooled for a few minutes').not.toBeNull();
@@ -110,49 +52,40 @@ describe('the marketplace journey (post → reserve → hand over → no-show)',
     await moveClock(glane, { at: new Date(Date.parse(brioches.pooling_ends_at!) + 60_000).toISOString() });
 
     // 2. Élodie reserves the bread: code and QR code.
-    const elodie = await phone(ELODIE);
+    const elodie = await suite.signedIn(ELODIE);
     await elodie.goto(`${glane.url}/dons`);
-    await checkPage(elodie, '/dons (Élodie)');
+    await expectFitsPhone(elodie, '/dons (Élodie)');
     await elodie.getByRole('link', { name: 'Pain de campagne du soir' }).click();
     await elodie.waitForURL(`${glane.url}/dons/${bread.id}`);
-    await checkPage(elodie, '/dons/[offerId]');
-    await elodie.getByLabel('Combien ?').fill('1');
-    await elodie.getByRole('button', { name: 'Réserver' }).click();
-    await elodie.waitForURL(/\/mes-reservations/);
-    const code = (await elodie.getByTestId('pickup-code').first().textContent())?.trim() ?? '';
-    expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{6}$/);
-    expect(await elodie.getByRole('img', { name: /QR code du code de retrait/ }).first().getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-    await checkPage(elodie, '/mes-reservations (confirmed)');
+    await expectFitsPhone(elodie, '/dons/[offerId]');
+    const code = await reserveHere(elodie, 1);
+    await expectFitsPhone(elodie, '/mes-reservations (confirmed)');
     expect(Number((await offerOf('Pain de campagne du soir')).remaining)).toBe(0);
 
     // 3. At the start of the window, the baker types her code and confirms the handover.
     await moveClock(glane, { at: bread.pickup_starts_at });
     await baker.goto(`${glane.url}/organisations/${orgId}/remise`);
-    await checkPage(baker, '/remise');
-    await baker.getByLabel('Code de retrait ou de carte').fill(code.toLowerCase());
-    await baker.getByRole('button', { name: 'Chercher' }).click();
+    await expectFitsPhone(baker, '/remise');
+    await lookUpCode(baker, code.toLowerCase());
     await baker.getByRole('heading', { name: /^À remettre à / }).waitFor();
-    await checkPage(baker, '/remise, reservation found');
+    await expectFitsPhone(baker, '/remise, reservation found');
     await baker.getByRole('button', { name: 'Remis en entier (1)' }).click();
     await baker.getByText(/C’est noté : 1 × Pain de campagne du soir remis à/).waitFor();
-    await checkPage(baker, '/remise, handed over');
+    await expectFitsPhone(baker, '/remise, handed over');
     expect(await reservationOn(bread.id)).toEqual([{ status: 'collected', collected_quantity: 1, email: ELODIE }]);
 
     // 4. Youssef no longer sees the bread; he reserves the brioches.
-    const youssef = await phone(YOUSSEF);
+    const youssef = await suite.signedIn(YOUSSEF);
     await youssef.goto(`${glane.url}/dons`);
     await youssef.getByRole('link', { name: 'Brioches du soir' }).waitFor();
     expect(await youssef.getByRole('link', { name: 'Pain de campagne du soir' }).count(), 'the collected bread is gone from the feed').toBe(0);
-    await checkPage(youssef, '/dons (Youssef)');
+    await expectFitsPhone(youssef, '/dons (Youssef)');
     await youssef.goto(`${glane.url}/dons/${bread.id}`);
     await youssef.getByText('Ce don n’est plus disponible.').waitFor();
     expect(await youssef.getByRole('button', { name: 'Réserver' }).count()).toBe(0);
-    await checkPage(youssef, '/dons/[offerId] (gone)');
+    await expectFitsPhone(youssef, '/dons/[offerId] (gone)');
     await youssef.goto(`${glane.url}/dons/${brioches.id}`);
-    await youssef.getByLabel('Combien ?').fill('1');
-    await youssef.getByRole('button', { name: 'Réserver' }).click();
-    await youssef.waitForURL(/\/mes-reservations/);
-    expect((await youssef.getByTestId('pickup-code').first().textContent())?.trim()).toMatch(/^[A-Z2-9]{6}$/);
+    await reserveHere(youssef, 1);
 
     // 5. Nobody comes: after the window and its grace, the no-show job (run now) marks it.
     await moveClock(glane, { at: new Date(Date.parse(brioches.pickup_ends_at) + (NO_SHOW_GRACE_MINUTES + 1) * 60_000).toISOString() });
@@ -169,11 +102,11 @@ describe('the marketplace journey (post → reserve → hand over → no-show)',
     expect(text).toContain(`ni dans les ${NO_SHOW_GRACE_MINUTES} minutes de tolérance`);
     // The demo territory's settings: a first no-show costs nothing yet, the page says when it would.
     expect(text).toMatch(/Conséquence : aucune pour l’instant\. Après 2 retraits manqués en 30 jours/);
-    await checkPage(youssef, '/mes-reservations (no-show)');
+    await expectFitsPhone(youssef, '/mes-reservations (no-show)');
 
     // He was also told in his inbox, in the words of notifications/messages.ts.
     await youssef.goto(`${glane.url}/notifications`);
     await youssef.getByRole('heading', { name: 'Réservation non retirée : Brioches du soir' }).waitFor();
-    await checkPage(youssef, '/notifications (no-show)');
+    await expectFitsPhone(youssef, '/notifications (no-show)');
   }, 240_000);
 });

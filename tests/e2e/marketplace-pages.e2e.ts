@@ -1,48 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDemoTerritory } from '../../src/lib/server/demo/territory.js';
-import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
 import { putSetting } from '../../src/lib/server/modules/eligibility/schemes.repository.js';
 import { insertTestMembership } from '../../src/lib/server/modules/organisations/organisations.testing.js';
-import { insertTestOffer, insertTestPerson } from '../../src/lib/server/modules/marketplace/marketplace.testing.js';
+import { insertTestPerson } from '../../src/lib/server/modules/marketplace/marketplace.testing.js';
 import { phoneJpeg } from '../../src/lib/server/photos/photos.testing.js';
 import {
-  DEMO_PASSWORD,
+  addressStub,
+  browserSuite,
   expectAccessible,
   expectAccessibleWithoutScripts,
-  launchBrowser,
   organisationOfMember,
   overflowsHorizontally,
-  signInWithPassword,
-  startGlane,
-  type RunningGlane
+  PHONE
 } from './harness.js';
+import { BAKER, DEMO_TOWN, ELODIE, offerNearTown, YOUSSEF } from './marketplace-steps.js';
 
-const PHONE = { width: 360, height: 740 };
-const BAKER = 'boulangerie@demo.glane.localhost';
 const CCAS_ID = buildDemoTerritory().organisationIds.ccas!;
-const DEMO_TOWN = { lat: 50.6405, lng: 3.0752 };
-
-/** A stand-in for the national address API: one address in the demo town for "moulin". */
-function startAddressStub(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://stub');
-    const features = /moulin/i.test(url.searchParams.get('q') ?? '')
-      ? [
-          {
-            type: 'Feature',
-            geometry: { type: 'Point', coordinates: [3.0741, 50.6399] },
-            properties: { label: '2 Rue du Moulin 59999 Glaneville-en-Barœul', citycode: '59999', city: 'Glaneville-en-Barœul', postcode: '59999' }
-          }
-        ]
-      : [];
-    res.writeHead(url.pathname === '/search/' ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ type: 'FeatureCollection', features }));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
 
 /**
  * The marketplace's newer pages on a 360 px phone, with axe: a donor's offer photos (without
@@ -51,67 +24,26 @@ function startAddressStub(): Promise<{ server: Server; url: string }> {
  * a partner association reserving an offer addressed to partners and seeing its members' reservations; a private person posting once the territory allows it.
  */
 describe('marketplace pages: photos, recurring offers, reserving for others, private donors', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  let database: Database;
-  let stub: Awaited<ReturnType<typeof startAddressStub>>;
-  const contexts: BrowserContext[] = [];
-
-  const signedIn = async (email: string, javaScriptEnabled = true): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, javaScriptEnabled });
-    contexts.push(context);
-    const page = await context.newPage();
-    await signInWithPassword(page, glane.url, email, DEMO_PASSWORD);
-    return page;
-  };
-  /** A live offer near the demo town, written straight into the running Glane's database. */
-  const offerNearTown = async (title: string, extra: Parameters<typeof insertTestOffer>[1] = {}) => {
-    const now = Date.now();
-    return insertTestOffer(database.db, {
-      organisationId: await organisationOfMember(database.db, BAKER),
-      title,
-      quantity: 4,
-      ...DEMO_TOWN,
-      at: new Date(now).toISOString(),
-      pickup_starts_at: new Date(now + 60 * 60_000).toISOString(),
-      pickup_ends_at: new Date(now + 3 * 60 * 60_000).toISOString(),
-      ...extra
-    });
-  };
-
-  beforeAll(async () => {
-    stub = await startAddressStub();
-    glane = await startGlane({ ADDRESS_API_URL: stub.url });
-    browser = await launchBrowser();
-    database = openSqlite(glane.sqlitePath);
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await database?.close();
-    await browser?.close();
-    await glane?.stop();
-    await new Promise((resolve) => stub?.server.close(resolve));
-  });
+  const stub = addressStub();
+  const suite = browserSuite({ env: () => ({ ADDRESS_API_URL: stub.url }), database: true, viewport: PHONE });
 
   it('a donor adds a described photo to an offer without JavaScript; the feed and the offer page show its thumbnail, lazy and sized, until the offer is cancelled', async () => {
-    const orgId = await organisationOfMember(database.db, BAKER);
-    const offerId = await offerNearTown('Tartes aux pommes du jour');
+    const orgId = await organisationOfMember(suite.db, BAKER);
+    const offerId = await offerNearTown(suite.db, 'Tartes aux pommes du jour');
     const alt = 'Trois tartes aux pommes dans leur boîte';
-    const baker = await signedIn(BAKER, false);
-    await baker.goto(`${glane.url}/organisations/${orgId}/dons/${offerId}`);
+    const baker = await suite.signedIn(BAKER, { javaScriptEnabled: false });
+    await baker.goto(`${suite.glane.url}/organisations/${orgId}/dons/${offerId}`);
     await baker.getByRole('link', { name: 'Ajouter des photos' }).click();
-    await baker.waitForURL(`${glane.url}/organisations/${orgId}/dons/${offerId}/photos`);
+    await baker.waitForURL(`${suite.glane.url}/organisations/${orgId}/dons/${offerId}/photos`);
     await baker.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'IMG_1.jpg', mimeType: 'image/jpeg', buffer: await phoneJpeg(1200, 800) });
     await baker.getByLabel('Description de la photo (texte alternatif)', { exact: true }).fill(alt);
     await baker.getByRole('button', { name: 'Ajouter la photo' }).click();
     expect(await baker.getByRole('status').filter({ hasText: 'La photo est ajoutée' }).count()).toBe(1);
     expect(await overflowsHorizontally(baker), 'offer photos page at 360 px').toBe(false);
-    await expectAccessibleWithoutScripts(browser, baker, 'offer photos page');
+    await expectAccessibleWithoutScripts(suite.browser, baker, 'offer photos page');
 
-    const person = await signedIn('beneficiaire4@demo.glane.localhost');
-    await person.goto(`${glane.url}/dons?lat=${DEMO_TOWN.lat}&lng=${DEMO_TOWN.lng}&radiusKm=5`);
+    const person = await suite.signedIn(ELODIE);
+    await person.goto(`${suite.glane.url}/dons?lat=${DEMO_TOWN.lat}&lng=${DEMO_TOWN.lng}&radiusKm=5`);
     const thumb = person.locator('li.offer', { hasText: 'Tartes aux pommes du jour' }).locator('img.thumb');
     expect(await thumb.getAttribute('alt')).toBe(alt);
     expect(await thumb.getAttribute('loading')).toBe('lazy');
@@ -120,29 +52,29 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     expect(await overflowsHorizontally(person)).toBe(false);
     await expectAccessible(person, 'feed with a photo');
-    await person.goto(`${glane.url}/dons/${offerId}`);
+    await person.goto(`${suite.glane.url}/dons/${offerId}`);
     expect(await person.locator('.offer-photos img').getAttribute('alt')).toBe(alt);
     await expectAccessible(person, 'offer page with a photo');
 
     // Once the offer is cancelled, its photo is the donor's only: gone from the page, 404 by its URL.
     const src = (await person.locator('.offer-photos img').getAttribute('src'))!;
     const at = new Date().toISOString();
-    await database.db.updateTable('offer').set({ status: 'cancelled', cancel_reason: 'Plus de tartes', cancelled_at: at, updated_at: at }).where('id', '=', offerId).execute();
-    await person.goto(`${glane.url}/dons/${offerId}`);
+    await suite.db.updateTable('offer').set({ status: 'cancelled', cancel_reason: 'Plus de tartes', cancelled_at: at, updated_at: at }).where('id', '=', offerId).execute();
+    await person.goto(`${suite.glane.url}/dons/${offerId}`);
     expect(await person.locator('.offer-photos img').count()).toBe(0);
-    expect((await person.request.get(`${glane.url}${src}`)).status()).toBe(404);
-    expect((await baker.request.get(`${glane.url}${src}`)).status()).toBe(200);
+    expect((await person.request.get(`${suite.glane.url}${src}`)).status()).toBe(404);
+    expect((await baker.request.get(`${suite.glane.url}${src}`)).status()).toBe(200);
   });
 
   it('a donor creates a recurring offer without JavaScript, skips one day and stops it', async () => {
-    const orgId = await organisationOfMember(database.db, BAKER);
-    const page = await signedIn(BAKER, false);
-    await page.goto(`${glane.url}/organisations/${orgId}/dons`);
+    const orgId = await organisationOfMember(suite.db, BAKER);
+    const page = await suite.signedIn(BAKER, { javaScriptEnabled: false });
+    await page.goto(`${suite.glane.url}/organisations/${orgId}/dons`);
     await page.getByRole('link', { name: 'Dons récurrents' }).click();
-    await page.waitForURL(`${glane.url}/organisations/${orgId}/dons/recurrents`);
+    await page.waitForURL(`${suite.glane.url}/organisations/${orgId}/dons/recurrents`);
     await page.getByRole('link', { name: 'Nouveau don récurrent' }).click();
     expect(await overflowsHorizontally(page), 'recurring offer form at 360 px').toBe(false);
-    await expectAccessibleWithoutScripts(browser, page, 'new recurring offer form');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'new recurring offer form');
 
     await page.getByLabel('Intitulé', { exact: true }).fill('Pain du soir');
     await page.getByRole('button', { name: 'Créer le don récurrent' }).click();
@@ -159,7 +91,7 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     const before = await skips.count();
     expect(before).toBeGreaterThanOrEqual(6);
     expect(await overflowsHorizontally(page), 'recurring offer page at 360 px').toBe(false);
-    await expectAccessibleWithoutScripts(browser, page, 'recurring offer page');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'recurring offer page');
 
     await skips.first().click();
     expect(await page.getByRole('status').filter({ hasText: 'Ce jour est sauté' }).count()).toBe(1);
@@ -167,16 +99,16 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     expect(await page.locator('.occurrences').textContent()).toContain('Annulé');
 
     await page.getByRole('button', { name: 'Arrêter', exact: true }).click();
-    await page.waitForURL(`${glane.url}/organisations/${orgId}/dons/recurrents?arretee`);
+    await page.waitForURL(`${suite.glane.url}/organisations/${orgId}/dons/recurrents?arretee`);
     const card = page.locator('.series li', { hasText: 'Pain du soir' });
     expect(await card.textContent()).toContain('Arrêté');
-    await expectAccessibleWithoutScripts(browser, page, 'recurring offers list');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'recurring offers list');
   });
 
   it('a CCAS agent reserves a donation for Josiane (accompanied, no phone) and gets her code to print; the act is audited', async () => {
-    await offerNearTown('Soupe de légumes');
-    const page = await signedIn('ccas@demo.glane.localhost');
-    await page.goto(`${glane.url}/organisations/${CCAS_ID}/personnes`);
+    await offerNearTown(suite.db, 'Soupe de légumes');
+    const page = await suite.signedIn('ccas@demo.glane.localhost');
+    await page.goto(`${suite.glane.url}/organisations/${CCAS_ID}/personnes`);
     await page.getByRole('link', { name: /Josiane/ }).first().click();
     await page.getByRole('link', { name: 'Réserver un don pour cette personne' }).click();
     await page.waitForURL(/\/personnes\/[^/]+\/dons$/);
@@ -185,7 +117,7 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     await expectAccessible(page, 'agent reserving page');
 
     // About 13 km north: beyond the page's default 10 km, found once the agent widens to 20 km (kept in the URL).
-    await offerNearTown('Compote du verger', { lat: DEMO_TOWN.lat + 0.12 });
+    await offerNearTown(suite.db, 'Compote du verger', { lat: DEMO_TOWN.lat + 0.12 });
     expect(await page.locator('li.card', { hasText: 'Compote du verger' }).count()).toBe(0);
     await page.getByLabel('Distance autour de la structure', { exact: true }).selectOption('20');
     await page.getByRole('button', { name: 'Afficher les dons' }).click();
@@ -207,7 +139,7 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     await expectAccessible(page, 'agent reserving page with a code');
 
     const userId = new URL(page.url()).pathname.split('/')[4]!;
-    const acts = await database.db
+    const acts = await suite.db
       .selectFrom('audit_log')
       .select('details')
       .where('subject_id', '=', userId)
@@ -219,14 +151,14 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
   });
 
   it("a member of a partner association sees the offers addressed to partners, reserves one for the association, and sees the other members' reservations", async () => {
-    await offerNearTown('Petits pots pour bébés', { audience: 'partners' });
-    const restosId = await organisationOfMember(database.db, 'restos@demo.glane.localhost');
+    await offerNearTown(suite.db, 'Petits pots pour bébés', { audience: 'partners' });
+    const restosId = await organisationOfMember(suite.db, 'restos@demo.glane.localhost');
     // Another member's reservation for the association (no code: still in the lottery).
-    const colleague = await insertTestPerson(database.db, 'Mireille Dupont');
-    await insertTestMembership(database.db, restosId, colleague);
-    const yoghurts = await offerNearTown('Yaourts nature', { audience: 'partners' });
+    const colleague = await insertTestPerson(suite.db, 'Mireille Dupont');
+    await insertTestMembership(suite.db, restosId, colleague);
+    const yoghurts = await offerNearTown(suite.db, 'Yaourts nature', { audience: 'partners' });
     const at = new Date().toISOString();
-    await database.db
+    await suite.db
       .insertInto('reservation')
       .values({
         id: crypto.randomUUID(),
@@ -251,10 +183,10 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
         updated_at: at
       })
       .execute();
-    const page = await signedIn('restos@demo.glane.localhost');
-    await page.goto(`${glane.url}/organisations/${restosId}`);
+    const page = await suite.signedIn('restos@demo.glane.localhost');
+    await page.goto(`${suite.glane.url}/organisations/${restosId}`);
     await page.getByRole('link', { name: 'Dons pour les associations' }).click();
-    await page.waitForURL(`${glane.url}/organisations/${restosId}/dons-partenaires`);
+    await page.waitForURL(`${suite.glane.url}/organisations/${restosId}/dons-partenaires`);
     expect(await overflowsHorizontally(page)).toBe(false);
     await expectAccessible(page, 'partner offers page');
     await page.getByRole('button', { name: 'Réserver pour la structure (Petits pots pour bébés)' }).click();
@@ -266,28 +198,28 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     expect(theirs).not.toContain('Dupont');
     await expectAccessible(page, 'partner offers page with the association reservations');
     // The people's feed never shows it.
-    const person = await signedIn('beneficiaire5@demo.glane.localhost');
-    await person.goto(`${glane.url}/dons?lat=${DEMO_TOWN.lat}&lng=${DEMO_TOWN.lng}&radiusKm=5`);
+    const person = await suite.signedIn(YOUSSEF);
+    await person.goto(`${suite.glane.url}/dons?lat=${DEMO_TOWN.lat}&lng=${DEMO_TOWN.lng}&radiusKm=5`);
     expect(await person.locator('li.offer', { hasText: 'Petits pots pour bébés' }).count()).toBe(0);
   });
 
   it('a private person may post only once the territory allows it; raw animal products are refused', async () => {
-    const page = await signedIn('beneficiaire1@demo.glane.localhost');
-    expect((await page.goto(`${glane.url}/mes-dons`))?.status()).toBe(403);
-    await page.goto(`${glane.url}/compte`);
+    const page = await suite.signedIn('beneficiaire1@demo.glane.localhost');
+    expect((await page.goto(`${suite.glane.url}/mes-dons`))?.status()).toBe(403);
+    await page.goto(`${suite.glane.url}/compte`);
     expect(await page.getByRole('link', { name: 'Mes dons entre particuliers' }).count()).toBe(0);
 
-    await putSetting(database.db, {
+    await putSetting(suite.db, {
       key: 'marketplace.settings',
       value: JSON.stringify({ individualsMayPost: true }),
       updatedByUserId: null,
       updatedAt: new Date().toISOString()
     });
-    await page.goto(`${glane.url}/compte`);
+    await page.goto(`${suite.glane.url}/compte`);
     await page.getByRole('link', { name: 'Mes dons entre particuliers' }).click();
-    await page.waitForURL(`${glane.url}/mes-dons`);
+    await page.waitForURL(`${suite.glane.url}/mes-dons`);
     await page.getByRole('link', { name: 'Donner', exact: true }).click();
-    await page.waitForURL(`${glane.url}/mes-dons/nouveau`);
+    await page.waitForURL(`${suite.glane.url}/mes-dons/nouveau`);
     expect(await overflowsHorizontally(page), 'private offer form at 360 px').toBe(false);
     await expectAccessible(page, 'private offer form');
 
@@ -303,7 +235,7 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
 
     await page.getByLabel('Contient de la viande, du poisson ou des fruits de mer crus').uncheck();
     await page.getByRole('button', { name: 'Publier le don' }).click();
-    await page.waitForURL(`${glane.url}/mes-dons?publie`);
+    await page.waitForURL(`${suite.glane.url}/mes-dons?publie`);
     const card = page.locator('.offers li', { hasText: 'Confitures maison' });
     expect(await card.textContent()).toContain('2 Rue du Moulin 59999 Glaneville-en-Barœul');
     await expectAccessible(page, 'my offers');

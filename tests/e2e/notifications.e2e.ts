@@ -1,16 +1,13 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite, type Database } from '../../src/lib/server/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { enqueueNotification } from '../../src/lib/server/modules/notifications/inbox.repository.js';
 import {
+  browserSuite,
   expectAccessible,
   expectAccessibleWithoutScripts,
   fillSignUp,
-  launchBrowser,
   overflowsHorizontally,
-  startGlane,
-  uniqueEmail,
-  type RunningGlane
+  PHONE,
+  uniqueEmail
 } from './harness.js';
 
 /**
@@ -19,40 +16,22 @@ import {
  * /notifications at 360 px; marking it read works with and without JavaScript.
  */
 describe('notifications in the browser', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  let database: Database;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    glane = await startGlane({ DEMO_DATA: 'false' });
-    database = openSqlite(glane.sqlitePath);
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await database?.close();
-    await glane?.stop();
-  });
+  const suite = browserSuite({ env: { DEMO_DATA: 'false' }, database: true, viewport: PHONE });
 
   async function signedUp(javaScriptEnabled: boolean) {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 360, height: 740 }, javaScriptEnabled });
-    contexts.push(context);
+    const context = await suite.newContext({ javaScriptEnabled });
     const page = await context.newPage();
     const email = uniqueEmail('inbox');
-    await page.goto(`${glane.url}/inscription`);
+    await page.goto(`${suite.glane.url}/inscription`);
     await fillSignUp(page, { name: 'Inès Test', email, password: 'une phrase facile à retenir' });
     await page.waitForURL(/\/compte/);
-    const user = await database.db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+    const user = await suite.db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
     return { context, page, userId: user.id };
   }
 
   it('shows a new notification in the header and the inbox, and marks it read', async () => {
     const { page, userId } = await signedUp(true);
-    await enqueueNotification(database.db, new Date(), {
+    await enqueueNotification(suite.db, new Date(), {
       userId,
       kind: 'reservation.confirmed',
       title: 'Réservation confirmée : Baguettes',
@@ -60,7 +39,7 @@ describe('notifications in the browser', () => {
       link: '/mes-reservations',
       channels: []
     });
-    await page.goto(`${glane.url}/compte`);
+    await page.goto(`${suite.glane.url}/compte`);
     const nav = page.getByRole('navigation', { name: 'Navigation principale' });
     await expect.poll(() => nav.getByRole('link', { name: 'Notifications, 1 non lue' }).isVisible()).toBe(true);
     await nav.getByRole('link', { name: 'Notifications, 1 non lue' }).click();
@@ -79,7 +58,7 @@ describe('notifications in the browser', () => {
     await expectAccessible(page, 'inbox all read');
 
     // The settings page: alerts form without a saved area yet.
-    await page.goto(`${glane.url}/compte/notifications`);
+    await page.goto(`${suite.glane.url}/compte/notifications`);
     expect(await page.getByRole('heading', { name: 'Nouveaux dons près de chez moi' }).isVisible()).toBe(true);
     await page.getByLabel('Me prévenir des nouveaux dons').check();
     await page.getByLabel('Nombre maximum d’alertes par jour').fill('3');
@@ -92,11 +71,11 @@ describe('notifications in the browser', () => {
   it('marks everything read without JavaScript', async () => {
     const { page, userId } = await signedUp(false);
     for (const title of ['Nouveau don : Pain', 'Nouveau don : Pommes']) {
-      await enqueueNotification(database.db, new Date(), { userId, kind: 'offer.new', title, body: 'À 1 km.', link: '/dons', channels: [] });
+      await enqueueNotification(suite.db, new Date(), { userId, kind: 'offer.new', title, body: 'À 1 km.', link: '/dons', channels: [] });
     }
-    await page.goto(`${glane.url}/notifications`);
+    await page.goto(`${suite.glane.url}/notifications`);
     expect(await page.getByText('2 notifications non lues.').isVisible()).toBe(true);
-    await expectAccessibleWithoutScripts(browser, page, 'inbox without JavaScript');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'inbox without JavaScript');
     await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
     await page.waitForLoadState('load');
     expect(await page.getByText('Toutes les notifications sont marquées comme lues.').isVisible()).toBe(true);

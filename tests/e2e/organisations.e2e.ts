@@ -1,15 +1,13 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
+  browserSuite,
   DEMO_PASSWORD,
   expectAccessible,
   fillSignUp,
   latestMessageTo,
-  launchBrowser,
   signInWithPassword,
-  startGlane,
-  uniqueEmail,
-  type RunningGlane
+  uniqueEmail
 } from './harness.js';
 
 /** A SIRET whose Luhn key is right (checked by isValidSiret in the rules tests). */
@@ -17,19 +15,11 @@ const VALID_SIRET = '73282932000074';
 
 /** Organisation journeys: create one, invite someone who joins. */
 describe('organisations in the browser', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const freshContext = async () => {
-    const context = await browser.newContext({ locale: 'fr-FR' });
-    contexts.push(context);
-    return context;
-  };
+  const suite = browserSuite();
   /** A new account, signed in, in its own context. */
   const newAccount = async (name: string) => {
-    const context = await freshContext();
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/inscription`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.glane.url}/inscription`);
     await fillSignUp(page, { name, email: uniqueEmail('org'), password: 'une phrase facile à retenir' });
     await page.waitForURL(/\/compte\?bienvenue=1$/);
     return page;
@@ -47,21 +37,9 @@ describe('organisations in the browser', () => {
     };
   };
 
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-  });
-
   it('creates an association with a valid SIRET and shows its page', async () => {
     const page = await newAccount('Dominique Créatrice');
-    await page.goto(`${glane.url}/organisations`);
+    await page.goto(`${suite.glane.url}/organisations`);
     expect(await page.getByText('Vous n’êtes membre d’aucune organisation').isVisible()).toBe(true);
     await expectAccessible(page, 'organisations page, empty');
 
@@ -82,7 +60,7 @@ describe('organisations in the browser', () => {
     expect(details).toContain('3 rue des Glaneurs, 59999 Glaneville-en-Barœul');
     await expectAccessible(page, 'new organisation page');
 
-    await page.goto(`${glane.url}/organisations`);
+    await page.goto(`${suite.glane.url}/organisations`);
     const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Épicerie solidaire du Marais' }) });
     expect(await card.textContent()).toContain('Votre rôle : Propriétaire');
     await expectAccessible(page, 'organisations page with one');
@@ -90,7 +68,7 @@ describe('organisations in the browser', () => {
 
   it('names the SIRET field when the SIRET is wrong', async () => {
     const page = await newAccount('Sam Siret');
-    await page.goto(`${glane.url}/organisations`);
+    await page.goto(`${suite.glane.url}/organisations`);
     await page.getByLabel('Nom', { exact: true }).fill('Association au mauvais SIRET');
     await page.getByLabel('SIRET').fill('73282932000075');
     await page.getByRole('button', { name: 'Créer l’organisation' }).click();
@@ -113,7 +91,7 @@ describe('organisations in the browser', () => {
 
   it('asks for the donor kind when the organisation is a donor', async () => {
     const page = await newAccount('Dana Donatrice');
-    await page.goto(`${glane.url}/organisations`);
+    await page.goto(`${suite.glane.url}/organisations`);
     await page.getByLabel('Nom', { exact: true }).fill('Boulangerie sans type');
     await page.getByLabel('Type d’organisation').selectOption({ label: 'Donateur' });
     await page.getByLabel('Type de donateur').selectOption({ label: 'Aucun' });
@@ -135,10 +113,10 @@ describe('organisations in the browser', () => {
 
   it('invites a person by email, who opens the link signed out, signs up, accepts and joins as a member', async () => {
     // The owner of the demo CCAS invites.
-    const ownerContext = await freshContext();
+    const ownerContext = await suite.newContext();
     const owner = await ownerContext.newPage();
-    await signInWithPassword(owner, glane.url, 'ccas@demo.glane.localhost', DEMO_PASSWORD);
-    await owner.goto(`${glane.url}/organisations`);
+    await signInWithPassword(owner, suite.glane.url, 'ccas@demo.glane.localhost', DEMO_PASSWORD);
+    await owner.goto(`${suite.glane.url}/organisations`);
     await owner.getByRole('link', { name: /^CCAS de / }).click();
     await owner.waitForURL(/\/organisations\/[^/]+$/);
     const orgName = (await owner.getByRole('heading', { level: 1 }).textContent()) ?? '';
@@ -157,17 +135,16 @@ describe('organisations in the browser', () => {
     await created.waitFor();
     expect(await created.textContent()).toContain(`L’invitation a été envoyée à ${inviteeEmail}.`);
     const link = await owner.locator('#invitation-link').inputValue();
-    expect(link).toMatch(new RegExp(`^${glane.url}/invitations/[A-Za-z0-9_-]{20,}$`));
+    expect(link).toMatch(new RegExp(`^${suite.glane.url}/invitations/[A-Za-z0-9_-]{20,}$`));
     expect(await owner.getByLabel('Lien d’invitation').inputValue()).toBe(link);
     await expectAccessible(owner, 'members page with the invitation link');
 
     // The same link went by email (the dev mailbox captured it).
-    const email = await latestMessageTo(ownerContext, glane.url, inviteeEmail);
+    const email = await latestMessageTo(ownerContext, suite.glane.url, inviteeEmail);
     expect(email.body).toContain(link);
 
     // The invitee, signed out, in another context.
-    const inviteeContext = await freshContext();
-    const invitee = await inviteeContext.newPage();
+    const invitee = await suite.newPage();
     await invitee.goto(link);
     expect(await invitee.getByRole('heading', { level: 1 }).textContent()).toBe('Invitation');
     expect(await invitee.getByText(`Vous êtes invité à rejoindre ${orgName} avec le rôle « Membre ».`).isVisible()).toBe(true);

@@ -1,28 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  codeIn,
-  expectAccessible,
-  expectAccessibleWithoutScripts,
-  latestMessageTo,
-  launchBrowser,
-  overflowsHorizontally,
-  startGlane,
-  type RunningGlane
-} from './harness.js';
-
-const PHONE = { width: 360, height: 740 };
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, codeIn, expectAccessible, expectAccessibleWithoutScripts, latestMessageTo, overflowsHorizontally, PHONE } from './harness.js';
 
 /** Sign-up with a phone number alone (no email, no password), on a 360 px phone, in a real Chromium. */
 describe('sign-up by phone in the browser', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const freshContext = async (options: Parameters<Browser['newContext']>[0] = {}) => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: PHONE, ...options });
-    contexts.push(context);
-    return context;
-  };
+  const suite = browserSuite({ viewport: PHONE });
   /** Width and axe of the page as it stands; `where` names the state in failures. */
   const check = async (page: Page, where: string) => {
     expect(await overflowsHorizontally(page), `${where} scrolls horizontally at 360 px`).toBe(false);
@@ -36,29 +18,17 @@ describe('sign-up by phone in the browser', () => {
   };
   /** Types the SMS code read from the dev mailbox on the code page, and waits for the account page. */
   const enterSmsCode = async (context: BrowserContext, page: Page, e164: string) => {
-    const sms = await latestMessageTo(context, glane.url, e164, 'code de connexion');
+    const sms = await latestMessageTo(context, suite.glane.url, e164, 'code de connexion');
     expect(sms.to).toBe(`${e164} (SMS)`);
     await page.getByLabel('Code à 6 chiffres').fill(codeIn(sms));
     await page.getByRole('button', { name: 'Valider le code' }).click();
     await page.waitForURL((u) => u.pathname === '/compte');
   };
 
-  beforeAll(async () => {
-    glane = await startGlane();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
-  });
-
   it('signs up with a phone number, reads the SMS code in the dev mailbox, lands signed in, then adds an email', async () => {
-    const context = await freshContext();
+    const context = await suite.newContext();
     const page = await context.newPage();
-    await page.goto(`${glane.url}/inscription`);
+    await page.goto(`${suite.glane.url}/inscription`);
     await check(page, 'sign-up, email way');
     const ways = page.getByRole('navigation', { name: 'Manière de créer votre compte' });
     expect(await ways.getByRole('link', { name: 'Avec mon e-mail' }).getAttribute('aria-current')).toBe('page');
@@ -110,24 +80,24 @@ describe('sign-up by phone in the browser', () => {
       .waitFor();
     expect(await page.getByText('Aucune adresse e-mail.').isVisible()).toBe(true);
     await check(page, 'account page after asking to add an email');
-    const mail = await latestMessageTo(context, glane.url, 'nadia@example.test', 'confirmez votre adresse');
+    const mail = await latestMessageTo(context, suite.glane.url, 'nadia@example.test', 'confirmez votre adresse');
     await page.getByLabel('Code de vérification').fill(codeIn(mail));
     await page.getByRole('button', { name: 'Vérifier mon adresse' }).click();
     await page.getByText('Votre adresse e-mail est vérifiée.').waitFor();
   });
 
   it('answers a sign-up with a number that has an account exactly like a new one, and the code opens that account', async () => {
-    const first = await freshContext();
+    const first = await suite.newContext();
     const firstPage = await first.newPage();
-    await firstPage.goto(`${glane.url}/inscription?methode=telephone`);
+    await firstPage.goto(`${suite.glane.url}/inscription?methode=telephone`);
     await signUpByPhone(firstPage, 'Karim', '07 41 00 00 02');
     await firstPage.waitForURL(/\/connexion\/code\?inscription=1$/);
     const firstNotice = await firstPage.getByRole('status').textContent();
     await enterSmsCode(first, firstPage, '+33741000002');
 
-    const second = await freshContext();
+    const second = await suite.newContext();
     const page = await second.newPage();
-    await page.goto(`${glane.url}/inscription?methode=telephone`);
+    await page.goto(`${suite.glane.url}/inscription?methode=telephone`);
     await signUpByPhone(page, 'Quelqu’un d’autre', '07 41 00 00 02');
     await page.waitForURL(/\/connexion\/code\?inscription=1$/);
     expect(await page.getByRole('status').textContent()).toBe(firstNotice);
@@ -136,14 +106,14 @@ describe('sign-up by phone in the browser', () => {
   });
 
   it('works without JavaScript: a refused number keeps the phone form, a good one reaches the code page', async () => {
-    const context = await freshContext({ javaScriptEnabled: false });
+    const context = await suite.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${glane.url}/inscription?methode=telephone`);
+    await page.goto(`${suite.glane.url}/inscription?methode=telephone`);
     await signUpByPhone(page, 'Sans script', '12');
     await page.waitForURL(/\/inscription\?\/phone$/);
     expect(await page.getByLabel('Numéro de portable').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByRole('heading', { name: 'Avec mon numéro de téléphone' }).isVisible()).toBe(true);
-    await expectAccessibleWithoutScripts(browser, page, 'sign-up by phone refused, no JavaScript');
+    await expectAccessibleWithoutScripts(suite.browser, page, 'sign-up by phone refused, no JavaScript');
 
     await signUpByPhone(page, 'Sans script', '06 41 00 00 03');
     await page.waitForURL(/\/connexion\/code\?inscription=1$/);

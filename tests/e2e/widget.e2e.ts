@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, overflowsHorizontally, startGlane, type RunningGlane } from './harness.js';
+import { browserSuite, DESKTOP, expectAccessible, NO_TILES, overflowsHorizontally } from './harness.js';
 
 const DEMO_COMMUNE = '59999';
 
@@ -31,28 +31,20 @@ async function embedded(page: Page): Promise<Frame> {
 }
 
 describe('embeddable widget', () => {
-  let glane: RunningGlane;
-  let browser: Browser;
   let city: Awaited<ReturnType<typeof startCitySite>>;
-
+  // The city's site starts before Glane (which allows its origin) and stops after it.
   beforeAll(async () => {
-    city = await startCitySite(() => glane.url);
-    glane = await startGlane({
-      WIDGET_FRAME_ORIGINS: city.url,
-      TILE_URL: 'http://127.0.0.1:9/tiles/{z}/{x}/{y}.png'
-    });
-    browser = await launchBrowser();
+    city = await startCitySite(() => suite.glane.url);
   });
   afterAll(async () => {
-    await browser?.close();
-    await glane?.stop();
     await new Promise((resolve) => city?.server.close(resolve));
   });
+  const suite = browserSuite({ env: () => ({ WIDGET_FRAME_ORIGINS: city.url, TILE_URL: NO_TILES }) });
 
   it('answers without cookies, without X-Frame-Options, with frame-ancestors for the configured origins', async () => {
     // A stale session cookie would normally be cleared (Set-Cookie): the widget never reads it.
     const headers = { cookie: 'glane_session=stale-token; glane_locale=en' };
-    const widget = await fetch(`${glane.url}/widget?commune=${DEMO_COMMUNE}`, { headers });
+    const widget = await fetch(`${suite.glane.url}/widget?commune=${DEMO_COMMUNE}`, { headers });
     expect(widget.status).toBe(200);
     expect(widget.headers.get('set-cookie')).toBeNull();
     expect(widget.headers.get('x-frame-options')).toBeNull();
@@ -62,17 +54,17 @@ describe('embeddable widget', () => {
     expect(html).toContain('Aide alimentaire près de chez vous');
     expect(html).not.toContain('Annuaire solidaire</a>'); // no site header
 
-    const page = await fetch(`${glane.url}/annuaire`, { headers });
+    const page = await fetch(`${suite.glane.url}/annuaire`, { headers });
     expect(page.headers.get('set-cookie')).toContain('glane_session=');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
-    const english = await (await fetch(`${glane.url}/widget?commune=${DEMO_COMMUNE}&langue=en`)).text();
+    const english = await (await fetch(`${suite.glane.url}/widget?commune=${DEMO_COMMUNE}&langue=en`)).text();
     expect(english).toContain('Food aid near you');
   });
 
   it('is shown by a website of an allowed origin, with results and links opening the full site in a new tab', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1024, height: 800 } });
+    const context = await suite.newContext({ viewport: { width: 1024, height: 800 } });
     const page = await context.newPage();
     await page.goto(city.url);
     const frame = await embedded(page);
@@ -88,41 +80,35 @@ describe('embeddable widget', () => {
     // Opening a place: a new tab on the full site.
     const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
     await tab.waitForLoadState('load');
-    expect(tab.url()).toMatch(new RegExp(`^${glane.url}/lieux/`));
-    await context.close();
+    expect(tab.url()).toMatch(new RegExp(`^${suite.glane.url}/lieux/`));
   });
 
   it("the site's other pages refuse to be framed", async () => {
-    const context = await browser.newContext({ locale: 'fr-FR' });
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await page.goto(`${city.url}/annuaire`);
     const frame = await embedded(page);
     expect(await frame.locator('h1', { hasText: 'Annuaire solidaire' }).count()).toBe(0);
-    expect(frame.url().startsWith(`${glane.url}/annuaire`)).toBe(false);
-    await context.close();
+    expect(frame.url().startsWith(`${suite.glane.url}/annuaire`)).toBe(false);
   });
 
   it('is accessible and usable 320 px wide, with the map on demand', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 320, height: 640 } });
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/widget?commune=${DEMO_COMMUNE}`);
+    const page = await suite.newPage({ viewport: { width: 320, height: 640 } });
+    await page.goto(`${suite.glane.url}/widget?commune=${DEMO_COMMUNE}`);
     await expect.poll(() => page.locator('ol.result-list > li').count()).toBeGreaterThan(2);
     expect(await page.locator('.leaflet-container').count()).toBe(0);
     expect(await overflowsHorizontally(page)).toBe(false);
     await expectAccessible(page, 'widget, 320 px');
 
-    await page.goto(`${glane.url}/widget?commune=${DEMO_COMMUNE}&carte=1&langue=en`);
+    await page.goto(`${suite.glane.url}/widget?commune=${DEMO_COMMUNE}&carte=1&langue=en`);
     await expect.poll(() => page.locator('.leaflet-container').count()).toBe(1);
     expect(await page.locator('h1').textContent()).toBe('Food aid near you');
     expect(await overflowsHorizontally(page)).toBe(false);
     await expectAccessible(page, 'widget with map, 320 px, English');
-    await context.close();
   });
 
   it('the generator checks the colours, shows the preview and gives the iframe code', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${glane.url}/annuaire/integrer`);
+    const page = await suite.newPage({ viewport: DESKTOP });
+    await page.goto(`${suite.glane.url}/annuaire/integrer`);
     await expectAccessible(page, 'generator, first visit');
 
     await page.getByLabel('Code INSEE de la commune').fill(DEMO_COMMUNE);
@@ -140,7 +126,7 @@ describe('embeddable widget', () => {
     await page.waitForURL((u) => u.searchParams.get('couleur') === '#0b57d0');
     await expect.poll(() => page.getByText(/Contrastes vérifiés/).count()).toBe(1);
     const code = await page.locator('#embed-code').inputValue();
-    expect(code).toContain(`src="${glane.url}/widget?commune=${DEMO_COMMUNE}&amp;categories=colis-alimentaire&amp;couleur=0b57d0"`);
+    expect(code).toContain(`src="${suite.glane.url}/widget?commune=${DEMO_COMMUNE}&amp;categories=colis-alimentaire&amp;couleur=0b57d0"`);
     expect(code).toContain('title="Annuaire de l’aide alimentaire (Glane)"');
     expect(code).toContain('loading="lazy"');
     expect(code).toContain('width="100%"');
@@ -148,6 +134,5 @@ describe('embeddable widget', () => {
     const preview = await embedded(page);
     await expect.poll(() => preview.locator('ol.result-list > li').count()).toBeGreaterThan(0);
     await expectAccessible(page, 'generator with preview');
-    await context.close();
   });
 });

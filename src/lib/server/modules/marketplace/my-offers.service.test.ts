@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import { addressKey, distinctPickups, knownPickup } from './my-offers.rules.js';
-import { insertTestOffer, insertTestPerson } from './reservations.testing.js';
+import { insertTestOffer, insertTestPerson } from './marketplace.testing.js';
 
 describe('a private person’s known pickup addresses (rules)', () => {
   const place = (addressLine: string | null, lat = 50.63) => ({ addressLine, postalCode: '59000', city: 'Lille', lat, lng: 3.06 });

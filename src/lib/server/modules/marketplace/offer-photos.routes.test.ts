@@ -12,7 +12,7 @@ import { createTestUser, signInForTest } from '../../../../../tests/helpers/sess
 import { insertTestMembership } from '../eligibility/requests.testing.js';
 import { searchFeed } from './feed.service.js';
 import { parseFeedQuery } from './feed.rules.js';
-import { breadOffer, insertDonorOrganisation } from './offers.testing.js';
+import { breadOffer, insertDonorOrganisation } from './marketplace.testing.js';
 
 interface Session {
   userId: string;

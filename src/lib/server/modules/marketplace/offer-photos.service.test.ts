@@ -7,7 +7,7 @@ import { testImage } from '../../photos/photos.testing.js';
 import { JOBS } from '../../jobs/jobs.js';
 import { insertTestMembership } from '../eligibility/requests.testing.js';
 import { insertTestUser } from '../organisations/organisations.testing.js';
-import { breadOffer, insertDonorOrganisation } from './offers.testing.js';
+import { breadOffer, insertDonorOrganisation } from './marketplace.testing.js';
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
   try {
