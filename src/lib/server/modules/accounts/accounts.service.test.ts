@@ -6,6 +6,7 @@ import { LogSmsProvider } from '../../notify/notify.js';
 import { createServices, type Services } from '../../services.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import { createTestUser } from '../../../../../tests/helpers/session.js';
+import { insertTestHousehold } from '../marketplace/marketplace.testing.js';
 
 const START = Date.parse('2026-11-29T10:00:00.000Z');
 const MIN = 60 * 1000;
@@ -439,24 +440,7 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       const withHousehold = await idOf('+33650100004');
       const code = await codeSentTo('+33650100002');
       await services.accounts.verifySignInCode({ channel: 'sms', destination: '+33650100002', code: code! }, ctx);
-      await services.db
-        .insertInto('household')
-        .values({
-          user_id: withHousehold,
-          first_name: 'Nadia',
-          size: 1,
-          adults: 1,
-          children: 0,
-          is_single_parent: 0,
-          profile: 'etudiant',
-          commune_insee: null,
-          commune_name: null,
-          is_demo: 0,
-          created_at: new Date(t).toISOString(),
-          updated_at: new Date(t).toISOString(),
-          last_activity_at: new Date(t).toISOString()
-        })
-        .execute();
+      await insertTestHousehold(services.db, withHousehold, 'Nadia');
       await services.db.insertInto('session').values({
         id: 'purge-test-session',
         user_id: withSession,
@@ -581,24 +565,7 @@ describe.each(DIALECTS)('accounts service on %s', (kind) => {
       for (const email of ['used-household@example.org', 'used-preference@example.org', 'used-setting@example.org', 'idle@example.org']) {
         await services.accounts.signIn({ email, password }, ctx);
       }
-      await services.db
-        .insertInto('household')
-        .values({
-          user_id: withHousehold,
-          first_name: 'Eve',
-          size: 1,
-          adults: 1,
-          children: 0,
-          is_single_parent: 0,
-          profile: 'etudiant',
-          commune_insee: null,
-          commune_name: null,
-          is_demo: 0,
-          created_at: iso(),
-          updated_at: iso(),
-          last_activity_at: iso()
-        })
-        .execute();
+      await insertTestHousehold(services.db, withHousehold, 'Eve');
       await services.db
         .insertInto('feed_preference')
         .values({

@@ -2,8 +2,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
 import { entityIdIn } from '../../db/geosearch.js';
 import type { DB, PlaceNoticeTable } from '../../db/schema.js';
-import { PLACE_ENTITY, toNotice, type NoticeRecord, type ServiceRecord } from './directory.repository.js';
-import type { ResultPlaceRow } from './search.repository.js';
+import { PLACE_ENTITY, toNotice, type NoticeRecord } from './directory.repository.js';
+import type { ResultPlaceRow, ResultServiceRow } from './search.repository.js';
 
 /**
  * The reads of the in-memory directory index (search.index.ts): the rows it builds its places from,
@@ -18,17 +18,7 @@ export interface IndexPlaceRow extends ResultPlaceRow {
   body: string | null;
 }
 
-export interface IndexServiceRow {
-  id: string;
-  place_id: string;
-  name: string;
-  categories: string;
-  publics: string;
-  modalities: string;
-  access: ServiceRecord['access'];
-  frais: ServiceRecord['frais'];
-  opening_hours: string | null;
-}
+export type IndexServiceRow = ResultServiceRow;
 
 export interface IndexTagRow {
   service_id: string;

@@ -291,6 +291,19 @@ export async function communeCentre(db: Kysely<DB>, inseeCode: string): Promise<
   return { lat: Number(row.lat), lng: Number(row.lng) };
 }
 
+/** A service row as the search reads it. */
+export interface ResultServiceRow {
+  id: string;
+  place_id: string;
+  name: string;
+  categories: string;
+  publics: string;
+  modalities: string;
+  access: ServiceRecord['access'];
+  frais: ServiceRecord['frais'];
+  opening_hours: string | null;
+}
+
 /**
  * The services of these places that can make a place open at an instant other than its own hours
  * do, with their own hours (null: the place's). With service filters: every matching service (the
@@ -336,17 +349,7 @@ export async function findMatchingServices(
   placeIds: string[]
 ): Promise<ResultService[]> {
   if (placeIds.length === 0) return [];
-  const { rows } = await sql<{
-    id: string;
-    place_id: string;
-    name: string;
-    categories: string;
-    publics: string;
-    modalities: string;
-    access: ServiceRecord['access'];
-    frais: ServiceRecord['frais'];
-    opening_hours: string | null;
-  }>`SELECT s.id, s.place_id, s.name, s.categories, s.publics, s.modalities, s.access, s.frais, s.opening_hours
+  const { rows } = await sql<ResultServiceRow>`SELECT s.id, s.place_id, s.name, s.categories, s.publics, s.modalities, s.access, s.frais, s.opening_hours
     FROM service AS s WHERE ${inIds(kind, sql`s.place_id`, placeIds)} AND ${and(serviceConditions(f))}
     ORDER BY s.name, s.id`.execute(db);
   return rows.map((r) => ({
