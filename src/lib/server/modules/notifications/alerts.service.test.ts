@@ -149,6 +149,52 @@ describe.each(DIALECTS)('marketplace alerts on %s', (kind) => {
     expect(counting.count()).toBe(forOne);
   });
 
+  it('decides batch by batch as it would at once, each person’s daily cap whole', async () => {
+    const NANTES = { lat: 47.22, lng: -1.55 };
+    const awake = '2026-12-06T11:00:00.000Z';
+    t.clock.set(awake);
+    const people = [];
+    for (const cap of [1, 2, 5, 1, 5]) {
+      const id = await eligible(`Lot ${cap}`);
+      await savedArea(id, { ...NANTES, daily_cap: cap });
+      people.push(id);
+    }
+    const stranger = await insertTestPerson(db(), 'Sans accès');
+    await savedArea(stranger, NANTES);
+    for (let i = 0; i < 3; i++) {
+      await insertTestOffer(db(), { organisationId: donorOrg, at: `2026-12-06T10:5${i}:00.000Z`, ...NANTES, pickup_starts_at: '2026-12-06T16:00:00.000Z', pickup_ends_at: '2026-12-06T17:00:00.000Z' });
+    }
+    const inTwos = createAlertsService({ db: db(), now: t.clock.now, userBatch: 2 });
+    // 3 offers: caps 1, 2, 5, 1, 5 → 1 + 2 + 3 + 1 + 3 alerts, and 2 + 1 + 0 + 2 + 0 over the cap.
+    expect(await inTwos.sendNewOfferAlerts()).toEqual({ alerted: 10, quiet: 0, capped: 5 });
+    expect(await Promise.all(people.map(async (id) => (await inbox(id)).length))).toEqual([1, 2, 3, 1, 3]);
+    expect(await inbox(stranger)).toHaveLength(0);
+  });
+
+  it('alerts the eligible person among more subscribers than a query may bind parameters', async () => {
+    const RENNES = { lat: 48.11, lng: -1.68 };
+    const awake = '2026-12-07T11:00:00.000Z';
+    t.clock.set(awake);
+    // 33,000 saved areas without access (over SQLite's 32,766 parameters), written in bulk.
+    const COUNT = 33_000;
+    for (let start = 0; start < COUNT; start += 1_000) {
+      const ids = Array.from({ length: Math.min(1_000, COUNT - start) }, (_, i) => `bulk-${start + i}`);
+      await db()
+        .insertInto('user')
+        .values(ids.map((id) => ({ id, email: `${id}@example.test`, phone: null, password_hash: null, display_name: id, locale: 'fr', email_verified_at: AT, phone_verified_at: null, is_platform_admin: 0, failed_sign_in_count: 0, locked_until: null, is_demo: 0, created_at: AT, updated_at: AT })))
+        .execute();
+      await db()
+        .insertInto('feed_preference')
+        .values(ids.map((id) => ({ user_id: id, ...RENNES, radius_km: 3, categories: '[]', diet_mask: 0, excluded_allergen_mask: 0, notify_new_offers: 1, quiet_start: null, quiet_end: null, daily_cap: 5, updated_at: AT })))
+        .execute();
+    }
+    const person = await eligible('Rennaise');
+    await savedArea(person, RENNES);
+    const offer = await insertTestOffer(db(), { organisationId: donorOrg, at: awake, ...RENNES, pickup_starts_at: '2026-12-07T16:00:00.000Z', pickup_ends_at: '2026-12-07T17:00:00.000Z' });
+    expect(await t.services.alerts.sendNewOfferAlerts()).toEqual({ alerted: 1, quiet: 0, capped: 0 });
+    expect((await inbox(person)).map((i) => i.link)).toEqual([`/dons/${offer}`]);
+  });
+
   it('reads and saves the alert settings without touching the saved area', async () => {
     const id = await eligible('Réglages');
     expect(await t.services.alerts.getAlertSettings(id)).toEqual({

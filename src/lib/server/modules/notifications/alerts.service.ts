@@ -6,8 +6,7 @@ import { haversineKm } from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
 import { fieldError } from '../../errors.js';
 import { listGrantsOfUsers } from '../eligibility/requests.repository.js';
-import { isGrantActive } from '../eligibility/requests.rules.js';
-import { parisDate } from '../eligibility/requests.rules.js';
+import { isGrantActive, parisDate } from '../eligibility/requests.rules.js';
 import { readSettings } from '../marketplace/reservations.repository.js';
 import { membershipKeys } from '../organisations/organisations.repository.js';
 import { enqueueNotification } from './inbox.repository.js';
@@ -68,8 +67,12 @@ const inBox = (p: { lat: number; lng: number }, b: Box) => p.lat >= b.minLat && 
 
 const linkOf = (offer: { id: string }) => `/dons/${offer.id}`;
 
-export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): AlertsService {
+/** People whose alerts are decided together (their ids are bound as query parameters). */
+export const ALERT_USER_BATCH = 2_000;
+
+export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date; userBatch?: number }): AlertsService {
   const { db, now } = deps;
+  const userBatch = deps.userBatch ?? ALERT_USER_BATCH;
 
   async function getAlertSettings(userId: string): Promise<AlertSettingsView> {
     const row = await repo.alertSettings(db, userId);
@@ -128,42 +131,51 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date }): 
         subscribers.filter((p) => inBox(p, boxes[i]!) && p.userId !== offer.donorUserId && offerMatches(p, offer))
       );
 
-      // What the rules below need to know of these people, in one query each (not one per person and offer).
+      // What the rules below need to know of these people, in one query each per batch of people
+      // (not one per person and offer; batches keep every list under the engines' parameter limits).
+      // A person is wholly in one batch, so the daily cap counts all of their alerts of this run.
       const userIds = [...new Set(candidates.flat().map((p) => p.userId))];
-      const [told, members, grants, sentToday] = await Promise.all([
-        repo.alreadyAlerted(db, userIds, offers.map(linkOf)),
-        membershipKeys(db, [...new Set(offers.flatMap((o) => (o.organisationId ? [o.organisationId] : [])))], userIds),
-        listGrantsOfUsers(db, userIds),
-        repo.alertsSince(db, userIds, new Date(at.getTime() - DAY_MS).toISOString())
-      ]);
+      const links = offers.map(linkOf);
+      const organisationIds = [...new Set(offers.flatMap((o) => (o.organisationId ? [o.organisationId] : [])))];
       const today = parisDate(at);
-      const isEligible = (userId: string) => (grants.get(userId) ?? []).some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today));
+      for (let start = 0; start < userIds.length; start += userBatch) {
+        const batch = userIds.slice(start, start + userBatch);
+        const inBatch = new Set(batch);
+        const [told, members, grants, sentToday] = await Promise.all([
+          repo.alreadyAlerted(db, batch, links),
+          membershipKeys(db, organisationIds, batch),
+          listGrantsOfUsers(db, batch),
+          repo.alertsSince(db, batch, new Date(at.getTime() - DAY_MS).toISOString())
+        ]);
+        const isEligible = (userId: string) => (grants.get(userId) ?? []).some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today));
 
-      for (const [i, offer] of offers.entries()) {
-        const link = linkOf(offer);
-        for (const p of candidates[i]!) {
-          if (told.has(`${p.userId} ${link}`)) continue;
-          if (offer.organisationId && members.has(`${offer.organisationId} ${p.userId}`)) continue;
-          if (!isEligible(p.userId)) continue;
-          if (inQuietHours(p.quietStart, p.quietEnd, at)) {
-            result.quiet += 1;
-            continue;
+        for (const [i, offer] of offers.entries()) {
+          const link = links[i]!;
+          for (const p of candidates[i]!) {
+            if (!inBatch.has(p.userId)) continue;
+            if (told.has(`${p.userId} ${link}`)) continue;
+            if (offer.organisationId && members.has(`${offer.organisationId} ${p.userId}`)) continue;
+            if (!isEligible(p.userId)) continue;
+            if (inQuietHours(p.quietStart, p.quietEnd, at)) {
+              result.quiet += 1;
+              continue;
+            }
+            const sent = sentToday.get(p.userId) ?? 0;
+            if (sent >= p.dailyCap) {
+              result.capped += 1;
+              continue;
+            }
+            const text = messageFor('offer.new', p.locale, {
+              offerTitle: offer.title,
+              placeName: offer.placeName,
+              pickupStartsAt: offer.pickupStartsAt,
+              pickupEndsAt: offer.pickupEndsAt,
+              distanceKm: haversineKm(p, offer)
+            });
+            await db.transaction().execute((trx) => enqueueNotification(trx, at, { userId: p.userId, kind: 'offer.new', ...text, link }));
+            sentToday.set(p.userId, sent + 1);
+            result.alerted += 1;
           }
-          const sent = sentToday.get(p.userId) ?? 0;
-          if (sent >= p.dailyCap) {
-            result.capped += 1;
-            continue;
-          }
-          const text = messageFor('offer.new', p.locale, {
-            offerTitle: offer.title,
-            placeName: offer.placeName,
-            pickupStartsAt: offer.pickupStartsAt,
-            pickupEndsAt: offer.pickupEndsAt,
-            distanceKm: haversineKm(p, offer)
-          });
-          await db.transaction().execute((trx) => enqueueNotification(trx, at, { userId: p.userId, kind: 'offer.new', ...text, link }));
-          sentToday.set(p.userId, sent + 1);
-          result.alerted += 1;
         }
       }
       return result;
