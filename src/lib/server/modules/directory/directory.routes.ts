@@ -277,7 +277,7 @@ const verifyRoute = createRoute({
   tags,
   summary: '"Rien n\'a changé": confirm the place as it is (any member)',
   request: { params: IdParams },
-  responses: { 200: jsonResponse(Place, 'Verified'), ...errorResponses(401, 403, 404, 429) }
+  responses: { 200: jsonResponse(Place, 'Verified'), ...errorResponses(400, 401, 403, 404, 429) }
 });
 
 const deletePlaceRoute = createRoute({
@@ -286,7 +286,7 @@ const deletePlaceRoute = createRoute({
   tags,
   summary: 'Delete a place with its services (owners, managers, admins); its history stays',
   request: { params: IdParams },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) }
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) }
 });
 
 const revisionsRoute = createRoute({
@@ -419,7 +419,7 @@ const deleteServiceRoute = createRoute({
   tags,
   summary: 'Delete a service (owners, managers, admins)',
   request: { params: IdParams },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) }
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) }
 });
 
 /** `/api/v1/services`. */
@@ -442,7 +442,7 @@ const removeNoticeRoute = createRoute({
   tags,
   summary: 'Remove a temporary notice (any member)',
   request: { params: IdParams },
-  responses: { 204: { description: 'Removed' }, ...errorResponses(401, 403, 404) }
+  responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404) }
 });
 
 /** `/api/v1/notices`. */

@@ -77,7 +77,7 @@ const deleteRoute = createRoute({
   tags,
   summary: 'Remove a photo (the next ones move up); writes a revision',
   request: { params: PhotoParams },
-  responses: { 204: { description: 'Removed' }, ...errorResponses(401, 403, 404) }
+  responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404) }
 });
 
 const imageRoute = createRoute({

@@ -223,7 +223,8 @@ const MyRequest = z
   .openapi('MyEligibilityRequest');
 
 const MyEligibility = z
-  .object({ household: Household.nullable(), requests: z.array(MyRequest), grants: z.array(Grant) })
+  // A union, not Household.nullable(): the generator writes the latter as allOf [Household, object or null], which refuses null.
+  .object({ household: z.union([Household, z.null()]), requests: z.array(MyRequest), grants: z.array(Grant) })
   .openapi('MyEligibility');
 
 const RequestOptions = z

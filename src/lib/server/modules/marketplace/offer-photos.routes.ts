@@ -79,7 +79,7 @@ const deleteRoute = createRoute({
   tags,
   summary: 'Remove an offer photo (the next ones move up)',
   request: { params: PhotoParams },
-  responses: { 204: { description: 'Removed' }, ...errorResponses(401, 403, 404) }
+  responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404) }
 });
 
 const imageRoute = createRoute({

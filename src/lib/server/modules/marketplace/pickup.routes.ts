@@ -53,7 +53,7 @@ const todayRoute = createRoute({
   tags,
   summary: 'Today’s reservations to hand over, handed over or not collected (Europe/Paris day)',
   request: { params: OrgParams },
-  responses: { 200: jsonResponse(z.object({ items: z.array(Handover) }), 'By pickup window'), ...errorResponses(401, 403) }
+  responses: { 200: jsonResponse(z.object({ items: z.array(Handover) }), 'By pickup window'), ...errorResponses(400, 401, 403) }
 });
 
 const collectRoute = createRoute({
