@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { inChunks } from '../../db/in-chunks.js';
 import type { EligibilityRequestStatus } from '../../db/schema.eligibility.js';
 import type { ErasedCounts } from './people.rules.js';
 
@@ -672,12 +673,18 @@ export async function purgeDocuments(db: Kysely<DB>, before: string, at: string)
     )
     .execute();
   const byRequest = new Map<string, string[]>();
-  for (const r of rows) byRequest.set(r.request_id, [...(byRequest.get(r.request_id) ?? []), r.id]);
+  for (const r of rows) {
+    const ids = byRequest.get(r.request_id);
+    if (ids) ids.push(r.id);
+    else byRequest.set(r.request_id, [r.id]);
+  }
   let documents = 0;
   for (const [requestId, ids] of byRequest) {
-    const deleted = Number(
-      (await db.deleteFrom('eligibility_document').where('id', 'in', ids).executeTakeFirst()).numDeletedRows
+    // A request's documents are not capped in number: deleted in slices, all in the caller's transaction.
+    const counts = await inChunks(ids, async (chunk) =>
+      Number((await db.deleteFrom('eligibility_document').where('id', 'in', chunk).executeTakeFirst()).numDeletedRows)
     );
+    const deleted = counts.reduce((a, b) => a + b, 0);
     if (deleted === 0) continue;
     documents += deleted;
     await db

@@ -475,6 +475,35 @@ describe.each(DIALECTS)('people service on %s', (kind) => {
       expect(await db().selectFrom('eligibility_document').select('id').where('request_id', 'in', [fresh, stale]).execute()).toEqual([]);
     });
 
+    it(`deletes a request's documents when they are more than a query may bind parameters (${label})`, async () => {
+      await people().purgeStaleDocuments(); // whatever earlier tests left due
+      const person = await insertTestUser(db());
+      const withdrawn = await insertTestRequest(db(), { userId: person.userId, organisationId: assocId, status: 'withdrawn', at: '2026-11-25T10:00:00.000Z' });
+      // 33,000 documents on one request (over SQLite's 32,766 parameters), written in bulk.
+      const COUNT = 33_000;
+      for (let start = 0; start < COUNT; start += 1_000) {
+        const rows = Array.from({ length: Math.min(1_000, COUNT - start) }, (_, i) => ({
+          id: `bulk-doc-${start + i}`,
+          request_id: withdrawn,
+          label: 'Justificatif',
+          media_type: 'application/pdf',
+          byte_size: 1,
+          key_id: 'test',
+          iv: new Uint8Array([1]),
+          auth_tag: new Uint8Array([2]),
+          ciphertext: new Uint8Array([3]),
+          uploaded_by_user_id: null,
+          created_at: '2026-11-25T10:00:00.000Z'
+        }));
+        await db().insertInto('eligibility_document').values(rows).execute();
+      }
+      expect(await people().purgeStaleDocuments()).toEqual({ documents: COUNT, requests: 1 });
+      expect(await db().selectFrom('eligibility_document').select('id').where('request_id', '=', withdrawn).execute()).toEqual([]);
+      const row = await db().selectFrom('eligibility_request').selectAll().where('id', '=', withdrawn).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ documents_deleted_at: '2026-11-29T10:00:00.000Z', documents_deleted_count: COUNT });
+      expect(await people().purgeStaleDocuments()).toEqual({ documents: 0, requests: 0 });
+    });
+
     it('reminds once per person before expiry by email or SMS, skips people without contact and renewed grants', async () => {
       await db().deleteFrom('notification').execute();
       await db().updateTable('eligibility_grant').set({ reminded_at: '2026-01-01T00:00:00.000Z' }).execute();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { PhotoSize } from '../../../schemas/photos.js';
 import type { DB } from '../../db/schema.js';
+import { inChunks } from '../../db/in-chunks.js';
 
 /**
  * All SQL of offer photos. Lists and look-ups read the metadata only; the bytes are read one size
@@ -175,12 +176,10 @@ export async function purgeOfferPhotos(db: Kysely<DB>, before: string): Promise<
     .where((eb) => eb.exists(eb.selectFrom('offer_photo').select('offer_photo.id').whereRef('offer_photo.offer_id', '=', 'offer.id')))
     .execute();
   if (offers.length === 0) return { photos: 0, offers: 0 };
-  let photos = 0;
-  // In slices: a long-stopped server may find many offers at once, and SQLite binds at most 32,766 values.
-  for (let i = 0; i < offers.length; i += 500) {
-    const ids = offers.slice(i, i + 500).map((o) => o.id);
-    const res = await db.deleteFrom('offer_photo').where('offer_id', 'in', ids).executeTakeFirst();
-    photos += Number(res.numDeletedRows);
-  }
-  return { photos, offers: offers.length };
+  // In slices: a long-stopped server may find many offers at once.
+  const deleted = await inChunks(
+    offers.map((o) => o.id),
+    async (ids) => Number((await db.deleteFrom('offer_photo').where('offer_id', 'in', ids).executeTakeFirst()).numDeletedRows)
+  );
+  return { photos: deleted.reduce((a, b) => a + b, 0), offers: offers.length };
 }

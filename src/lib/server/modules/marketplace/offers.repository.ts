@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { inChunks } from '../../db/in-chunks.js';
 import type { OfferTable, ReservationStatus } from '../../db/schema.marketplace.js';
 import { LIVE_RESERVATION_STATUSES } from './reservations.rules.js';
 import type { Audience, DateKind, OfferStatus, OfferUnit, Storage } from '../../../schemas/marketplace-vocabulary.js';
@@ -238,13 +239,17 @@ export async function cancelLiveReservations(
     .where('offer_id', '=', offerId)
     .where('status', 'in', LIVE_RESERVATION_STATUSES)
     .execute();
-  if (rows.length === 0) return [];
-  await db
-    .updateTable('reservation')
-    .set({ status: 'cancelled', cancel_reason: reason, cancelled_by: 'donor', cancelled_at: at, updated_at: at })
-    .where('id', 'in', rows.map((r) => r.id))
-    .where('status', 'in', LIVE_RESERVATION_STATUSES)
-    .execute();
+  // An offer's live reservations (waiting list, pooled requests) are not capped: updated in slices, all in the caller's transaction.
+  await inChunks(
+    rows.map((r) => r.id),
+    (ids) =>
+      db
+        .updateTable('reservation')
+        .set({ status: 'cancelled', cancel_reason: reason, cancelled_by: 'donor', cancelled_at: at, updated_at: at })
+        .where('id', 'in', ids)
+        .where('status', 'in', LIVE_RESERVATION_STATUSES)
+        .execute()
+  );
   return rows.map((r) => ({ id: r.id, userId: r.user_id, partnerOrganisationId: r.partner_organisation_id }));
 }
 
@@ -333,15 +338,15 @@ export function firstNameOf(displayName: string): string {
 /** Units handed over per offer (collected reservations), for the offers given. */
 export async function collectedUnitsByOffer(db: Kysely<DB>, offerIds: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (let i = 0; i < offerIds.length; i += 500) {
-    const rows = await db
+  const slices = await inChunks(offerIds, (ids) =>
+    db
       .selectFrom('reservation')
       .select((eb) => ['offer_id', eb.fn.sum<number | string>(eb.fn.coalesce('collected_quantity', 'quantity')).as('units')])
-      .where('offer_id', 'in', offerIds.slice(i, i + 500))
+      .where('offer_id', 'in', ids)
       .where('status', '=', 'collected')
       .groupBy('offer_id')
-      .execute();
-    for (const r of rows) out.set(r.offer_id, Number(r.units ?? 0));
-  }
+      .execute()
+  );
+  for (const r of slices.flat()) out.set(r.offer_id, Number(r.units ?? 0));
   return out;
 }

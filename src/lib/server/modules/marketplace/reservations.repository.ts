@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { inChunks } from '../../db/in-chunks.js';
 import type { ReservationStatus } from '../../db/schema.marketplace.js';
 import type { Audience } from '../../../schemas/marketplace-vocabulary.js';
 import { getSetting } from '../eligibility/schemes.repository.js';
@@ -487,18 +488,22 @@ export async function offersToAllocate(db: Kysely<DB>, at: string, limit = 100):
   return rows.map((r) => r.id);
 }
 
-/** Units each person collected since `since` (for the lottery's weights). */
+/**
+ * Units each person collected since `since` (for the lottery's weights). The people are an offer's
+ * pooled requests, not capped in number: read in slices (inChunks).
+ */
 export async function recentUnits(db: Kysely<DB>, userIds: readonly string[], since: string): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  if (userIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('reservation')
-    .select((eb) => ['user_id', eb.fn.sum<number>(eb.fn.coalesce('collected_quantity', 'quantity')).as('units')])
-    .where('user_id', 'in', [...userIds])
-    .where('status', '=', 'collected')
-    .where('collected_at', '>=', since)
-    .groupBy('user_id')
-    .execute();
-  for (const r of rows) if (r.user_id) out.set(r.user_id, Number(r.units ?? 0));
+  const slices = await inChunks(userIds, (chunk) =>
+    db
+      .selectFrom('reservation')
+      .select((eb) => ['user_id', eb.fn.sum<number>(eb.fn.coalesce('collected_quantity', 'quantity')).as('units')])
+      .where('user_id', 'in', chunk)
+      .where('status', '=', 'collected')
+      .where('collected_at', '>=', since)
+      .groupBy('user_id')
+      .execute()
+  );
+  for (const r of slices.flat()) if (r.user_id) out.set(r.user_id, Number(r.units ?? 0));
   return out;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { inChunks } from '../../db/in-chunks.js';
 import { isLocale, type Locale } from '../../../i18n/locale.js';
 
 /**
@@ -199,9 +200,11 @@ export async function countPushSubscriptions(db: Kysely<DB>, userId: string): Pr
   return Number(row?.n ?? 0);
 }
 
-/** The language each person reads Glane in (French when unset or unknown); people not found are left out. */
+/**
+ * The language each person reads Glane in (French when unset or unknown); people not found are left
+ * out. Read in slices (inChunks): the people told of a cancelled offer are all its reservations.
+ */
 export async function localesOf(db: Kysely<DB>, userIds: readonly string[]): Promise<Map<string, Locale>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await db.selectFrom('user').select(['id', 'locale']).where('id', 'in', [...userIds]).execute();
-  return new Map(rows.map((r) => [r.id, isLocale(r.locale) ? r.locale : 'fr']));
+  const slices = await inChunks(userIds, (chunk) => db.selectFrom('user').select(['id', 'locale']).where('id', 'in', chunk).execute());
+  return new Map(slices.flat().map((r) => [r.id, isLocale(r.locale) ? r.locale : 'fr']));
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inChunks } from '../../db/in-chunks.js';
 import type { DB } from '../../db/schema.js';
 import { toPlace, toService, type PlaceRecord, type ServiceRecord } from '../directory/directory.repository.js';
 import type { OdNotice, OdOrganisation, OdPage } from './opendata.types.js';
@@ -41,27 +42,18 @@ export async function listServicesForExport(db: Kysely<DB>, o: ListOptions): Pro
 
 /** Places by id (for the services of a page). */
 export async function placesByIds(db: Kysely<DB>, ids: string[]): Promise<Map<string, PlaceRecord>> {
-  const out = new Map<string, PlaceRecord>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    if (chunk.length === 0) continue;
-    const rows = await db.selectFrom('place').selectAll().where('id', 'in', chunk).execute();
-    for (const r of rows) out.set(r.id, toPlace(r));
-  }
-  return out;
+  const slices = await inChunks(ids, (chunk) => db.selectFrom('place').selectAll().where('id', 'in', chunk).execute());
+  return new Map(slices.flat().map((r) => [r.id, toPlace(r)]));
 }
 
 /** Services of some places (for an organisation's full HSDS record). */
 export async function servicesOfPlaces(db: Kysely<DB>, placeIds: string[], includeDemo: boolean): Promise<ServiceRecord[]> {
-  const out: ServiceRecord[] = [];
-  for (let i = 0; i < placeIds.length; i += 500) {
-    const chunk = placeIds.slice(i, i + 500);
-    if (chunk.length === 0) continue;
+  const slices = await inChunks(placeIds, (chunk) => {
     let q = db.selectFrom('service').selectAll().where('place_id', 'in', chunk);
     if (!includeDemo) q = q.where('is_demo', '=', 0);
-    out.push(...(await q.orderBy('id').execute()).map(toService));
-  }
-  return out;
+    return q.orderBy('id').execute();
+  });
+  return slices.flat().map(toService);
 }
 
 function toOdOrganisation(r: {
@@ -90,15 +82,8 @@ const ORG_COLUMNS = ['id', 'name', 'kind', 'siret', 'network', 'email', 'phone',
 
 /** Organisations by id. */
 export async function organisationsByIds(db: Kysely<DB>, ids: string[]): Promise<Map<string, OdOrganisation>> {
-  const out = new Map<string, OdOrganisation>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 500) {
-    const chunk = unique.slice(i, i + 500);
-    if (chunk.length === 0) continue;
-    const rows = await db.selectFrom('organisation').select(ORG_COLUMNS).where('id', 'in', chunk).execute();
-    for (const r of rows) out.set(r.id, toOdOrganisation(r));
-  }
-  return out;
+  const slices = await inChunks(ids, (chunk) => db.selectFrom('organisation').select(ORG_COLUMNS).where('id', 'in', chunk).execute());
+  return new Map(slices.flat().map((r) => [r.id, toOdOrganisation(r)]));
 }
 
 /**
@@ -124,32 +109,26 @@ export async function listPublishingOrganisations(
 
 /** Notices of some places still running on or after `fromDay` (YYYY-MM-DD). */
 export async function noticesOfPlaces(db: Kysely<DB>, placeIds: string[], fromDay: string): Promise<OdNotice[]> {
-  const out: OdNotice[] = [];
-  for (let i = 0; i < placeIds.length; i += 500) {
-    const chunk = placeIds.slice(i, i + 500);
-    if (chunk.length === 0) continue;
-    const rows = await db
+  const slices = await inChunks(placeIds, (chunk) =>
+    db
       .selectFrom('place_notice')
       .selectAll()
       .where('place_id', 'in', chunk)
       .where('ends_on', '>=', fromDay)
       .orderBy('starts_on')
       .orderBy('id')
-      .execute();
-    for (const r of rows) {
-      out.push({
-        id: r.id,
-        placeId: r.place_id,
-        serviceId: r.service_id,
-        kind: r.kind,
-        startsOn: r.starts_on,
-        endsOn: r.ends_on,
-        openingHours: r.opening_hours,
-        message: r.message
-      });
-    }
-  }
-  return out;
+      .execute()
+  );
+  return slices.flat().map((r) => ({
+    id: r.id,
+    placeId: r.place_id,
+    serviceId: r.service_id,
+    kind: r.kind,
+    startsOn: r.starts_on,
+    endsOn: r.ends_on,
+    openingHours: r.opening_hours,
+    message: r.message
+  }));
 }
 
 /** Finds an organisation by SIRET (first by creation) — used when an import attaches a structure. */
