@@ -1238,6 +1238,7 @@ export const en: Catalogue = {
   'partnerOffers.reserved': 'Reserved: {title}',
   'partnerOffers.reservedBy': 'Reserved by {name}',
   'partnerOffers.reservedByMe': 'Reserved by you',
+  'partnerOffers.moreReservations': 'The {shown} newest of {total} are shown.',
   'place.photosTitle': 'Photos',
   'place.photoEnlarge': '(view full size)',
 

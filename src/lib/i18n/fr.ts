@@ -1244,6 +1244,7 @@ export const fr = {
   'partnerOffers.reserved': 'Réservé : {title}',
   'partnerOffers.reservedBy': 'Réservé par {name}',
   'partnerOffers.reservedByMe': 'Réservé par vous',
+  'partnerOffers.moreReservations': 'Les {shown} plus récentes sur {total} sont affichées.',
   'place.photosTitle': 'Photos',
   'place.photoEnlarge': '(voir en grand)',
 

@@ -50,6 +50,36 @@ export const reservationViewSchema = z.object({
   canCancel: z.boolean()
 });
 
+/**
+ * Which of a partner association's reservations to list: `active` (pooled, waiting or confirmed,
+ * pickup window not ended: what its page shows) or `all` (history included).
+ */
+export const ORGANISATION_RESERVATION_FILTERS = ['active', 'all'] as const;
+export type OrganisationReservationFilter = (typeof ORGANISATION_RESERVATION_FILTERS)[number];
+export const ORGANISATION_RESERVATIONS_MAX_LIMIT = 100;
+
+/** Query of a partner association's reservations (`GET /organisations/{orgId}/reservations`, and its page). */
+export const organisationReservationsQuery = z.strictObject({
+  status: z.enum(ORGANISATION_RESERVATION_FILTERS).default('active'),
+  limit: z.coerce.number().int().min(1).max(ORGANISATION_RESERVATIONS_MAX_LIMIT).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0)
+});
+export type OrganisationReservationsQuery = z.input<typeof organisationReservationsQuery>;
+
+/**
+ * A partner association's reservation as its members see it: the offer, window, status and code, and
+ * only the first name of the member who reserved (no user ids: the page shows no more).
+ */
+export const organisationReservationSchema = reservationViewSchema
+  .omit({ forUserId: true, actedByUserId: true })
+  .extend({
+    reservedBy: z.object({
+      firstName: z.string().nullable(),
+      /** The caller made it (only they may cancel it). */
+      isMe: z.boolean()
+    })
+  });
+
 export const personLimitsSchema = z.object({
   maxActiveReservations: z.number().int(),
   maxUnitsPerOfferPerPerson: z.number().int(),

@@ -31,6 +31,7 @@ import {
   myReservationsRoutes,
   offerReservationsRoutes,
   organisationPersonReservationsRoutes,
+  organisationReservationsRoutes,
   reservationsRoutes
 } from './modules/marketplace/reservations.routes.js';
 import { feedPreferencesRoutes, feedRoutes } from './modules/marketplace/feed.routes.js';
@@ -162,6 +163,7 @@ export function buildApi(services: Services) {
   v1.route('/push', pushRoutes());
   v1.route('/organisations', organisationPeopleRoutes());
   v1.route('/organisations', organisationPersonReservationsRoutes());
+  v1.route('/organisations', organisationReservationsRoutes());
   v1.route('/people', peopleRoutes());
   v1.route('/organisations', organisationHandoverRoutes());
   v1.route('/reservations', reservationHandoverRoutes());

@@ -24,7 +24,9 @@ export interface ReserveRefusal {
 export { isActiveReservation } from '../server/modules/marketplace/reservations.rules';
 
 /** A reservation as the agent pages list it: title, status, units, code, window and address. */
-export function reservationRow(r: ReservationView) {
+export function reservationRow(
+  r: Pick<ReservationView, 'id' | 'offerTitle' | 'status' | 'quantity' | 'code' | 'pickupStartsAt' | 'pickupEndsAt' | 'addressLine' | 'postalCode' | 'city'>
+) {
   return {
     id: r.id,
     title: r.offerTitle,

@@ -132,7 +132,17 @@ export async function insertTestOffer(
  */
 export async function insertTestReservation(
   db: Kysely<DB>,
-  r: { offerId: string; userId: string; quantity?: number; code?: string; status?: ReservationStatus; at?: string; changedAt?: string }
+  r: {
+    offerId: string;
+    userId: string;
+    quantity?: number;
+    code?: string;
+    status?: ReservationStatus;
+    at?: string;
+    changedAt?: string;
+    /** Made for this partner association (by `userId`, a member). */
+    partnerOrganisationId?: string;
+  }
 ): Promise<string> {
   const id = randomUUID();
   const quantity = r.quantity ?? 1;
@@ -146,7 +156,7 @@ export async function insertTestReservation(
       id,
       offer_id: r.offerId,
       user_id: r.userId,
-      partner_organisation_id: null,
+      partner_organisation_id: r.partnerOrganisationId ?? null,
       acted_by_user_id: null,
       quantity,
       collected_quantity: collected ? quantity : null,

@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { inChunks } from '../../db/in-chunks.js';
 import type { ReservationStatus } from '../../db/schema.marketplace.js';
 import type { Audience } from '../../../schemas/marketplace-vocabulary.js';
 import { getSetting } from '../eligibility/schemes.repository.js';
 import { MARKETPLACE_SETTINGS_KEY, readMarketplaceSettings, type MarketplaceSettings } from './marketplace.rules.js';
+import { LIVE_RESERVATION_STATUSES } from './reservations.rules.js';
 
 /**
  * All SQL of reservations. State changes are conditional updates, atomic on SQLite and PostgreSQL:
@@ -377,23 +378,37 @@ export async function listReservationsOf(db: Kysely<DB>, userId: string, limit =
 }
 
 /**
- * The reservations made for a partner association (by any of its members), newest first, at most
- * `limit`, each with the display name of the member who made it.
+ * The reservations made for a partner association (by any of its members), newest first, one page
+ * of `limit` from `offset`, each with the display name of the member who made it, and how many match.
+ * With `activeAt`, only those still to pick up at that instant: a live status (LIVE_RESERVATION_STATUSES)
+ * and a window not ended — `isActiveReservation` of reservations.rules, in SQL.
  */
 export async function listReservationsForOrganisation(
   db: Kysely<DB>,
   organisationId: string,
-  limit = 100
-): Promise<(ReservationRecord & { reservedByName: string | null })[]> {
+  options: { activeAt?: string | null; limit?: number; offset?: number } = {}
+): Promise<{ items: (ReservationRecord & { reservedByName: string | null })[]; total: number }> {
+  const { activeAt = null, limit = 100, offset = 0 } = options;
+  const live = (at: string) => (eb: ExpressionBuilder<DB & { r: DB['reservation']; o: DB['offer'] }, 'r' | 'o'>) =>
+    eb.and([eb('r.status', 'in', LIVE_RESERVATION_STATUSES), eb('o.pickup_ends_at', '>', at)]);
   const rows = await reservationQuery(db)
     .leftJoin('user as u', 'u.id', 'r.user_id')
     .select('u.display_name as reserved_by_name')
     .where('r.partner_organisation_id', '=', organisationId)
+    .$if(activeAt !== null, (q) => q.where(live(activeAt!)))
     .orderBy('r.created_at', 'desc')
     .orderBy('r.id')
     .limit(limit)
+    .offset(offset)
     .execute();
-  return rows.map((r) => ({ ...toRecord(r), reservedByName: r.reserved_by_name }));
+  const counted = await db
+    .selectFrom('reservation as r')
+    .innerJoin('offer as o', 'o.id', 'r.offer_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('r.partner_organisation_id', '=', organisationId)
+    .$if(activeAt !== null, (q) => q.where(live(activeAt!)))
+    .executeTakeFirstOrThrow();
+  return { items: rows.map((r) => ({ ...toRecord(r), reservedByName: r.reserved_by_name })), total: Number(counted.n) };
 }
 
 /** Moves a reservation from `from` to cancelled; false when it is no longer in `from`. */

@@ -23,8 +23,8 @@ describe.each(DIALECTS)('reservations HTTP on %s', (kind) => {
   let donor: string;
   let scheme: string;
 
-  async function session(): Promise<Session> {
-    const user = await createTestUser(t.services);
+  async function session(displayName?: string): Promise<Session> {
+    const user = await createTestUser(t.services, displayName ? { displayName } : {});
     t.services.limiter.clear();
     return { userId: user.userId, ...(await signInForTest(app, user.email, user.password)) };
   }
@@ -133,6 +133,72 @@ describe.each(DIALECTS)('reservations HTTP on %s', (kind) => {
     expect((await call('GET', `/organisations/${ccas}/accompanied/${'x'.repeat(101)}/reservations`, agent)).status).toBe(400);
   });
 
+  it("lists a partner association's reservations to its members: codes, first names only, active or all, paged; 400/401/403/404", async () => {
+    const amina = await session('Amina Diallo');
+    const marc = await session('Marc Petit');
+    const association = await insertTestOrganisation(t.services.db, 'association', 'Épicerie solidaire');
+    await insertTestMembership(t.services.db, association, amina.userId);
+    await insertTestMembership(t.services.db, association, marc.userId);
+    await insertTestMembership(t.services.db, donor, other.userId);
+    const crates = await insertTestOffer(t.services.db, { organisationId: donor, quantity: 10, audience: 'partners', title: 'Cagettes' });
+    const asPartner = (s: Session, quantity: number, k: string) =>
+      call('POST', `/offers/${crates}/reservations`, s, { quantity, organisationId: association }, { 'Idempotency-Key': k });
+    const made = (await (await asPartner(amina, 2, 'org-1')).json()) as { id: string; code: string };
+    t.clock.advance(60_000); // newest first: the cancelled one comes first in the history
+    const cancelled = (await (await asPartner(amina, 1, 'org-2')).json()) as { id: string };
+    expect((await call('POST', `/reservations/${cancelled.id}/cancel`, amina)).status).toBe(200);
+    const path = `/organisations/${association}/reservations`;
+
+    let res = await call('GET', path, marc);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as {
+      status: string;
+      total: number;
+      items: { id: string; code: string; offerTitle: string; status: string; pickupStartsAt: string; pickupEndsAt: string; reservedBy: { firstName: string; isMe: boolean }; canCancel: boolean }[];
+    };
+    // Active by default, as the page: the cancelled one is left out.
+    expect(page).toMatchObject({ status: 'active', total: 1, limit: 50, offset: 0 });
+    expect(page.items).toEqual([
+      expect.objectContaining({ id: made.id, code: made.code, offerTitle: 'Cagettes', status: 'confirmed', reservedBy: { firstName: 'Amina', isMe: false }, canCancel: false })
+    ]);
+    expect(page.items[0]!.pickupEndsAt).toMatch(/Z$/);
+    // No member's user id, nor last name: the first name is all the page shows.
+    const text = JSON.stringify(page);
+    expect(text).not.toContain(amina.userId);
+    expect(text).not.toContain('Diallo');
+    expect(page.items[0]).not.toHaveProperty('forUserId');
+
+    res = await call('GET', `${path}?status=all&limit=1&offset=1`, amina);
+    expect(res.status).toBe(200);
+    const history = (await res.json()) as { total: number; items: { id: string; status: string; reservedBy: { isMe: boolean } }[] };
+    expect(history.total).toBe(2);
+    expect(history.items).toEqual([expect.objectContaining({ id: made.id, reservedBy: { firstName: 'Amina', isMe: true } })]);
+    expect((await (await call('GET', `${path}?status=all&limit=1`, amina)).json()) as object).toMatchObject({
+      items: [expect.objectContaining({ id: cancelled.id, status: 'cancelled' })]
+    });
+
+    for (const [query, field] of [
+      ['status=old', 'query.status'],
+      ['limit=0', 'query.limit'],
+      ['limit=101', 'query.limit'],
+      ['offset=-1', 'query.offset'],
+      ['sort=name', 'query.sort']
+    ] as const) {
+      res = await call('GET', `${path}?${query}`, marc);
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as { error: { code: string; details: { fields: { path: string }[] } } };
+      expect(body.error.code).toBe('validation_failed');
+      expect(body.error.details.fields.map((f) => f.path), query).toContain(field);
+    }
+    expect((await call('GET', path)).status).toBe(401);
+    // Not a member of this association; a member of a donor organisation asking for it: 403.
+    expect((await call('GET', path, eligible)).status).toBe(403);
+    expect((await call('GET', `/organisations/${donor}/reservations`, other)).status).toBe(403);
+    res = await call('GET', '/organisations/no-such-organisation/reservations', marc);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
   it('documents its routes and their errors in OpenAPI', async () => {
     const doc = (await (await app.request('/api/v1/openapi.json')).json()) as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
@@ -144,5 +210,12 @@ describe.each(DIALECTS)('reservations HTTP on %s', (kind) => {
     expect(doc.paths['/v1/me/reservations']?.get).toBeDefined();
     const forPerson = doc.paths['/v1/organisations/{orgId}/accompanied/{userId}/reservations']?.get?.responses ?? {};
     expect(Object.keys(forPerson).sort()).toEqual(['200', '400', '401', '404', '500']);
+    const forOrganisation = doc.paths['/v1/organisations/{orgId}/reservations']?.get as
+      | { responses: Record<string, unknown>; parameters: { name: string; in: string; schema: { enum?: string[] } }[] }
+      | undefined;
+    expect(Object.keys(forOrganisation?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '404', '500']);
+    const status = forOrganisation?.parameters.find((p) => p.in === 'query' && p.name === 'status');
+    expect(status?.schema.enum).toEqual(['active', 'all']);
+    expect(forOrganisation?.parameters.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['limit', 'offset', 'status']);
   });
 });

@@ -1,7 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
+  ORGANISATION_RESERVATION_FILTERS,
   idempotencyKeySchema,
+  organisationReservationSchema,
+  organisationReservationsQuery,
   personLimitsSchema,
   reservationViewSchema,
   reserveInputSchema
@@ -14,7 +17,8 @@ import { createRouter } from '../../http/router.js';
 /**
  * HTTP of reservations: reserve a donation (`/offers/{id}/reservations`, Idempotency-Key header),
  * cancel (`/reservations/{id}/cancel`), my reservations (`/me/reservations`), an accompanied person's
- * reservations for their agents (`/organisations/{orgId}/accompanied/{userId}/reservations`). Thin: validate,
+ * reservations for their agents (`/organisations/{orgId}/accompanied/{userId}/reservations`), a partner
+ * association's reservations for its members (`/organisations/{orgId}/reservations`). Thin: validate,
  * call one service function, present.
  */
 
@@ -110,6 +114,45 @@ const personReservationsRoute = createRoute({
   }
 });
 
+const OrganisationReservation = organisationReservationSchema.openapi('OrganisationReservation', {
+  description:
+    "A partner association's reservation as its members see it: `code` while confirmed (any member may collect), " +
+    'the first name of the member who reserved (`reservedBy`, no other personal data), `canCancel` for that member only'
+});
+
+const organisationReservationsRoute = createRoute({
+  method: 'get',
+  path: '/{orgId}/reservations',
+  tags,
+  summary: "A partner association's reservations, made by any of its members, with their pickup codes",
+  description:
+    'For the members of the partner association `orgId` (association or CCAS), as on the page ' +
+    '`/organisations/{orgId}/dons-partenaires`: newest first, each with its offer, pickup window and address, status, ' +
+    '`code` while confirmed, and the first name of the member who reserved. `status=active` (default: what the page ' +
+    'lists) keeps those still to pick up (pooled, waiting or confirmed, window not ended); `status=all` adds the history. ' +
+    'Paged by `limit` and `offset`; `total` counts every match. 403 for anyone who is not a member of this partner ' +
+    'association (a donor organisation is none), 404 when no such organisation, 400 naming the bad query field.',
+  request: {
+    params: z.object({ orgId: id.openapi({ param: { name: 'orgId', in: 'path' }, description: 'The partner association' }) }),
+    query: organisationReservationsQuery
+  },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          status: z.enum(ORGANISATION_RESERVATION_FILTERS),
+          items: z.array(OrganisationReservation),
+          total: z.number().int(),
+          limit: z.number().int(),
+          offset: z.number().int()
+        })
+        .openapi('OrganisationReservationsPage'),
+      'Newest first'
+    ),
+    ...errorResponses(400, 401, 403, 404)
+  }
+});
+
 const svc = (c: Context<AppEnv>) => c.get('services').reservations;
 
 /** `/api/v1/offers/{id}/reservations`. */
@@ -150,6 +193,15 @@ export function organisationPersonReservationsRoutes() {
     const { orgId, userId } = c.req.valid('param');
     const items = await svc(c).listForPerson(requireActor(c), userId, { organisationId: orgId });
     return c.json({ items }, 200);
+  });
+  return router;
+}
+
+/** `/api/v1/organisations/{orgId}/reservations`. */
+export function organisationReservationsRoutes() {
+  const router = createRouter();
+  router.openapi(organisationReservationsRoute, async (c) => {
+    return c.json(await svc(c).listForOrganisation(requireActor(c), c.req.valid('param').orgId, c.req.valid('query')), 200);
   });
   return router;
 }

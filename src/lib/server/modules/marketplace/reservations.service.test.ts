@@ -7,7 +7,8 @@ import { householdInputFor, insertTestScheme } from '../eligibility/requests.tes
 import { putSetting } from '../eligibility/schemes.repository.js';
 import { DEFAULT_MARKETPLACE_SETTINGS } from './marketplace.rules.js';
 import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
-import { hashPickupCode } from './reservations.rules.js';
+import { RESERVATION_STATUSES, type ReservationStatus } from '../../../schemas/marketplace-vocabulary.js';
+import { hashPickupCode, isActiveReservation } from './reservations.rules.js';
 import type { ReservationsService } from './reservations.service.js';
 import { grantAntiGaspi, insertTestOffer, insertTestPerson, insertTestReservation } from './marketplace.testing.js';
 
@@ -213,19 +214,60 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     const byMarc = await svc.reserve(as(marc), offerId, { quantity: 3, organisationId: assoc }, key());
     await svc.reserve(as(outsider), offerId, { quantity: 1, organisationId: otherAssoc }, key());
 
-    const seenByMarc = await svc.listForOrganisation(as(marc), assoc);
+    const seenByMarc = (await svc.listForOrganisation(as(marc), assoc)).items;
     expect(seenByMarc.map((r) => [r.id, r.reservedBy.firstName, r.quantity])).toEqual([
       [byMarc.reservation.id, 'Marc', 3],
       [byAmina.reservation.id, 'Amina', 2]
     ]);
     // Any member reads every code (any of them may collect); only who reserved may cancel.
     expect(seenByMarc[1]!.code).toBe(byAmina.reservation.code);
-    expect(seenByMarc[1]!.reservedBy.userId).toBe(amina);
+    expect(seenByMarc.map((r) => r.reservedBy.isMe)).toEqual([true, false]);
     expect(seenByMarc.map((r) => r.canCancel)).toEqual([true, false]);
-    expect((await svc.listForOrganisation(as(amina), assoc)).map((r) => r.id)).toEqual(seenByMarc.map((r) => r.id));
+    // No member's user id is shown: the first name is all the page and the API give.
+    expect(JSON.stringify(seenByMarc)).not.toContain(amina);
+    expect((await svc.listForOrganisation(as(amina), assoc)).items.map((r) => r.id)).toEqual(seenByMarc.map((r) => r.id));
     expect((await rejection(svc.listForOrganisation(as(outsider), assoc))).code).toBe('forbidden');
     // A donor organisation is no partner association, even for its members.
     expect((await rejection(svc.listForOrganisation(as(outsider), donorOrg))).code).toBe('forbidden');
+    expect((await rejection(svc.listForOrganisation(as(marc), 'no-such-organisation'))).code).toBe('not_found');
+  });
+
+  it(`lists a partner association's reservations still to pick up (the rule of isActiveReservation) or all of them, by pages (${label(kind)})`, async () => {
+    const assoc = await insertTestOrganisation(db(), 'association', 'Banque alimentaire');
+    const sam = await insertTestPerson(db(), 'Sam');
+    await insertTestMembership(db(), assoc, sam);
+    const live = await offer({ audience: 'partners', quantity: 50 });
+    const ended = await offer({ audience: 'partners', pickup_starts_at: '2026-11-29T08:00:00.000Z', pickup_ends_at: '2026-11-29T09:00:00.000Z' });
+    const made: Record<string, string> = {};
+    let minute = 0;
+    const add = async (name: string, offerId: string, status: ReservationStatus) => {
+      minute += 1;
+      made[name] = await insertTestReservation(db(), { offerId, userId: sam, status, partnerOrganisationId: assoc, at: `2026-11-28T10:${String(minute).padStart(2, '0')}:00.000Z` });
+    };
+    for (const status of RESERVATION_STATUSES) await add(`live-${status}`, live, status);
+    for (const status of RESERVATION_STATUSES) await add(`ended-${status}`, ended, status);
+    const now = t.clock.now().getTime();
+
+    const all = await svc.listForOrganisation(as(sam), assoc, { status: 'all', limit: 100 });
+    expect(all.total).toBe(2 * RESERVATION_STATUSES.length);
+    expect(all.items).toHaveLength(all.total);
+    const active = await svc.listForOrganisation(as(sam), assoc);
+    expect(active.status).toBe('active');
+    // The SQL filter and the in-code rule agree on every status, on a live and an ended window.
+    expect(active.items.map((r) => r.id)).toEqual(all.items.filter((r) => isActiveReservation(r, now)).map((r) => r.id));
+    expect(active.items.map((r) => r.id).sort()).toEqual([made['live-pooled'], made['live-waiting'], made['live-confirmed']].sort());
+    expect(active.total).toBe(3);
+
+    // Pages, newest first: two, then the rest; `total` counts every match.
+    const first = await svc.listForOrganisation(as(sam), assoc, { status: 'all', limit: 2 });
+    const second = await svc.listForOrganisation(as(sam), assoc, { status: 'all', limit: 2, offset: 2 });
+    expect(first).toMatchObject({ total: all.total, limit: 2, offset: 0 });
+    expect([...first.items, ...second.items].map((r) => r.id)).toEqual(all.items.slice(0, 4).map((r) => r.id));
+    expect(first.items[0]!.id).toBe(made[`ended-${RESERVATION_STATUSES[RESERVATION_STATUSES.length - 1]}`]);
+
+    const bad = await rejection(svc.listForOrganisation(as(sam), assoc, { status: 'old' as 'all' }));
+    expect(bad.code).toBe('validation_failed');
+    expect(bad.details?.fields?.[0]?.path).toBe('query.status');
   });
 
   it('lets an agent reserve for an accompanied person, audited as acting for them', async () => {

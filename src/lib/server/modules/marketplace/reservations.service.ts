@@ -1,15 +1,21 @@
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
+import {
+  organisationReservationsQuery,
+  type OrganisationReservationFilter,
+  type OrganisationReservationsQuery
+} from '../../../schemas/reservations.js';
 import type { DB } from '../../db/schema.js';
 import { AppError, fieldError } from '../../errors.js';
+import { parseInput } from '../../http/errors.js';
 import { canActFor } from '../eligibility/eligibility.policy.js';
 import { findAccompaniment } from '../eligibility/people.repository.js';
 import { listGrantsOfUser } from '../eligibility/requests.repository.js';
 import { isGrantActive } from '../eligibility/requests.rules.js';
 import { actFor } from '../eligibility/people.service.js';
 import { parisDate } from '../eligibility/requests.rules.js';
-import { loadAgent } from '../eligibility/requests.repository.js';
+import { findOrganisationBrief, loadAgent } from '../eligibility/requests.repository.js';
 import { sealText, unsealText, type SealingKey } from '../eligibility/sealed.js';
 import { notifyUser } from '../notifications/notify.js';
 import { findOfferForMessage, firstNameOf } from './offers.repository.js';
@@ -108,9 +114,21 @@ export interface ReservationView {
   canCancel: boolean;
 }
 
-/** A partner association's reservation, as its members see it: who among them reserved (first name only). */
-export interface OrganisationReservationView extends ReservationView {
-  reservedBy: { userId: string | null; firstName: string | null };
+/**
+ * A partner association's reservation, as its members see it: who among them reserved, by first name
+ * only (no user ids), and whether it was the caller.
+ */
+export interface OrganisationReservationView extends Omit<ReservationView, 'forUserId' | 'actedByUserId'> {
+  reservedBy: { firstName: string | null; isMe: boolean };
+}
+
+/** One page of a partner association's reservations, and how many match the filter. */
+export interface OrganisationReservationsPage {
+  status: OrganisationReservationFilter;
+  items: OrganisationReservationView[];
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 export interface ReserveResult {
@@ -533,21 +551,36 @@ export function createReservationsService(deps: ReservationsDeps) {
     },
 
     /**
-     * A partner association's reservations (made by any of its members, newest first, 100 at most),
-     * with their codes (any member may collect) and the first name of the member who reserved: for
-     * a member of that association (association or CCAS; 403 otherwise).
+     * A partner association's reservations (made by any of its members, newest first, a page of
+     * `limit` from `offset`), with their codes (any member may collect) and only the first name of the
+     * member who reserved: for a member of that association (association or CCAS; 403 otherwise; 404
+     * when no such organisation). `status` `active` (the default, what its page lists) keeps those
+     * still to pick up (isActiveReservation's rule, applied in SQL); `all` adds the history. A bad
+     * query names its field (400).
      */
-    async listForOrganisation(actor: ReservationsActor, organisationId: string): Promise<OrganisationReservationView[]> {
+    async listForOrganisation(actor: ReservationsActor, organisationId: string, query: OrganisationReservationsQuery = {}): Promise<OrganisationReservationsPage> {
+      const q = parseInput(organisationReservationsQuery, query, 'query');
+      if (!(await findOrganisationBrief(db, organisationId))) throw new AppError('not_found', 'Organisation not found');
       const agent = await loadAgent(db, actor);
       const member = agent.memberships.some((m) => m.organisationId === organisationId && (PARTNER_KINDS as readonly string[]).includes(m.kind));
       if (!member) throw new AppError('forbidden', 'Only members of a partner association see its reservations');
       const at = now();
-      return (await repo.listReservationsForOrganisation(db, organisationId)).map((r) => ({
-        ...view(r, actor.userId, at, true),
-        // Only the member who reserved may cancel (cancel() checks the same).
-        canCancel: r.userId === actor.userId && personMayCancel(r.status, r.offer.pickupStartsAt, at),
-        reservedBy: { userId: r.userId, firstName: r.reservedByName === null ? null : firstNameOf(r.reservedByName) || null }
-      }));
+      const page = await repo.listReservationsForOrganisation(db, organisationId, {
+        activeAt: q.status === 'active' ? at.toISOString() : null,
+        limit: q.limit,
+        offset: q.offset
+      });
+      const items = page.items.map((r): OrganisationReservationView => {
+        // The member's user id stays here: the page and the API show only the first name.
+        const { forUserId: _userId, actedByUserId: _actedBy, ...shown } = view(r, actor.userId, at, true);
+        return {
+          ...shown,
+          // Only the member who reserved may cancel (cancel() checks the same).
+          canCancel: r.userId === actor.userId && personMayCancel(r.status, r.offer.pickupStartsAt, at),
+          reservedBy: { firstName: r.reservedByName === null ? null : firstNameOf(r.reservedByName) || null, isMe: r.userId === actor.userId }
+        };
+      });
+      return { status: q.status, items, total: page.total, limit: q.limit, offset: q.offset };
     },
 
     /** One reservation, for its owner or the agent who made it (404 for anyone else). */

@@ -3,9 +3,9 @@ import { fail } from '@sveltejs/kit';
 import { HTTP_STATUS } from '$lib/server/http/errors';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { throwAsPageError } from '$lib/web/forms.server';
-import { AGENT_RADII_KM } from '$lib/schemas/reservations';
+import { AGENT_RADII_KM, ORGANISATION_RESERVATIONS_MAX_LIMIT } from '$lib/schemas/reservations';
 import { chosenRadius } from '$lib/server/modules/marketplace/feed.rules';
-import { isActiveReservation, reservationRow, reserveFromForm } from '$lib/web/reserve.server';
+import { reservationRow, reserveFromForm } from '$lib/web/reserve.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -25,6 +25,7 @@ export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   let organisation;
   let feed;
+  let current;
   const radiusKm = chosenRadius(event.url.searchParams.get('rayon'), DEFAULT_RADIUS_KM);
   try {
     organisation = await services.organisations.getOrganisation(actor, id);
@@ -33,12 +34,12 @@ export const load: PageServerLoad = async (event) => {
     // No centre means no live offer anywhere: the call still checks who may see this page.
     const at = centre ?? { lat: 0, lng: 0 };
     feed = await services.feed.partnerFeed(actor, id, { lat: String(at.lat), lng: String(at.lng), radiusKm: String(radiusKm), limit: '30' });
+    // Every member's reservations still to pick up, not only the signed-in member's: the same call
+    // and rule as GET /api/v1/organisations/{orgId}/reservations?status=active.
+    current = await services.reservations.listForOrganisation(actor, id, { status: 'active', limit: ORGANISATION_RESERVATIONS_MAX_LIMIT });
   } catch (err) {
     throwAsPageError(err);
   }
-  const now = services.now().getTime();
-  // Every member's reservations for the association, not only the signed-in member's.
-  const current = (await services.reservations.listForOrganisation(actor, id)).filter((r) => isActiveReservation(r, now));
   return {
     organisation: { id, name: organisation.name },
     radius: { km: radiusKm, choices: AGENT_RADII_KM, isDefault: radiusKm === DEFAULT_RADIUS_KM },
@@ -56,7 +57,9 @@ export const load: PageServerLoad = async (event) => {
       dateOn: o.dateOn,
       photo: o.photo
     })),
-    reservations: current.map((r) => ({ ...reservationRow(r), reservedBy: r.reservedBy.firstName, isMine: r.reservedBy.userId === actor.userId })),
+    reservations: current.items.map((r) => ({ ...reservationRow(r), reservedBy: r.reservedBy.firstName, isMine: r.reservedBy.isMe })),
+    /** More current reservations than the page lists (it shows the newest ORGANISATION_RESERVATIONS_MAX_LIMIT). */
+    reservationsTotal: current.total,
     idempotencyKey: randomUUID()
   };
 };
