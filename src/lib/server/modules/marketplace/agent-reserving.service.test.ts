@@ -128,4 +128,27 @@ describe.each(DIALECTS)('agents and partners reserving on %s', (kind) => {
     expect(reservation).toMatchObject({ partnerOrganisationId: associationId, status: 'confirmed' });
     expect(reservation.code).not.toBeNull();
   });
+
+  it("runs a due pooling lottery before the agent's feed and the partner feed search, as the people's feed does", async () => {
+    t.clock.set('2026-11-29T10:00:00.000Z');
+    await grantAntiGaspi(db(), josiane, schemeId, ccasId);
+    const pooling = { organisationId: donorOrg, at: t.clock.now().toISOString(), quantity: 4, pooling_ends_at: '2026-11-29T10:10:00.000Z' };
+    const forPeople = await insertTestOffer(db(), { ...pooling, title: 'Tirage personnes' });
+    const forPartners = await insertTestOffer(db(), { ...pooling, title: 'Tirage associations', audience: 'partners' });
+    const forJosiane = await t.services.reservations.reserve(as(agent), forPeople, { quantity: 1, forUserId: josiane }, key());
+    const forAssociation = await t.services.reservations.reserve(as(stranger), forPartners, { quantity: 3, organisationId: associationId }, key());
+    expect([forJosiane.reservation.status, forAssociation.reservation.status]).toEqual(['pooled', 'pooled']);
+    const status = async (id: string) => (await db().selectFrom('reservation').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+
+    // The pooling window is over and the job has not run (it runs each minute): each feed runs the
+    // lottery of the offers it would show, so it shows what remains after it, not the pool of before.
+    t.clock.set('2026-11-29T10:10:30.000Z');
+    const personPage = await t.services.feed.feedForPerson(as(agent), josiane, near);
+    expect(personPage.items.find((i) => i.id === forPeople)).toMatchObject({ poolingEndsAt: null, remaining: 3 });
+    expect(await status(forJosiane.reservation.id)).toBe('confirmed');
+    const partnerPage = await t.services.feed.partnerFeed(as(stranger), associationId, near);
+    expect(partnerPage.items.find((i) => i.id === forPartners)).toMatchObject({ poolingEndsAt: null, remaining: 1 });
+    expect(await status(forAssociation.reservation.id)).toBe('confirmed');
+    t.clock.set('2026-11-29T10:00:00.000Z');
+  });
 });

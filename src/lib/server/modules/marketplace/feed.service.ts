@@ -138,11 +138,22 @@ export function createFeedService(deps: FeedDeps) {
     };
   }
 
+  /**
+   * Every feed (a person's, an agent's for an accompanied person, a partner association's) shows an
+   * offer's remaining units and pooling state: the lotteries within the query's radius whose pooling
+   * window has ended and that the job (each minute) has not run yet are run first, so one search
+   * shows their outcome. With none due (the usual case: one indexed look-up) a read writes nothing.
+   */
+  async function searchAfterDueLotteries(query: FeedQuery, as: 'person' | 'partner'): Promise<Omit<FeedPage, 'query'>> {
+    const at = now();
+    for (const id of await dueLotteriesNear(db, query, at.toISOString())) await reservations.allocateOffer(id);
+    return searchFeed(db, query, at, as);
+  }
+
   return {
     /**
      * The feed for an eligible person (403 otherwise): without a point, the saved area is used;
-     * every bad parameter is named (400). Offers within the radius whose pooling window has ended get
-     * their lottery before the search if the job has not run it yet; otherwise a read writes nothing.
+     * every bad parameter is named (400). Due lotteries in the radius are run first (searchAfterDueLotteries).
      */
     async feed(actor: FeedActor, raw: RawFeedQuery): Promise<FeedPage> {
       if (!(await reservations.isEligible(actor.userId, now()))) throw notEligible();
@@ -152,11 +163,7 @@ export function createFeedService(deps: FeedDeps) {
         const first = parsed.issues[0]!;
         throw new AppError('validation_failed', `Invalid value for ${first.path}: ${first.message}`, { fields: parsed.issues });
       }
-      const at = now();
-      // Lotteries the job has not run yet (it runs each minute) are run first, so one search shows
-      // their outcome; a read with none due (the usual case: one indexed look-up) writes nothing.
-      for (const id of await dueLotteriesNear(db, parsed.query, at.toISOString())) await reservations.allocateOffer(id);
-      return { ...(await searchFeed(db, parsed.query, at)), query: parsed.query };
+      return { ...(await searchAfterDueLotteries(parsed.query, 'person')), query: parsed.query };
     },
 
     /**
@@ -172,9 +179,9 @@ export function createFeedService(deps: FeedDeps) {
 
     /**
      * The feed for an accompanied person, as an agent who may act for them sees it (404 for anyone
-     * else, like the person's file): offers open to people near the given point. `eligible` false
-     * (and no offers) when the person holds no running anti-gaspi access. Browsing is not audited;
-     * reserving is (reservations.reserve).
+     * else, like the person's file): offers open to people near the given point, due lotteries run
+     * first (searchAfterDueLotteries). `eligible` false (and no offers) when the person holds no
+     * running anti-gaspi access. Browsing is not audited; reserving is (reservations.reserve).
      */
     async feedForPerson(actor: FeedActor, personUserId: string, raw: RawFeedQuery): Promise<FeedPage & { eligible: boolean }> {
       const agent = await loadAgent(db, actor);
@@ -185,12 +192,13 @@ export function createFeedService(deps: FeedDeps) {
         throw new AppError('validation_failed', `Invalid value for ${first.path}: ${first.message}`, { fields: parsed.issues });
       }
       if (!(await reservations.isEligible(personUserId, now()))) return { eligible: false, items: [], total: 0, totalCapped: false, query: parsed.query };
-      return { eligible: true, ...(await searchFeed(db, parsed.query, now())), query: parsed.query };
+      return { eligible: true, ...(await searchAfterDueLotteries(parsed.query, 'person')), query: parsed.query };
     },
 
     /**
      * Offers addressed to partner associations (audience `partners` or `partners-first`) near the
-     * given point, for a member of a partner association (association or CCAS; 403 otherwise).
+     * given point, for a member of a partner association (association or CCAS; 403 otherwise); due
+     * lotteries run first (searchAfterDueLotteries).
      */
     async partnerFeed(actor: FeedActor, organisationId: string, raw: RawFeedQuery): Promise<FeedPage> {
       const agent = await loadAgent(db, actor);
@@ -201,7 +209,7 @@ export function createFeedService(deps: FeedDeps) {
         const first = parsed.issues[0]!;
         throw new AppError('validation_failed', `Invalid value for ${first.path}: ${first.message}`, { fields: parsed.issues });
       }
-      return { ...(await searchFeed(db, parsed.query, now(), 'partner')), query: parsed.query };
+      return { ...(await searchAfterDueLotteries(parsed.query, 'partner')), query: parsed.query };
     },
 
     /** Where a first feed is centred when the person gave no point and saved no area: the middle of the live offers. */
