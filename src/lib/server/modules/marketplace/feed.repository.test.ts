@@ -1,9 +1,10 @@
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
 import { haversineKm } from '../../db/geosearch.js';
 import { mulberry32 } from '../../random.js';
-import { findFeed, type FeedRow } from './feed.repository.js';
+import { dueLotteriesNear, dueLotteriesQuery, findFeed, type FeedRow } from './feed.repository.js';
 import { parseFeedQuery, type RawFeedQuery } from './feed.rules.js';
 import { insertTestOffer } from './marketplace.testing.js';
 import { insertTestOrganisation } from '../organisations/organisations.testing.js';
@@ -133,6 +134,37 @@ describe.each(DIALECTS)('feed repository on %s', (kind) => {
       const page = await findFeed(t.services.db, q, AT, { totalCap: CAP });
       expect(ids(page.items), JSON.stringify(raw)).toEqual(within.slice(q.offset, q.offset + q.limit).map((o) => o.id));
       expect(page.total).toBe(Math.min(within.length, CAP));
+    }
+  });
+
+  it('finds the due lotteries near a point in SQL: live, not run, in the radius, soonest ended first, at most the limit, through the partial index', async () => {
+    const db = t.services.db;
+    // Far from the other fixtures (Paris), so the feed's pages above never see them.
+    const PARIS = { lat: 48.8566, lng: 2.3522 };
+    const pooled = (title: string, poolingEndsAt: string, more: Parameters<typeof insertTestOffer>[1] = {}) =>
+      insertTestOffer(db, { at: AT, title, lat: PARIS.lat, lng: PARIS.lng, pooling_ends_at: poolingEndsAt, ...more });
+    const second = await pooled('Deuxième', '2026-11-29T09:50:00.000Z');
+    const first = await pooled('Première', '2026-11-29T09:40:00.000Z');
+    const third = await pooled('Troisième', '2026-11-29T09:59:00.000Z');
+    await pooled('Encore ouvert', '2026-11-29T10:30:00.000Z');
+    await pooled('Déjà tiré', '2026-11-29T09:30:00.000Z', { allocated_at: '2026-11-29T09:31:00.000Z' });
+    await pooled('Annulé', '2026-11-29T09:30:00.000Z', { status: 'cancelled' });
+    await pooled('Épuisé', '2026-11-29T09:30:00.000Z', { remaining: 0 });
+    await pooled('Fini', '2026-11-29T09:30:00.000Z', { pickup_starts_at: '2026-11-29T08:00:00.000Z', pickup_ends_at: '2026-11-29T09:45:00.000Z' });
+    await pooled('Loin', '2026-11-29T09:30:00.000Z', { lat: PARIS.lat + 0.2 });
+    const near = { lat: PARIS.lat, lng: PARIS.lng, radiusKm: 5 };
+
+    expect(await dueLotteriesNear(db, near, AT)).toEqual([first, second, third]);
+    expect(await dueLotteriesNear(db, near, AT, 2)).toEqual([first, second]);
+    expect(await dueLotteriesNear(db, { ...near, radiusKm: 50 }, AT, 1)).toHaveLength(1);
+
+    if (kind === 'sqlite') {
+      const query = dueLotteriesQuery(db, near, AT, 2).compile();
+      const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]));
+      const details = plan.rows.map((r) => r.detail).join('\n');
+      // The partial index of migration 044, walked in pooling order: no sort, so the LIMIT stops the walk.
+      expect(details).toMatch(/^SEARCH offer USING INDEX offer_lottery_due_idx \(pooling_ends_at>\? AND pooling_ends_at<\?\)$/);
+      expect(query.sql).toMatch(/limit \?$/);
     }
   });
 });
