@@ -11,6 +11,7 @@ import * as offerPhotoThumb from './2026-11-29-033-offer-photo-thumb.js';
 import * as searchStatistics from './2026-11-29-020-search-statistics.js';
 import * as directoryGaps from './2026-11-29-034-directory-gaps.js';
 import * as offerLotteryDue from './2026-11-29-044-offer-lottery-due.js';
+import * as reservationPartner from './2026-11-29-045-reservation-partner.js';
 
 /**
  * Every migration, by dated name. Listed statically (no directory scan) so the same list works
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-033-offer-photo-thumb': offerPhotoThumb,
   '2026-11-29-034-directory-gaps': directoryGaps,
   '2026-11-29-041-directory-changes': directoryChanges,
-  '2026-11-29-044-offer-lottery-due': offerLotteryDue
+  '2026-11-29-044-offer-lottery-due': offerLotteryDue,
+  '2026-11-29-045-reservation-partner': reservationPartner
 };

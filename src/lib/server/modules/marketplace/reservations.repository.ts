@@ -377,36 +377,50 @@ export async function listReservationsOf(db: Kysely<DB>, userId: string, limit =
   return rows.map(toRecord);
 }
 
+/** Which of a partner association's reservations to read: all, or with `activeAt` those still to pick up then. */
+export interface OrganisationReservationsFilter {
+  activeAt?: string | null;
+  limit?: number;
+  offset?: number;
+}
+
+/** The condition of `isActiveReservation` on a reservation `r` of an offer `o`. */
+const liveAt = (at: string) => (eb: ExpressionBuilder<DB & { r: DB['reservation']; o: DB['offer'] }, 'r' | 'o'>) =>
+  eb.and([eb('r.status', 'in', LIVE_RESERVATION_STATUSES), eb('o.pickup_ends_at', '>', at)]);
+
 /**
- * The reservations made for a partner association (by any of its members), newest first, one page
- * of `limit` from `offset`, each with the display name of the member who made it, and how many match.
+ * The query of one page of a partner association's reservations (by any of its members), newest
+ * first, each with the display name of the member who made it; read through reservation_partner_idx.
  * With `activeAt`, only those still to pick up at that instant: a live status (LIVE_RESERVATION_STATUSES)
  * and a window not ended — `isActiveReservation` of reservations.rules, in SQL.
  */
-export async function listReservationsForOrganisation(
-  db: Kysely<DB>,
-  organisationId: string,
-  options: { activeAt?: string | null; limit?: number; offset?: number } = {}
-): Promise<{ items: (ReservationRecord & { reservedByName: string | null })[]; total: number }> {
-  const { activeAt = null, limit = 100, offset = 0 } = options;
-  const live = (at: string) => (eb: ExpressionBuilder<DB & { r: DB['reservation']; o: DB['offer'] }, 'r' | 'o'>) =>
-    eb.and([eb('r.status', 'in', LIVE_RESERVATION_STATUSES), eb('o.pickup_ends_at', '>', at)]);
-  const rows = await reservationQuery(db)
+export function organisationReservationsQuery(db: Kysely<DB>, organisationId: string, filter: OrganisationReservationsFilter = {}) {
+  const { activeAt = null, limit = 100, offset = 0 } = filter;
+  return reservationQuery(db)
     .leftJoin('user as u', 'u.id', 'r.user_id')
     .select('u.display_name as reserved_by_name')
     .where('r.partner_organisation_id', '=', organisationId)
-    .$if(activeAt !== null, (q) => q.where(live(activeAt!)))
+    .$if(activeAt !== null, (q) => q.where(liveAt(activeAt!)))
     .orderBy('r.created_at', 'desc')
     .orderBy('r.id')
     .limit(limit)
-    .offset(offset)
-    .execute();
+    .offset(offset);
+}
+
+/** One page of a partner association's reservations (organisationReservationsQuery), and how many match. */
+export async function listReservationsForOrganisation(
+  db: Kysely<DB>,
+  organisationId: string,
+  filter: OrganisationReservationsFilter = {}
+): Promise<{ items: (ReservationRecord & { reservedByName: string | null })[]; total: number }> {
+  const activeAt = filter.activeAt ?? null;
+  const rows = await organisationReservationsQuery(db, organisationId, filter).execute();
   const counted = await db
     .selectFrom('reservation as r')
     .innerJoin('offer as o', 'o.id', 'r.offer_id')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('r.partner_organisation_id', '=', organisationId)
-    .$if(activeAt !== null, (q) => q.where(live(activeAt!)))
+    .$if(activeAt !== null, (q) => q.where(liveAt(activeAt!)))
     .executeTakeFirstOrThrow();
   return { items: rows.map((r) => ({ ...toRecord(r), reservedByName: r.reserved_by_name })), total: Number(counted.n) };
 }

@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, postgresLabel } from '../../../../../tests/helpers/db.js';
 import { createTestServices, type TestServices } from '../../../../../tests/helpers/services.js';
@@ -9,6 +10,7 @@ import { DEFAULT_MARKETPLACE_SETTINGS } from './marketplace.rules.js';
 import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
 import { RESERVATION_STATUSES, type ReservationStatus } from '../../../schemas/marketplace-vocabulary.js';
 import { hashPickupCode, isActiveReservation } from './reservations.rules.js';
+import { organisationReservationsQuery } from './reservations.repository.js';
 import type { ReservationsService } from './reservations.service.js';
 import { grantAntiGaspi, insertTestOffer, insertTestPerson, insertTestReservation } from './marketplace.testing.js';
 
@@ -264,6 +266,17 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     expect(first).toMatchObject({ total: all.total, limit: 2, offset: 0 });
     expect([...first.items, ...second.items].map((r) => r.id)).toEqual(all.items.slice(0, 4).map((r) => r.id));
     expect(first.items[0]!.id).toBe(made[`ended-${RESERVATION_STATUSES[RESERVATION_STATUSES.length - 1]}`]);
+
+    if (kind === 'sqlite') {
+      // Read through the partial index of the partners' reservations, not a scan of everyone's.
+      for (const activeAt of [null, t.clock.now().toISOString()]) {
+        const query = organisationReservationsQuery(db(), assoc, { activeAt, limit: 2 }).compile();
+        const plan = await db().executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]));
+        const details = plan.rows.map((r) => r.detail);
+        expect(details[0], details.join(' | ')).toMatch(/^SEARCH r USING INDEX reservation_partner_idx \(partner_organisation_id=\?\)$/);
+        expect(details.join('\n')).not.toMatch(/SCAN r\b/);
+      }
+    }
 
     const bad = await rejection(svc.listForOrganisation(as(sam), assoc, { status: 'old' as 'all' }));
     expect(bad.code).toBe('validation_failed');
