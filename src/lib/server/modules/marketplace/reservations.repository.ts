@@ -394,7 +394,7 @@ const liveAt = (at: string) => (eb: ExpressionBuilder<DB & { r: DB['reservation'
  * With `activeAt`, only those still to pick up at that instant: a live status (LIVE_RESERVATION_STATUSES)
  * and a window not ended — `isActiveReservation` of reservations.rules, in SQL.
  */
-export function organisationReservationsQuery(db: Kysely<DB>, organisationId: string, filter: OrganisationReservationsFilter = {}) {
+export function organisationReservationsPageQuery(db: Kysely<DB>, organisationId: string, filter: OrganisationReservationsFilter = {}) {
   const { activeAt = null, limit = 100, offset = 0 } = filter;
   return reservationQuery(db)
     .leftJoin('user as u', 'u.id', 'r.user_id')
@@ -407,14 +407,14 @@ export function organisationReservationsQuery(db: Kysely<DB>, organisationId: st
     .offset(offset);
 }
 
-/** One page of a partner association's reservations (organisationReservationsQuery), and how many match. */
+/** One page of a partner association's reservations (organisationReservationsPageQuery), and how many match. */
 export async function listReservationsForOrganisation(
   db: Kysely<DB>,
   organisationId: string,
   filter: OrganisationReservationsFilter = {}
 ): Promise<{ items: (ReservationRecord & { reservedByName: string | null })[]; total: number }> {
   const activeAt = filter.activeAt ?? null;
-  const rows = await organisationReservationsQuery(db, organisationId, filter).execute();
+  const rows = await organisationReservationsPageQuery(db, organisationId, filter).execute();
   const counted = await db
     .selectFrom('reservation as r')
     .innerJoin('offer as o', 'o.id', 'r.offer_id')

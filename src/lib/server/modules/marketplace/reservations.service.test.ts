@@ -10,7 +10,7 @@ import { DEFAULT_MARKETPLACE_SETTINGS } from './marketplace.rules.js';
 import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
 import { RESERVATION_STATUSES, type ReservationStatus } from '../../../schemas/marketplace-vocabulary.js';
 import { hashPickupCode, isActiveReservation } from './reservations.rules.js';
-import { organisationReservationsQuery } from './reservations.repository.js';
+import { organisationReservationsPageQuery } from './reservations.repository.js';
 import type { ReservationsService } from './reservations.service.js';
 import { grantAntiGaspi, insertTestOffer, insertTestPerson, insertTestReservation } from './marketplace.testing.js';
 
@@ -270,7 +270,7 @@ describe.each(DIALECTS)('reservations service on %s', (kind) => {
     if (kind === 'sqlite') {
       // Read through the partial index of the partners' reservations, not a scan of everyone's.
       for (const activeAt of [null, t.clock.now().toISOString()]) {
-        const query = organisationReservationsQuery(db(), assoc, { activeAt, limit: 2 }).compile();
+        const query = organisationReservationsPageQuery(db(), assoc, { activeAt, limit: 2 }).compile();
         const plan = await db().executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]));
         const details = plan.rows.map((r) => r.detail);
         expect(details[0], details.join(' | ')).toMatch(/^SEARCH r USING INDEX reservation_partner_idx \(partner_organisation_id=\?\)$/);
