@@ -169,6 +169,46 @@ const ID_SOURCES: [RegExp, string][] = [
   [/\{file\}/, '=large.webp']
 ];
 
+/**
+ * The reads a signed-in stranger (no organisation, no access, no file) gets a 2xx from, with the ids of
+ * the demo town's rows: the public directory and open data, the API's own documents, and the stranger's
+ * own account. Anything else answering them is a leak; a new public read is added here knowingly.
+ */
+const STRANGER_MAY_READ = [
+  // The process and the API's own documents.
+  '/health',
+  '/ready',
+  '/v1/push/public-key',
+  // The public directory, its open data and the territory's schemes (the public simulator reads them).
+  '/hsds',
+  '/hsds/organizations',
+  '/hsds/service_at_locations',
+  '/hsds/services',
+  '/v1/directory/search',
+  '/v1/places/{idOrSlug}',
+  '/v1/organisations/{id}',
+  '/v1/exports/data-inclusion/services',
+  '/v1/exports/data-inclusion/services.csv',
+  '/v1/exports/data-inclusion/structures',
+  '/v1/exports/data-inclusion/structures.csv',
+  '/v1/eligibility/communes',
+  '/v1/eligibility/request-options',
+  '/v1/eligibility/schemes',
+  '/v1/eligibility/schemes/{id}',
+  // A live offer's photos (food, with their alt texts), as on its public page.
+  '/v1/offers/{id}/photos',
+  // The stranger's own account.
+  '/v1/account',
+  '/v1/auth/session',
+  '/v1/me/eligibility',
+  '/v1/me/export',
+  '/v1/me/feed-preferences',
+  '/v1/me/file-reads',
+  '/v1/me/inbox',
+  '/v1/me/reservations',
+  '/v1/organisations/mine'
+];
+
 describe.each(DIALECTS)('the OpenAPI contract, as an outside checker calls it, on %s', (kind) => {
   let t: TestServices;
   let app: ReturnType<typeof buildApp>;
@@ -251,6 +291,19 @@ describe.each(DIALECTS)('the OpenAPI contract, as an outside checker calls it, o
     }
     return calls;
   }
+
+  it('lets a signed-in stranger read only what is public or their own', async () => {
+    // Someone with an account and nothing else: no organisation, no access granted, no file.
+    const stranger = await createTestUser(t.services);
+    const { token } = await createSessionsService({ db: t.services.db, config: t.config, now: t.clock.now }).createSession(stranger.userId);
+    const readable: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (!item.get) continue;
+      const res = await app.request(`/api${await realPath(path)}`, { headers: { Cookie: `glane_session=${token}` } });
+      if (res.status < 300) readable.push(path);
+    }
+    expect(readable.sort()).toEqual([...STRANGER_MAY_READ].sort());
+  });
 
   it('answers every call with a documented status, never a 500, and 4xx in the error model naming the field', async () => {
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>

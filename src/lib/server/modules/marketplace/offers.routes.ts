@@ -121,6 +121,8 @@ const getOfferRoute = createRoute({
   path: '/{id}',
   tags,
   summary: 'An offer; its donor also sees the value at cost price and the reservations',
+  description:
+    'Besides its donor side, a published offer is shown only to those a feed shows it to: people holding a running anti-gaspi access (offers open to people), members of partner associations and CCAS (every audience), and whoever reserved it. Anyone else gets 404, as for an unknown id.',
   request: { params: OfferParams },
   responses: { 200: jsonResponse(OfferDetail, 'The offer'), ...errorResponses(400, 401, 404) }
 });

@@ -4,8 +4,9 @@ import { createTestServices, type TestServices } from '../../../../../tests/help
 import type { AppError } from '../../errors.js';
 import type { Actor } from '../../http/auth.js';
 import { putSetting } from '../eligibility/schemes.repository.js';
-import { insertTestMembership, insertTestUser } from '../organisations/organisations.testing.js';
-import { breadOffer, insertDonorOrganisation, insertTestReservation } from './marketplace.testing.js';
+import { insertTestMembership, insertTestOrganisation, insertTestUser } from '../organisations/organisations.testing.js';
+import { insertTestScheme } from '../eligibility/requests.testing.js';
+import { breadOffer, grantAntiGaspi, insertDonorOrganisation, insertTestReservation } from './marketplace.testing.js';
 import { findOffer } from './offers.repository.js';
 import { parisDayTime } from './offers.time.js';
 
@@ -183,6 +184,39 @@ describe.each(DIALECTS)('offers service on %s', (kind) => {
     expect(theirs.offer.valueCents).toBeNull();
     expect(theirs.reservations).toBeNull();
     expect((await refusal(t.services.offers.getOffer(baker, 'missing'))).code).toBe('not_found');
+  });
+
+  it('lets read a published offer only those a feed shows it to (404 to others, as for an unknown id)', async () => {
+    const ccas = await insertTestOrganisation(t.services.db, 'ccas', 'CCAS de lecture');
+    const scheme = await insertTestScheme(t.services.db, 'anti-gaspi', [ccas]);
+    const plain = await insertTestUser(t.services.db);
+    const eligible = await insertTestUser(t.services.db);
+    await grantAntiGaspi(t.services.db, eligible.userId, scheme, ccas);
+    const expired = await insertTestUser(t.services.db);
+    await grantAntiGaspi(t.services.db, expired.userId, scheme, ccas, { from: '2026-01-01', until: '2026-06-30' });
+    const admin = await insertTestUser(t.services.db, { isPlatformAdmin: true });
+    const forPeople = await t.services.offers.postOffer(baker, breadOffer(bakery, t.clock.now()));
+    const forPartners = await t.services.offers.postOffer(baker, { ...breadOffer(bakery, t.clock.now()), audience: 'partners' });
+    // The one whose access ended still sees the offer they reserved.
+    await insertTestReservation(t.services.db, { offerId: forPeople.id, userId: expired.userId, quantity: 1 });
+
+    const sees = async (who: Actor, id: string) => {
+      try {
+        await t.services.offers.getOffer(who, id);
+        return true;
+      } catch (err) {
+        expect((err as AppError).code).toBe('not_found');
+        return false;
+      }
+    };
+    expect(await sees(plain, forPeople.id)).toBe(false);
+    expect(await sees(plain, forPartners.id)).toBe(false);
+    expect(await sees(eligible, forPeople.id)).toBe(true);
+    expect(await sees(eligible, forPartners.id)).toBe(false);
+    expect(await sees(expired, forPeople.id)).toBe(true);
+    expect(await sees(expired, forPartners.id)).toBe(false);
+    expect(await sees(stranger, forPartners.id)).toBe(true); // a member of an association
+    expect(await sees(admin, forPartners.id)).toBe(true);
   });
 
   it('sums the impact of what was handed over and exports it as CSV', async () => {

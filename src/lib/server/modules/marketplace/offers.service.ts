@@ -1,7 +1,7 @@
 import { parseInput } from '../../http/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ALLERGENS, DIETS, maskOf } from '../../../schemas/marketplace-vocabulary.js';
+import { ALLERGENS, DIETS, MARKETPLACE_SCHEME, maskOf } from '../../../schemas/marketplace-vocabulary.js';
 import {
   cancelOfferInput,
   createOfferInput,
@@ -34,7 +34,11 @@ import {
   type OfferRecord,
   type OfferValues
 } from './offers.repository.js';
-import { canManageOrganisationOffers, canManageOwnOffer } from './offers.policy.js';
+import { canManageOrganisationOffers, canManageOwnOffer, maySeeOffer } from './offers.policy.js';
+import { PARTNER_KINDS } from './reservations.rules.js';
+import { hasReservationOn } from './reservations.repository.js';
+import { listGrantsOfUser, loadAgent } from '../eligibility/requests.repository.js';
+import { isGrantActive, parisDate } from '../eligibility/requests.rules.js';
 import { readSettings } from './reservations.repository.js';
 import { toOfferReservationView, toOfferView, type OfferReservationView, type OfferView } from './offers.presenter.js';
 
@@ -114,6 +118,23 @@ export function createOffersService(deps: OffersDeps) {
   }
 
   const mayManage = (actor: Actor, offer: OfferRecord) => mayManageOffer(db, actor, offer);
+
+  /** Whether a published offer is in some feed of `actor`'s (offers.policy maySeeOffer). */
+  async function maySee(actor: Actor, offer: OfferRecord): Promise<boolean> {
+    const [agent, grants, reserved] = await Promise.all([
+      loadAgent(db, actor),
+      listGrantsOfUser(db, actor.userId),
+      hasReservationOn(db, offer.id, actor.userId)
+    ]);
+    const today = parisDate(now());
+    return maySeeOffer({
+      audience: offer.audience,
+      holdsMarketplaceAccess: grants.some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today)),
+      isPartnerMember: agent.memberships.some((m) => (PARTNER_KINDS as readonly string[]).includes(m.kind)),
+      hasReserved: reserved,
+      isPlatformAdmin: actor.isPlatformAdmin
+    });
+  }
   const managedOffer = (actor: Actor, id: string) => findManagedOffer(db, actor, id);
 
   function safetyInput(
@@ -181,7 +202,7 @@ export function createOffersService(deps: OffersDeps) {
       const offer = await findOffer(db, id);
       if (!offer) throw new AppError('not_found', 'No such offer');
       const manager = await mayManage(actor, offer);
-      if (!manager && offer.status !== 'published') throw new AppError('not_found', 'No such offer');
+      if (!manager && (offer.status !== 'published' || !(await maySee(actor, offer)))) throw new AppError('not_found', 'No such offer');
       const live = offer.status === 'published' && Date.parse(offer.pickupEndsAt) > now().getTime();
       return {
         offer: toOfferView(offer, { forDonor: manager }),

@@ -536,3 +536,15 @@ export async function recentUnits(db: Kysely<DB>, userIds: readonly string[], si
   for (const r of slices.flat()) if (r.user_id) out.set(r.user_id, Number(r.units ?? 0));
   return out;
 }
+
+/** Whether someone holds or held a reservation on an offer, for themselves or acting for a partner (any status). */
+export async function hasReservationOn(db: Kysely<DB>, offerId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('reservation')
+    .select('id')
+    .where('offer_id', '=', offerId)
+    .where((eb) => eb.or([eb('user_id', '=', userId), eb('acted_by_user_id', '=', userId)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
