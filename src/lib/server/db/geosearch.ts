@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { fieldError } from '../errors.js';
 import type { DatabaseKind } from './database.js';
 import type { DB } from './schema.js';
@@ -98,6 +98,17 @@ export function boundingBox(center: LatLng, radiusKm: number): BoundingBox {
     minLng: Math.max(-180, center.lng - dLng - pad),
     maxLng: Math.min(180, center.lng + dLng + pad)
   };
+}
+
+/**
+ * SQL predicate "the point lies in the box" for a Kysely `.where(...)`, on lat/lng columns named as
+ * text (`'fp.lat'`) or given as SQL (`sql\`+g.lat\``: SQLite's unary plus keeps that column's index out
+ * of the plan). The index prefilter of every search over lat/lng columns (the bounding box of boundingBox).
+ */
+export function inBoundingBox(box: BoundingBox, lat: string | RawBuilder<unknown>, lng: string | RawBuilder<unknown>): RawBuilder<SqlBool> {
+  const la = typeof lat === 'string' ? sql.ref(lat) : lat;
+  const ln = typeof lng === 'string' ? sql.ref(lng) : lng;
+  return sql<SqlBool>`(${la} >= ${box.minLat} AND ${la} <= ${box.maxLat} AND ${ln} >= ${box.minLng} AND ${ln} <= ${box.maxLng})`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { boundingBox, distanceFromTerm, haversineTerm, maxTermWithin } from '../../db/geosearch.js';
+import { boundingBox, distanceFromTerm, haversineTerm, inBoundingBox, maxTermWithin } from '../../db/geosearch.js';
 import type { FeedQuery } from './feed.rules.js';
 
 /**
@@ -88,10 +88,7 @@ export async function findFeed(
       .where('g.status', '=', 'published')
       .where('g.remaining', '>', 0)
       .where('g.pickup_ends_at', '>', at)
-      .where(lat, '>=', box.minLat)
-      .where(lat, '<=', box.maxLat)
-      .where('g.lng', '>=', box.minLng)
-      .where('g.lng', '<=', box.maxLng)
+      .where(inBoundingBox(box, lat, 'g.lng'))
       .where(sql<boolean>`${term} <= ${maxTermWithin(radiusKm)}`)
       .where((eb) =>
         as === 'partner'
@@ -281,10 +278,7 @@ export function dueLotteriesQuery(db: Kysely<DB>, q: Pick<FeedQuery, 'lat' | 'ln
       .where('allocated_at', 'is', null)
       .where('pooling_ends_at', 'is not', null)
       .where('pooling_ends_at', '<=', at)
-      .where('lat', '>=', box.minLat)
-      .where('lat', '<=', box.maxLat)
-      .where('lng', '>=', box.minLng)
-      .where('lng', '<=', box.maxLng)
+      .where(inBoundingBox(box, 'lat', 'lng'))
       // Live only. `status` is compared as an expression (`|| ''`), not as the bare column: an equality
       // on the column makes SQLite choose offer_live_idx (status, pickup_ends_at: every live offer) and
       // sort them, instead of walking the partial index (EXPLAIN QUERY PLAN, checked by the test).

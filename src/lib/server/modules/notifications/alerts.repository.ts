@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inBoundingBox, type BoundingBox } from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
 
 /** All SQL of the marketplace alerts: pickup reminders and new offers in saved areas. */
@@ -158,7 +159,7 @@ function parseList(text: string): string[] {
 /** People who asked for new-offer alerts with a saved point inside a box (around the offers), by user id. */
 export async function subscribersNear(
   db: Kysely<DB>,
-  box: { minLat: number; maxLat: number; minLng: number; maxLng: number }
+  box: BoundingBox
 ): Promise<AlertSubscriber[]> {
   const rows = await db
     .selectFrom('feed_preference as fp')
@@ -179,10 +180,7 @@ export async function subscribersNear(
     .where('fp.notify_new_offers', '=', 1)
     .where('fp.lat', 'is not', null)
     .where('fp.lng', 'is not', null)
-    .where('fp.lat', '>=', box.minLat)
-    .where('fp.lat', '<=', box.maxLat)
-    .where('fp.lng', '>=', box.minLng)
-    .where('fp.lng', '<=', box.maxLng)
+    .where(inBoundingBox(box, 'fp.lat', 'fp.lng'))
     .orderBy('fp.user_id')
     .execute();
   return rows.map((r) => ({

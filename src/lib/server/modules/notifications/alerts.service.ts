@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
 import { FEED_MAX_RADIUS_KM } from '../../../schemas/reservations.js';
-import { haversineKm } from '../../db/geosearch.js';
+import { haversineKm, type BoundingBox } from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
 import { fieldError } from '../../errors.js';
 import { listGrantsOfUsers } from '../eligibility/requests.repository.js';
@@ -54,16 +54,14 @@ export interface AlertsService {
   saveAlertSettings(userId: string, input: AlertSettings): Promise<AlertSettingsView>;
 }
 
-type Box = { minLat: number; maxLat: number; minLng: number; maxLng: number };
-
 /** A box of the largest saved radius around an offer (wider than the circle: a first cut). */
-function boxAround(offer: { lat: number; lng: number }): Box {
+function boxAround(offer: { lat: number; lng: number }): BoundingBox {
   const dLat = FEED_MAX_RADIUS_KM / 111;
   const dLng = FEED_MAX_RADIUS_KM / (111 * Math.max(Math.cos((offer.lat * Math.PI) / 180), 0.1));
   return { minLat: offer.lat - dLat, maxLat: offer.lat + dLat, minLng: offer.lng - dLng, maxLng: offer.lng + dLng };
 }
 
-const inBox = (p: { lat: number; lng: number }, b: Box) => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng;
+const inBox = (p: { lat: number; lng: number }, b: BoundingBox) => p.lat >= b.minLat && p.lat <= b.maxLat && p.lng >= b.minLng && p.lng <= b.maxLng;
 
 const linkOf = (offer: { id: string }) => `/dons/${offer.id}`;
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { inChunks } from '../../db/in-chunks.js';
 import type { DB } from '../../db/schema.js';
-import { toPlace, toService, type PlaceRecord, type ServiceRecord } from '../directory/directory.repository.js';
+import { toNotice, toPlace, toService, type PlaceRecord, type ServiceRecord } from '../directory/directory.repository.js';
 import type { OdNotice, OdOrganisation, OdPage } from './opendata.types.js';
 
 /**
@@ -119,16 +119,7 @@ export async function noticesOfPlaces(db: Kysely<DB>, placeIds: string[], fromDa
       .orderBy('id')
       .execute()
   );
-  return slices.flat().map((r) => ({
-    id: r.id,
-    placeId: r.place_id,
-    serviceId: r.service_id,
-    kind: r.kind,
-    startsOn: r.starts_on,
-    endsOn: r.ends_on,
-    openingHours: r.opening_hours,
-    message: r.message
-  }));
+  return slices.flat().map(toNotice);
 }
 
 /** Finds an organisation by SIRET (first by creation) — used when an import attaches a structure. */
