@@ -176,6 +176,8 @@ export function browserSuite(options: BrowserSuiteOptions = {}): BrowserSuite {
 export interface AddressStub {
   readonly url: string;
   readonly queries: string[];
+  /** While true, the stub answers 503 to every search, as the national API does when it is down. */
+  unavailable: boolean;
 }
 
 /**
@@ -186,9 +188,15 @@ export interface AddressStub {
 export function addressStub(): AddressStub {
   const queries: string[] = [];
   let url: string | undefined;
+  const state = { unavailable: false };
   const server = createServer((req, res) => {
     const requested = new URL(req.url ?? '/', 'http://stub');
     queries.push(requested.searchParams.get('q') ?? '');
+    if (state.unavailable) {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('Service Unavailable');
+      return;
+    }
     const features = /moulin|mairie/i.test(requested.searchParams.get('q') ?? '')
       ? [
           {
@@ -213,7 +221,13 @@ export function addressStub(): AddressStub {
       if (url === undefined) throw new Error('addressStub: not started yet');
       return url;
     },
-    queries
+    queries,
+    get unavailable() {
+      return state.unavailable;
+    },
+    set unavailable(value: boolean) {
+      state.unavailable = value;
+    }
   };
 }
 

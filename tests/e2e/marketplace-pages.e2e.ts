@@ -244,5 +244,33 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     await card.getByRole('button', { name: /^Annuler le don/ }).click();
     expect(await page.getByRole('status').filter({ hasText: 'Don annulé' }).count()).toBe(1);
     expect(await page.locator('.offers li', { hasText: 'Confitures maison' }).textContent()).toContain('Annulé');
+
+    // The national address API is down: a new address cannot be located, the page says so, keeps
+    // what was typed and offers the address of the earlier offer, which is taken without a look-up.
+    stub.unavailable = true;
+    try {
+      await page.goto(`${suite.glane.url}/mes-dons/nouveau`);
+      await page.getByLabel('Intitulé', { exact: true }).fill('Pommes du jardin');
+      await page.getByLabel('Quantité', { exact: true }).fill('2');
+      await page.getByLabel('Adresse de retrait', { exact: true }).fill('5 place de la Gare, Glaneville');
+      await page.getByRole('button', { name: 'Publier le don' }).click();
+      const alert = page.getByRole('alert').first();
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain('Le service national des adresses ne répond pas');
+      expect(await page.getByText('choisissez une adresse de vos dons précédents').count()).toBeGreaterThan(0);
+      expect(await page.getByLabel('Intitulé', { exact: true }).inputValue()).toBe('Pommes du jardin');
+      expect(await page.locator('#known-addresses option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual([
+        '2 Rue du Moulin 59999 Glaneville-en-Barœul'
+      ]);
+      await expectAccessible(page, 'private offer form, address API down');
+      const asked = stub.queries.length;
+      await page.getByLabel('Adresse de retrait', { exact: true }).fill('2 Rue du Moulin 59999 Glaneville-en-Barœul');
+      await page.getByRole('button', { name: 'Publier le don' }).click();
+      await page.waitForURL(`${suite.glane.url}/mes-dons?publie`);
+      expect(await page.locator('.offers li', { hasText: 'Pommes du jardin' }).textContent()).toContain('2 Rue du Moulin 59999 Glaneville-en-Barœul');
+      expect(stub.queries.length, 'a known address is not looked up').toBe(asked);
+    } finally {
+      stub.unavailable = false;
+    }
   });
 });
