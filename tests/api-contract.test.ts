@@ -268,7 +268,7 @@ describe.each(DIALECTS)('the OpenAPI contract, as an outside checker calls it, o
     const calls: Call[] = [];
     const M = method.toUpperCase();
     const hasBody = M !== 'GET' && M !== 'DELETE';
-    const plainBody = hasBody ? { 'Content-Type': 'application/json' } : {};
+    const plainBody: Record<string, string> = hasBody ? { 'Content-Type': 'application/json' } : {};
     const emptyBody = hasBody ? '{}' : undefined;
     const ids = path.includes('{') ? [randomUUID(), 'pas-un-id', '0', "x'; DROP TABLE user; --", 'a'.repeat(400)] : [''];
     for (const id of ids) {
