@@ -203,6 +203,8 @@ const STRANGER_MAY_READ = [
   '/v1/me/eligibility',
   '/v1/me/export',
   '/v1/me/feed-preferences',
+  // Their "new offers near me" alert settings (defaults when none saved), as on /compte/notifications.
+  '/v1/me/alert-settings',
   '/v1/me/file-reads',
   '/v1/me/inbox',
   '/v1/me/reservations',

@@ -43,3 +43,25 @@ export const inboxQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20)
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
+
+/** HH:MM (Europe/Paris) of the quiet hours' ends. */
+export const QUIET_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/**
+ * "New offers near me" alerts (page /compte/notifications, PUT /api/v1/me/alert-settings): on/off,
+ * quiet hours (both ends or neither; the service names the missing one), at most `dailyCap` a day.
+ */
+export const alertSettingsSchema = z.object({
+  notifyNewOffers: z.boolean(),
+  quietStart: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
+  quietEnd: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
+  dailyCap: z.number().int().min(1).max(20)
+});
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+
+/** The alert settings as read back, with whether a point is saved for the feed (alerts need one). */
+export const alertSettingsViewSchema = alertSettingsSchema.extend({
+  hasArea: z.boolean(),
+  radiusKm: z.number().nullable()
+});
+export type AlertSettingsView = z.infer<typeof alertSettingsViewSchema>;

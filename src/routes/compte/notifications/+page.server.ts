@@ -1,6 +1,5 @@
-import { pushSubscriptionSchema } from '$lib/schemas/notifications';
+import { alertSettingsSchema, pushSubscriptionSchema } from '$lib/schemas/notifications';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
-import { alertSettingsSchema } from '$lib/server/modules/notifications/alerts.service';
 import { failWith, optionalString, parseInput, stringField } from '$lib/web/forms.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -58,5 +58,3 @@ export function offerMatches(pref: AlertPreference, offer: AlertOffer): boolean 
   return true;
 }
 
-/** HH:MM or empty (none). */
-export const QUIET_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;

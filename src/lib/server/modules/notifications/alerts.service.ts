@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import { alertSettingsSchema, type AlertSettings, type AlertSettingsView } from '../../../schemas/notifications.js';
 import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
 import { FEED_MAX_RADIUS_KM } from '../../../schemas/reservations.js';
 import { haversineKm, type BoundingBox } from '../../db/geosearch.js';
@@ -11,7 +11,7 @@ import { readSettings } from '../marketplace/reservations.repository.js';
 import { membershipKeys } from '../organisations/organisations.repository.js';
 import { enqueueNotification } from './inbox.repository.js';
 import * as repo from './alerts.repository.js';
-import { inQuietHours, offerMatches, QUIET_TIME } from './alerts.rules.js';
+import { inQuietHours, offerMatches } from './alerts.rules.js';
 import { messageFor } from './messages.js';
 
 /**
@@ -30,20 +30,6 @@ import { messageFor } from './messages.js';
 /** How far back the new-offer scan looks: alerts delayed by quiet hours must still find their offer. */
 export const NEW_OFFER_LOOKBACK_MS = 12 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export const alertSettingsSchema = z.object({
-  notifyNewOffers: z.boolean(),
-  quietStart: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
-  quietEnd: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
-  dailyCap: z.number().int().min(1).max(20)
-});
-export type AlertSettings = z.infer<typeof alertSettingsSchema>;
-
-export interface AlertSettingsView extends AlertSettings {
-  /** Whether the person saved a point for the feed (alerts need one). */
-  hasArea: boolean;
-  radiusKm: number | null;
-}
 
 export interface AlertsService {
   /** Writes the reminders due now; returns how many. */

@@ -131,6 +131,50 @@ describe.each(DIALECTS)('notifications HTTP on %s', (kind) => {
     expect(await services.inbox.countPushSubscriptions(alice.userId)).toBe(0);
   });
 
+  it('reads and saves the alert settings through the service the page uses, keeping the saved feed area', async () => {
+    const carol = await session();
+    // Defaults: off, the territory's daily cap, no area yet — as the page shows them.
+    const first = await call('GET', '/me/alert-settings', carol);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual(await services.alerts.getAlertSettings(carol.userId));
+
+    const area = { lat: 48.85, lng: 2.35, radiusKm: 4, categories: [], diets: [], excludeAllergens: [] };
+    expect((await call('PUT', '/me/feed-preferences', carol, area)).status).toBe(200);
+    const input = { notifyNewOffers: true, quietStart: '21:30', quietEnd: '08:00', dailyCap: 3 };
+    const saved = await call('PUT', '/me/alert-settings', carol, input);
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ ...input, hasArea: true, radiusKm: 4 });
+    expect(await (await call('GET', '/me/alert-settings', carol)).json()).toEqual({ ...input, hasArea: true, radiusKm: 4 });
+    // The feed's own area is untouched.
+    expect(await (await call('GET', '/me/feed-preferences', carol)).json()).toMatchObject({ lat: 48.85, lng: 2.35, radiusKm: 4, notifyNewOffers: true, dailyCap: 3 });
+    // Another person's settings are their own.
+    expect(await (await call('GET', '/me/alert-settings', bob)).json()).toMatchObject({ notifyNewOffers: false, hasArea: false });
+  });
+
+  it('refuses alert settings the page refuses: 400 naming the field, 401 signed out, 403 without CSRF', async () => {
+    const input = { notifyNewOffers: true, quietStart: null, quietEnd: null, dailyCap: 3 };
+    const field = async (res: Response) => {
+      expect(res.status).toBe(400);
+      return ((await res.json()).error.details.fields as { path: string }[]).map((f) => f.path);
+    };
+    // A cap of 50 a day is beyond the page's 1 to 20 (PUT /me/feed-preferences would take it).
+    expect(await field(await call('PUT', '/me/alert-settings', alice, { ...input, dailyCap: 50 }))).toEqual(['dailyCap']);
+    expect(await field(await call('PUT', '/me/alert-settings', alice, { ...input, quietStart: '25:00', quietEnd: '08:00' }))).toEqual(['quietStart']);
+    // One end of the quiet hours without the other: the service's rule names the missing end.
+    expect(await field(await call('PUT', '/me/alert-settings', alice, { ...input, quietStart: '21:30' }))).toEqual(['quietEnd']);
+    expect(await field(await call('PUT', '/me/alert-settings', alice, { dailyCap: 3 }))).toContain('notifyNewOffers');
+    expect((await services.alerts.getAlertSettings(alice.userId)).notifyNewOffers).toBe(false);
+
+    expect((await call('GET', '/me/alert-settings')).status).toBe(401);
+    expect((await call('PUT', '/me/alert-settings', undefined, input)).status).toBe(401);
+    const noCsrf = await app.request('/api/v1/me/alert-settings', {
+      method: 'PUT',
+      headers: { Cookie: alice.cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify(input)
+    });
+    expect(noCsrf.status).toBe(403);
+  });
+
   it('documents its routes and their errors in OpenAPI', async () => {
     const doc = await (await app.request('/api/v1/openapi.json')).json();
     for (const [path, method] of [
@@ -139,6 +183,8 @@ describe.each(DIALECTS)('notifications HTTP on %s', (kind) => {
       ['/v1/me/inbox/read-all', 'post'],
       ['/v1/me/push-subscriptions', 'post'],
       ['/v1/me/push-subscriptions', 'delete'],
+      ['/v1/me/alert-settings', 'get'],
+      ['/v1/me/alert-settings', 'put'],
       ['/v1/push/public-key', 'get']
     ] as const) {
       expect(doc.paths[path]?.[method]?.responses?.['500'], `${method} ${path}`).toBeDefined();

@@ -1,6 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { inboxQuerySchema, pushSubscriptionSchema, unsubscribePushSchema } from '../../../schemas/notifications.js';
+import {
+  alertSettingsSchema,
+  alertSettingsViewSchema,
+  inboxQuerySchema,
+  pushSubscriptionSchema,
+  unsubscribePushSchema
+} from '../../../schemas/notifications.js';
 import { requireActor } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';
@@ -8,7 +14,9 @@ import { createRouter } from '../../http/router.js';
 
 /**
  * HTTP for notifications: the caller's inbox (`/api/v1/me/inbox`), their browsers' Web Push
- * subscriptions (`/api/v1/me/push-subscriptions`) and the VAPID public key (`/api/v1/push/public-key`).
+ * subscriptions (`/api/v1/me/push-subscriptions`), their "new offers near me" alert settings
+ * (`/api/v1/me/alert-settings`, as on the page /compte/notifications) and the VAPID public key
+ * (`/api/v1/push/public-key`).
  */
 
 const tags = ['notifications'];
@@ -86,6 +94,32 @@ const unsubscribeRoute = createRoute({
   responses: { 204: { description: 'Forgotten' }, ...errorResponses(400, 401, 403, 404, 413, 415, 429) }
 });
 
+const AlertSettingsView = alertSettingsViewSchema.openapi('AlertSettings', {
+  description:
+    '"New offers near me" alerts: on/off, quiet hours (Europe/Paris, delayed not dropped), at most `dailyCap` a day; ' +
+    '`hasArea` and `radiusKm` come from the saved feed area (PUT /api/v1/me/feed-preferences), without which no alert is sent'
+});
+
+const getAlertsRoute = createRoute({
+  method: 'get',
+  path: '/alert-settings',
+  tags,
+  summary: 'My "new offers near me" alert settings (defaults when none saved: off, the territory\'s daily cap)',
+  responses: { 200: jsonResponse(AlertSettingsView, 'Saved or default'), ...errorResponses(401) }
+});
+
+const putAlertsRoute = createRoute({
+  method: 'put',
+  path: '/alert-settings',
+  tags,
+  summary: 'Save my "new offers near me" alert settings (the saved feed area stays as it is)',
+  description:
+    'As the form of /compte/notifications: `dailyCap` 1 to 20, `quietStart` and `quietEnd` as HH:MM, both or neither ' +
+    '(400 naming the missing end). The area alerts look at is the feed\'s saved area.',
+  request: jsonBody(alertSettingsSchema.openapi('AlertSettingsInput')),
+  responses: { 200: jsonResponse(AlertSettingsView, 'Saved'), ...errorResponses(400, 401, 403, 413, 415, 429) }
+});
+
 const publicKeyRoute = createRoute({
   method: 'get',
   path: '/public-key',
@@ -95,8 +129,9 @@ const publicKeyRoute = createRoute({
 });
 
 const svc = (c: Context<AppEnv>) => c.get('services').inbox;
+const alerts = (c: Context<AppEnv>) => c.get('services').alerts;
 
-/** `/api/v1/me`: inbox and push subscriptions of the caller. */
+/** `/api/v1/me`: inbox, push subscriptions and alert settings of the caller. */
 export function meNotificationsRoutes() {
   const router = createRouter();
   router.openapi(inboxRoute, async (c) => c.json(await svc(c).listInbox(requireActor(c), c.req.valid('query')), 200));
@@ -113,6 +148,8 @@ export function meNotificationsRoutes() {
     await svc(c).unsubscribePush(requireActor(c), c.req.valid('json').endpoint);
     return c.body(null, 204);
   });
+  router.openapi(getAlertsRoute, async (c) => c.json(await alerts(c).getAlertSettings(requireActor(c).userId), 200));
+  router.openapi(putAlertsRoute, async (c) => c.json(await alerts(c).saveAlertSettings(requireActor(c).userId, c.req.valid('json')), 200));
   return router;
 }
 
