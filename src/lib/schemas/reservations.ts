@@ -87,6 +87,15 @@ export const personLimitsSchema = z.object({
   penaltyUntil: z.string().nullable()
 });
 
+/** What makes a reservation a no-show and what repeated ones cost (the territory's settings). */
+export const noShowRulesSchema = z.object({
+  graceMinutes: z.number().int(),
+  threshold: z.number().int(),
+  windowDays: z.number().int(),
+  penaltyDays: z.number().int(),
+  penaltyMaxActiveReservations: z.number().int()
+});
+
 // ───────────────────────── the feed and its saved preferences ─────────────────────────
 
 /** Largest radius of the feed, in kilometres (a person collects on foot, by bike or bus). */

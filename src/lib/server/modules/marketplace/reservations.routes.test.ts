@@ -65,10 +65,17 @@ describe.each(DIALECTS)('reservations HTTP on %s', (kind) => {
 
     const mine = await call('GET', '/me/reservations', eligible);
     expect(mine.status).toBe(200);
-    const list = (await mine.json()) as { items: { id: string; code: string }[]; limits: { maxActiveReservations: number } };
+    const list = (await mine.json()) as {
+      items: { id: string; code: string }[];
+      limits: { maxActiveReservations: number };
+      noShowRules: { graceMinutes: number };
+    };
     expect(list.items.map((i) => i.id)).toEqual([body.id]);
     expect(list.items[0]!.code).toBe(body.code);
     expect(list.limits.maxActiveReservations).toBe(3);
+    // The no-show rules the page /mes-reservations explains, from the same service call.
+    expect(list.noShowRules).toEqual(await t.services.reservations.noShowRules());
+    expect(list.noShowRules.graceMinutes).toBeGreaterThan(0);
 
     expect((await call('GET', `/reservations/${body.id}`, other)).status).toBe(404);
     expect((await call('POST', `/reservations/${body.id}/cancel`, other)).status).toBe(404);

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import {
   ORGANISATION_RESERVATION_FILTERS,
   idempotencyKeySchema,
+  noShowRulesSchema,
   organisationReservationSchema,
   organisationReservationsQuery,
   personLimitsSchema,
@@ -29,6 +30,12 @@ const Reservation = reservationViewSchema.openapi('Reservation', {
 });
 const Limits = personLimitsSchema.openapi('ReservationLimits', {
   description: 'Limits that apply now; `penaltyUntil` is set while repeated no-shows lower them'
+});
+
+const NoShowRules = noShowRulesSchema.openapi('NoShowRules', {
+  description:
+    'A confirmed reservation nobody collected becomes a no-show `graceMinutes` after its window ends; `threshold` no-shows ' +
+    'within `windowDays` lower the limits to `penaltyMaxActiveReservations` active reservations for `penaltyDays` days (0: never)'
 });
 
 const id = z.string().min(1).max(100);
@@ -84,9 +91,12 @@ const mineRoute = createRoute({
   method: 'get',
   path: '/reservations',
   tags,
-  summary: 'My reservations, newest first, with pickup codes and the limits that apply to me now',
+  summary: 'My reservations, newest first, with pickup codes, the limits that apply to me now and the no-show rules',
+  description:
+    'As the page `/mes-reservations`: each reservation (`code` while confirmed), the limits that apply now (lowered while ' +
+    '`penaltyUntil` is set), and the territory\'s no-show rules that explain a no-show and what repeated ones cost.',
   responses: {
-    200: jsonResponse(z.object({ items: z.array(Reservation), limits: Limits }), 'Newest first'),
+    200: jsonResponse(z.object({ items: z.array(Reservation), limits: Limits, noShowRules: NoShowRules }), 'Newest first'),
     ...errorResponses(401)
   }
 });
@@ -182,7 +192,10 @@ export function reservationsRoutes() {
 /** `/api/v1/me/reservations`. */
 export function myReservationsRoutes() {
   const router = createRouter();
-  router.openapi(mineRoute, async (c) => c.json(await svc(c).listMine(requireActor(c)), 200));
+  router.openapi(mineRoute, async (c) => {
+    const [mine, noShowRules] = await Promise.all([svc(c).listMine(requireActor(c)), svc(c).noShowRules()]);
+    return c.json({ ...mine, noShowRules }, 200);
+  });
   return router;
 }
 
