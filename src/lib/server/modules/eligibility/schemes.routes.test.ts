@@ -165,6 +165,24 @@ describe.each(DIALECTS)('eligibility schemes HTTP on %s', (kind) => {
     expect((await call('PUT', '/settings', assoOwner, { qfParts: DEFAULT_QF_PARTS })).status).toBe(403);
   });
 
+  it('lists the organisations that may decide a scheme, as the deciders form does, for managers only', async () => {
+    expect((await call('GET', '/decider-candidates')).status).toBe(401);
+    // An association owner decides requests but does not manage schemes; a stranger neither.
+    expect((await call('GET', '/decider-candidates', assoOwner)).status).toBe(403);
+    expect((await call('GET', '/decider-candidates', await session())).status).toBe(403);
+    for (const who of [ccasManager, admin]) {
+      const res = await call('GET', '/decider-candidates', who);
+      expect(res.status).toBe(200);
+      const { items } = await json<{ items: { id: string; name: string; kind: string }[] }>(res);
+      // CCAS and associations by name; the donor is none.
+      expect(items).toEqual([
+        { id: ccas, name: 'CCAS de Glaneville', kind: 'ccas' },
+        { id: asso, name: 'Secours populaire', kind: 'association' }
+      ]);
+      expect(items).toEqual(await services.schemes.listDeciderCandidates({ userId: who.userId, isPlatformAdmin: who === admin, requestId: 'test' }));
+    }
+  });
+
   it('simulates without an account, with reasons and deciders; 400 names the field; 429 when abused', async () => {
     let res = await call('GET', '/communes');
     expect(res.status).toBe(200);
@@ -216,6 +234,7 @@ describe.each(DIALECTS)('eligibility schemes HTTP on %s', (kind) => {
       ['/v1/eligibility/schemes/{id}', 'get', ['200', '404', '500']],
       ['/v1/eligibility/schemes/{id}', 'patch', ['200', '400', '401', '403', '404', '500']],
       ['/v1/eligibility/schemes/{id}/deciders', 'put', ['200', '400', '401', '403', '404', '500']],
+      ['/v1/eligibility/decider-candidates', 'get', ['200', '401', '403', '500']],
       ['/v1/eligibility/settings', 'get', ['200', '401', '403', '500']],
       ['/v1/eligibility/settings', 'put', ['200', '400', '401', '403', '500']],
       ['/v1/eligibility/communes', 'get', ['200', '500']],

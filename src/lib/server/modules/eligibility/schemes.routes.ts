@@ -17,7 +17,7 @@ import { createRouter } from '../../http/router.js';
 
 /**
  * HTTP of schemes (dispositifs), the territory's eligibility settings and the public simulator:
- * `/api/v1/eligibility/schemes`, `/settings`, `/communes`, `/simulate`. Thin: validate, call one
+ * `/api/v1/eligibility/schemes`, `/decider-candidates`, `/settings`, `/communes`, `/simulate`. Thin: validate, call one
  * service function (which checks `canManageSchemes`), answer.
  */
 
@@ -169,6 +169,24 @@ const decidersRoute = createRoute({
   responses: { 200: jsonResponse(Scheme, 'Updated'), ...errorResponses(...WRITE_ERRORS, 401, 404) }
 });
 
+const DeciderCandidate = z
+  .object({ id: z.string(), name: z.string(), kind: z.enum(ORGANISATION_KINDS) })
+  .openapi('SchemeDeciderCandidate', { description: 'A CCAS or an association that may be set to decide a scheme' });
+
+const deciderCandidatesRoute = createRoute({
+  method: 'get',
+  path: '/decider-candidates',
+  tags,
+  summary: 'The organisations that may decide a scheme (CCAS and associations), by name (those who manage schemes)',
+  description:
+    'What the deciders form of `/admin/dispositifs/{id}` offers: every CCAS and association of the territory, for ' +
+    '`PUT /schemes/{id}/deciders`. Platform admins and CCAS owners or managers; 403 for anyone else.',
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(DeciderCandidate) }), 'By name'),
+    ...errorResponses(401, 403)
+  }
+});
+
 const getSettingsRoute = createRoute({
   method: 'get',
   path: '/settings',
@@ -225,6 +243,7 @@ export function schemesRoutes() {
   router.openapi(decidersRoute, async (c) =>
     c.json(await svc(c).setDeciders(requireActor(c), c.req.valid('param').id, c.req.valid('json')), 200)
   );
+  router.openapi(deciderCandidatesRoute, async (c) => c.json({ items: await svc(c).listDeciderCandidates(requireActor(c)) }, 200));
   router.openapi(getSettingsRoute, async (c) => c.json(await svc(c).getSettings(requireActor(c)), 200));
   router.openapi(putSettingsRoute, async (c) => c.json(await svc(c).updateSettings(requireActor(c), c.req.valid('json')), 200));
   router.openapi(communesRoute, async (c) => c.json({ items: await svc(c).listCommunes() }, 200));
