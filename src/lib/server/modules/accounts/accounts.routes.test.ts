@@ -432,8 +432,15 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
       const user = await createTestUser(services, { displayName: 'Before' });
       const { cookie, csrfToken } = await signInForTest(app, user.email, user.password);
       const headers = { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrfToken };
+      const unconfirmed = await createTestUser(services, { emailVerified: false });
+      const its = await signInForTest(app, unconfirmed.email, unconfirmed.password);
+      const pending = await (await app.request('/api/v1/account', { headers: { Cookie: its.cookie } })).json();
+      // Never confirmed: kept until the purge's deadline, as /compte says (the same service call).
+      expect(pending.confirmBefore).toBe(await services.accounts.confirmationDeadline(unconfirmed.userId));
+      expect(Date.parse(pending.confirmBefore)).toBeGreaterThan(t);
       const read = await app.request('/api/v1/account', { headers: { Cookie: cookie } });
-      expect((await read.json()).user.displayName).toBe('Before');
+      // A confirmed email: no deletion deadline.
+      expect(await read.json()).toMatchObject({ user: { displayName: 'Before' }, confirmBefore: null });
       const bad = await app.request('/api/v1/account', { method: 'PATCH', headers, body: JSON.stringify({ locale: 'de' }) });
       expect(bad.status).toBe(400);
       expect((await bad.json()).error.details.fields[0].path).toBe('locale');

@@ -287,8 +287,17 @@ const getAccountRoute = createRoute({
   method: 'get',
   path: '/',
   tags: ['account'],
-  summary: 'The signed-in user',
-  responses: { 200: jsonResponse(z.object({ user: AccountUser }), 'The account'), ...errorResponses(401) }
+  summary: 'The signed-in user, and until when an unconfirmed account is kept',
+  description:
+    'As the page `/compte`: `confirmBefore` is when the hourly purge deletes this account unless an email or phone is ' +
+    'confirmed (or the account is used) by then; null once one is confirmed, and for accounts the purge never touches.',
+  responses: {
+    200: jsonResponse(
+      z.object({ user: AccountUser, confirmBefore: z.string().nullable().openapi({ format: 'date-time' }) }),
+      'The account'
+    ),
+    ...errorResponses(401)
+  }
 });
 
 const patchAccountRoute = createRoute({
@@ -342,7 +351,9 @@ export function accountRoutes() {
 
   router.openapi(getAccountRoute, async (c) => {
     const auth = requireAuth(c);
-    return c.json({ user: await c.get('services').accounts.getAccount(auth.userId) }, 200);
+    const accounts = c.get('services').accounts;
+    const [user, confirmBefore] = await Promise.all([accounts.getAccount(auth.userId), accounts.confirmationDeadline(auth.userId)]);
+    return c.json({ user, confirmBefore }, 200);
   });
 
   router.openapi(patchAccountRoute, async (c) => {
