@@ -5,6 +5,8 @@ import { createLogger } from '../../logger.js';
 import { createServices, type Services } from '../../services.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import { cookieFrom, createTestUser, signInForTest } from '../../../../../tests/helpers/session.js';
+import { putSetting } from '../eligibility/schemes.repository.js';
+import { insertTestMembership, insertTestOrganisation } from '../organisations/organisations.testing.js';
 
 const START = Date.parse('2026-11-29T10:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
@@ -439,8 +441,23 @@ describe.each(DIALECTS)('accounts HTTP on %s', (kind) => {
       expect(pending.confirmBefore).toBe(await services.accounts.confirmationDeadline(unconfirmed.userId));
       expect(Date.parse(pending.confirmBefore)).toBeGreaterThan(t);
       const read = await app.request('/api/v1/account', { headers: { Cookie: cookie } });
-      // A confirmed email: no deletion deadline.
-      expect(await read.json()).toMatchObject({ user: { displayName: 'Before' }, confirmBefore: null });
+      // A confirmed email: no deletion deadline. Nothing but their own account open to them.
+      expect(await read.json()).toMatchObject({
+        user: { displayName: 'Before' },
+        confirmBefore: null,
+        permissions: { canRunCampaigns: false, canManageSchemes: false, mayPostOffers: false }
+      });
+      // A CCAS manager runs campaigns and manages schemes; private offers once the territory allows them (as /compte).
+      const ccas = await insertTestOrganisation(services.db, 'ccas', 'CCAS');
+      await insertTestMembership(services.db, ccas, unconfirmed.userId, 'manager');
+      await putSetting(services.db, {
+        key: 'marketplace.settings',
+        value: JSON.stringify({ individualsMayPost: true }),
+        updatedByUserId: null,
+        updatedAt: new Date(t).toISOString()
+      });
+      const manager = await (await app.request('/api/v1/account', { headers: { Cookie: its.cookie } })).json();
+      expect(manager.permissions).toEqual({ canRunCampaigns: true, canManageSchemes: true, mayPostOffers: true });
       const bad = await app.request('/api/v1/account', { method: 'PATCH', headers, body: JSON.stringify({ locale: 'de' }) });
       expect(bad.status).toBe(400);
       expect((await bad.json()).error.details.fields[0].path).toBe('locale');

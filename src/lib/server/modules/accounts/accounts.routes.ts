@@ -16,7 +16,7 @@ import {
 } from '../../../schemas/accounts.js';
 import { erasureReportSchema } from '../../../schemas/eligibility.js';
 import { createRouter } from '../../http/router.js';
-import { clearSessionCookie, requireAuth, setSessionCookie } from '../../http/auth.js';
+import { clearSessionCookie, requireActor, requireAuth, setSessionCookie } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';
 import type { RequestContext, SignedIn } from './accounts.service.js';
@@ -287,13 +287,25 @@ const getAccountRoute = createRoute({
   method: 'get',
   path: '/',
   tags: ['account'],
-  summary: 'The signed-in user, and until when an unconfirmed account is kept',
+  summary: 'The signed-in user, until when an unconfirmed account is kept, and what the account may do',
   description:
     'As the page `/compte`: `confirmBefore` is when the hourly purge deletes this account unless an email or phone is ' +
-    'confirmed (or the account is used) by then; null once one is confirmed, and for accounts the purge never touches.',
+    'confirmed (or the account is used) by then; null once one is confirmed, and for accounts the purge never touches. ' +
+    '`permissions` says which of the areas the page links to are open: update campaigns and scheme management (platform ' +
+    'admins, CCAS owners and managers), offers posted as a private person (when the territory allows it).',
   responses: {
     200: jsonResponse(
-      z.object({ user: AccountUser, confirmBefore: z.string().nullable().openapi({ format: 'date-time' }) }),
+      z.object({
+        user: AccountUser,
+        confirmBefore: z.string().nullable().openapi({ format: 'date-time' }),
+        permissions: z
+          .object({
+            canRunCampaigns: z.boolean().openapi({ description: 'POST/GET /api/v1/directory/campaigns' }),
+            canManageSchemes: z.boolean().openapi({ description: 'Write /api/v1/eligibility/schemes and /settings' }),
+            mayPostOffers: z.boolean().openapi({ description: 'POST /api/v1/offers without organisationId, GET /api/v1/me/offers' })
+          })
+          .openapi('AccountPermissions')
+      }),
       'The account'
     ),
     ...errorResponses(401)
@@ -350,10 +362,17 @@ export function accountRoutes() {
   const router = createRouter();
 
   router.openapi(getAccountRoute, async (c) => {
-    const auth = requireAuth(c);
-    const accounts = c.get('services').accounts;
-    const [user, confirmBefore] = await Promise.all([accounts.getAccount(auth.userId), accounts.confirmationDeadline(auth.userId)]);
-    return c.json({ user, confirmBefore }, 200);
+    const actor = requireActor(c);
+    const { accounts, freshness, schemes, myOffers } = c.get('services');
+    // The same calls as the page /compte.
+    const [user, confirmBefore, canRunCampaigns, { canManageSchemes }, mayPostOffers] = await Promise.all([
+      accounts.getAccount(actor.userId),
+      accounts.confirmationDeadline(actor.userId),
+      freshness.mayRunCampaigns(actor),
+      schemes.permissions(actor),
+      myOffers.individualsMayPost()
+    ]);
+    return c.json({ user, confirmBefore, permissions: { canRunCampaigns, canManageSchemes, mayPostOffers } }, 200);
   });
 
   router.openapi(patchAccountRoute, async (c) => {
