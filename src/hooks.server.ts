@@ -1,3 +1,4 @@
+import '$lib/i18n/all';
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { LOCALE_COOKIE, resolveLocale } from '$lib/i18n/locale';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/modules/accounts/accounts.rules';

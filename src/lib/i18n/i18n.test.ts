@@ -5,7 +5,7 @@ import { en } from './en';
 import { fieldMessage, fieldId } from './fields';
 import { fr } from './fr';
 import { localeFromAcceptLanguage, resolveLocale, safeRedirect } from './locale';
-import { hasMessage, interpolate, translate } from './translate';
+import { hasMessage, interpolate, translate } from './all';
 
 const texts = (m: unknown): string[] => (typeof m === 'string' ? [m] : Object.values(m as Record<string, string>));
 const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

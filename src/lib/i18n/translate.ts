@@ -1,6 +1,5 @@
-import { en } from './en';
 import { fr, type MessageKey } from './fr';
-import { DEFAULT_LOCALE, type Locale } from './locale';
+import type { Locale } from './locale';
 
 /** A message with plural forms, chosen by the `count` parameter (Intl.PluralRules). */
 export interface Plural {
@@ -11,7 +10,22 @@ export interface Plural {
 export type Message = string | Plural;
 export type Params = Record<string, string | number>;
 
-const catalogues: Record<Locale, Record<MessageKey, Message>> = { fr, en };
+/**
+ * The catalogues this process holds. French is always here (the default, and the fallback); English is
+ * registered by `./all` on the server (and in tests), and in the browser only on English pages, loaded
+ * by the root layout (`./load`): a French page never downloads the English catalogue.
+ */
+const catalogues: Partial<Record<Locale, Record<MessageKey, Message>>> = { fr };
+
+/** Adds a language's catalogue (see `./all` and `./load`). */
+export function registerCatalogue(locale: Locale, catalogue: Record<MessageKey, Message>): void {
+  catalogues[locale] = catalogue;
+}
+
+/** Whether this process holds `locale`'s catalogue. */
+export function hasCatalogue(locale: Locale): boolean {
+  return catalogues[locale] !== undefined;
+}
 const pluralRules: Record<Locale, Intl.PluralRules> = {
   fr: new Intl.PluralRules('fr'),
   en: new Intl.PluralRules('en')
@@ -27,7 +41,7 @@ export function interpolate(text: string, params: Params = {}): string {
  * from `params.count`. Falls back to French, then to the key itself, never throws.
  */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  const message: Message | undefined = catalogues[locale]?.[key] ?? catalogues[DEFAULT_LOCALE][key];
+  const message: Message | undefined = catalogues[locale]?.[key] ?? fr[key];
   if (message === undefined) return key;
   if (typeof message === 'string') return interpolate(message, params);
   const count = Number(params?.count ?? 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translate } from '../i18n/translate';
+import { translate } from '../i18n/all';
 import { formatCents, parseEurosToCents } from '../schemas/eligibility-vocabulary';
 import { communeNamer, describeReason, schemeDescription, schemeName } from './eligibility';
 

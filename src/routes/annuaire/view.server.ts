@@ -2,7 +2,7 @@ import type { PlaceCardView } from '../../lib/components/PlaceCard.svelte';
 import type { SearchFilterValues } from '../../lib/components/SearchFilters.svelte';
 import { formatCalendarDate } from '../../lib/i18n/dates';
 import type { Locale } from '../../lib/i18n/locale';
-import { translate } from '../../lib/i18n/translate';
+import { translate } from '../../lib/i18n/all';
 import { describeOpening, type OpeningState } from '../../lib/server/modules/directory/hours.rules';
 import type { SearchResult } from '../../lib/server/modules/directory/search.service';
 

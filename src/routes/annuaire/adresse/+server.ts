@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { translate } from '../../../lib/i18n/translate';
+import { translate } from '../../../lib/i18n/all';
 import { relayAddressSearch } from './address';
 import type { RequestHandler } from './$types';
 

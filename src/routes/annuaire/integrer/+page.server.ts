@@ -1,5 +1,5 @@
 import type { MessageKey } from '$lib/i18n';
-import { translate, type Params } from '$lib/i18n/translate';
+import { translate, type Params } from '$lib/i18n/all';
 import { PUBLICS_VALUES } from '$lib/schemas/data-inclusion';
 import { CATEGORIES } from '$lib/schemas/directory-vocabulary';
 import { parseSearchQuery } from '$lib/server/modules/directory/search.rules';

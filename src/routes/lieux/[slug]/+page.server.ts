@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import type { WeekDayView } from '$lib/components/OpeningHours.svelte';
 import { formatParis } from '$lib/i18n/dates';
 import type { MessageKey } from '$lib/i18n/fr';
-import { hasMessage, translate } from '$lib/i18n/translate';
+import { hasMessage, translate } from '$lib/i18n/all';
 import type { Locale } from '$lib/i18n/locale';
 import { parisDateKey, toWeekTable, type TemporaryOverride } from '$lib/server/modules/directory/hours.rules';
 import type { PlaceDetail, ServiceView } from '$lib/server/modules/directory/directory.presenter';

@@ -1,5 +1,5 @@
 import type { Locale } from '../../../lib/i18n/locale';
-import { translate } from '../../../lib/i18n/translate';
+import { translate } from '../../../lib/i18n/all';
 import { formatDate } from '../../../lib/web/euros';
 
 /**

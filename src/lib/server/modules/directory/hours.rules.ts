@@ -21,7 +21,7 @@ import opening_hours, { type optional_conf } from 'opening_hours';
 import { WEEKDAYS, type Weekday } from '../../../hours/builder';
 import { formatCalendarDate, formatParis, PARIS_TIME_ZONE } from '../../../i18n/dates';
 import type { Locale } from '../../../i18n/locale';
-import { translate } from '../../../i18n/translate';
+import { translate } from '../../../i18n/all';
 
 export { PARIS_TIME_ZONE } from '../../../i18n/dates';
 

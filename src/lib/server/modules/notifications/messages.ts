@@ -1,6 +1,6 @@
 import { formatParis, localeTag } from '../../../i18n/dates.js';
 import { isLocale, type Locale } from '../../../i18n/locale.js';
-import { translate } from '../../../i18n/translate.js';
+import { translate } from '../../../i18n/all.js';
 
 /**
  * The one place for the marketplace's notification texts, in the person's language (catalogue keys

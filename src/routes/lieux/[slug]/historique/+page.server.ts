@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { MessageKey } from '$lib/i18n/fr';
-import { hasMessage, translate } from '$lib/i18n/translate';
+import { hasMessage, translate } from '$lib/i18n/all';
 import { isAppErrorLike } from '$lib/web/forms.server';
 import { asRecord, changeLines } from './history';
 import { loadEditable } from '../modifier/edit.server';

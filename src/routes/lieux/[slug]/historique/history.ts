@@ -1,6 +1,6 @@
 import type { MessageKey } from '../../../../lib/i18n/fr';
 import type { Locale } from '../../../../lib/i18n/locale';
-import { hasMessage, translate } from '../../../../lib/i18n/translate';
+import { hasMessage, translate } from '../../../../lib/i18n/all';
 import { stopDatesText } from '../stops';
 
 /** Reading a revision of the directory: which fields changed, from what to what (pure, tested). */

@@ -1,7 +1,7 @@
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import type { MessageKey } from '$lib/i18n/fr';
 import type { Locale } from '$lib/i18n/locale';
-import { hasMessage, translate } from '$lib/i18n/translate';
+import { hasMessage, translate } from '$lib/i18n/all';
 import {
   MODES_ACCUEIL_VALUES,
   MODES_MOBILISATION_VALUES,

@@ -1,5 +1,5 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { translate } from '$lib/i18n/translate';
+import { translate } from '$lib/i18n/all';
 import { actorOf, servicesOf } from '$lib/web/auth.server';
 import { failWith, stringField, throwAsPageError } from '$lib/web/forms.server';
 import { failSeries, seriesFormInput, seriesFormValues } from '$lib/web/series.server';
