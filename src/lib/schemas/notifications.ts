@@ -51,11 +51,14 @@ export const QUIET_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
  * "New offers near me" alerts (page /compte/notifications, PUT /api/v1/me/alert-settings): on/off,
  * quiet hours (both ends or neither; the service names the missing one), at most `dailyCap` a day.
  */
+/** A person's daily cap of new-offer alerts, whatever the way it is saved (alert settings or feed preferences). */
+export const alertDailyCapSchema = z.number().int().min(1).max(20);
+
 export const alertSettingsSchema = z.object({
   notifyNewOffers: z.boolean(),
   quietStart: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
   quietEnd: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
-  dailyCap: z.number().int().min(1).max(20)
+  dailyCap: alertDailyCapSchema
 });
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;
 

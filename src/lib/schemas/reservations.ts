@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALLERGENS, DIETS, OFFER_CATEGORIES, RESERVATION_STATUSES } from './marketplace-vocabulary.js';
+import { alertDailyCapSchema } from './notifications.js';
 import { offerPhotoThumbSchema } from './photos.js';
 
 /**
@@ -123,7 +124,7 @@ export const feedPreferencesInputSchema = z.object({
   notifyNewOffers: z.boolean().optional(),
   quietStart: hhmm.nullable().optional(),
   quietEnd: hhmm.nullable().optional(),
-  dailyCap: z.number().int().min(0).max(100).optional()
+  dailyCap: alertDailyCapSchema.optional()
 });
 export type FeedPreferencesInput = z.infer<typeof feedPreferencesInputSchema>;
 

@@ -80,6 +80,24 @@ describe.each(DIALECTS)('feed HTTP on %s', (kind) => {
     expect(doc.paths['/v1/me/feed-preferences']?.put?.responses).toHaveProperty('500');
   });
 
+  it('holds the alert fields of the feed preferences to the alert settings’ rules', async () => {
+    const area = { lat: 50.63, lng: 3.06, radiusKm: 2, categories: [], diets: [], excludeAllergens: [] };
+    const fieldsOf = async (res: Response) => {
+      expect(res.status).toBe(400);
+      return ((await res.json()) as { error: { details: { fields: { path: string }[] } } }).error.details.fields.map((f) => f.path);
+    };
+    expect(await fieldsOf(await call('PUT', '/me/feed-preferences', other, { ...area, dailyCap: 0 }))).toEqual(['dailyCap']);
+    expect(await fieldsOf(await call('PUT', '/me/feed-preferences', other, { ...area, dailyCap: 50 }))).toEqual(['dailyCap']);
+    expect(await fieldsOf(await call('PUT', '/me/feed-preferences', other, { ...area, quietStart: '22:00' }))).toEqual(['quietEnd']);
+    // The territory's default cap before any is chosen, as the alert settings give it.
+    const first = (await (await call('GET', '/me/feed-preferences', other)).json()) as { dailyCap: number };
+    expect(first.dailyCap).toBe(((await (await call('GET', '/me/alert-settings', other)).json()) as { dailyCap: number }).dailyCap);
+    const saved = await call('PUT', '/me/feed-preferences', other, { ...area, quietStart: '22:00', quietEnd: '07:00', dailyCap: 2 });
+    expect(await saved.json()).toMatchObject({ quietStart: '22:00', quietEnd: '07:00', dailyCap: 2 });
+    // Clearing one end only, the other kept: refused, naming the end missing.
+    expect(await fieldsOf(await call('PUT', '/me/feed-preferences', other, { ...area, quietEnd: null }))).toEqual(['quietEnd']);
+  });
+
   it('serves an agent the feed of an accompanied person (404 to others), and partner members the offers addressed to partners (403 to others)', async () => {
     const ccas = await insertTestOrganisation(t.services.db, 'ccas', 'CCAS des agents');
     const association = await insertTestOrganisation(t.services.db, 'association', 'Épicerie');

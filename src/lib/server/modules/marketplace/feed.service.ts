@@ -7,7 +7,7 @@ import {
   type FeedPreferencesInput
 } from '../../../schemas/reservations.js';
 import type { DB } from '../../db/schema.js';
-import { AppError } from '../../errors.js';
+import { AppError, fieldError } from '../../errors.js';
 import { dueLotteriesNear, findFeed, findFeedPreference, liveOffersCentre, saveFeedPreference } from './feed.repository.js';
 import { findOffer } from './offers.repository.js';
 import { firstOfferPhotos, type OfferPhotoRecord } from './offer-photos.repository.js';
@@ -15,6 +15,7 @@ import { presentOfferPhoto } from './offer-photos.presenter.js';
 import { toOfferView, type OfferView } from './offers.presenter.js';
 import { parseFeedQuery, type FeedQuery, type RawFeedQuery } from './feed.rules.js';
 import type { ReservationsService } from './reservations.service.js';
+import { defaultAlertDailyCap } from './reservations.repository.js';
 import { PARTNER_KINDS } from './reservations.rules.js';
 import { canActFor } from '../eligibility/eligibility.policy.js';
 import { findAccompaniment } from '../eligibility/people.repository.js';
@@ -117,7 +118,7 @@ export function createFeedService(deps: FeedDeps) {
         notifyNewOffers: false,
         quietStart: null,
         quietEnd: null,
-        dailyCap: 5,
+        dailyCap: await defaultAlertDailyCap(db),
         isSaved: false,
         updatedAt: null
       };
@@ -238,6 +239,13 @@ export function createFeedService(deps: FeedDeps) {
         });
       }
       const current = await findFeedPreference(db, actor.userId);
+      // The alert fields follow the rules of the alert settings (PUT /me/alert-settings): both ends of
+      // the quiet hours or neither, once merged with what is kept; the territory's default cap at first.
+      const quietStart = input.quietStart !== undefined ? input.quietStart : (current?.quietStart ?? null);
+      const quietEnd = input.quietEnd !== undefined ? input.quietEnd : (current?.quietEnd ?? null);
+      if ((quietStart === null) !== (quietEnd === null)) {
+        throw fieldError(quietStart === null ? 'quietStart' : 'quietEnd', 'set both ends of the quiet hours, or neither', 'quiet_hours_incomplete');
+      }
       await saveFeedPreference(db, actor.userId, {
         lat: input.lat,
         lng: input.lng,
@@ -246,9 +254,9 @@ export function createFeedService(deps: FeedDeps) {
         dietMask: input.diets.reduce((m, d) => m | (1 << DIETS.indexOf(d)), 0),
         excludedAllergenMask: input.excludeAllergens.reduce((m, a) => m | (1 << ALLERGENS.indexOf(a)), 0),
         notifyNewOffers: input.notifyNewOffers ?? current?.notifyNewOffers ?? false,
-        quietStart: input.quietStart !== undefined ? input.quietStart : (current?.quietStart ?? null),
-        quietEnd: input.quietEnd !== undefined ? input.quietEnd : (current?.quietEnd ?? null),
-        dailyCap: input.dailyCap ?? current?.dailyCap ?? 5,
+        quietStart,
+        quietEnd,
+        dailyCap: input.dailyCap ?? current?.dailyCap ?? (await defaultAlertDailyCap(db)),
         updatedAt: now().toISOString()
       });
       return preferencesOf(actor.userId);

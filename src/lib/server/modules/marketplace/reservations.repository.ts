@@ -548,3 +548,8 @@ export async function hasReservationOn(db: Kysely<DB>, offerId: string, userId: 
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The territory's daily cap of new-offer alerts for someone who chose none (1 to 20). */
+export async function defaultAlertDailyCap(db: Kysely<DB>): Promise<number> {
+  return Math.min(Math.max((await readSettings(db)).newOfferDailyCapDefault, 1), 20);
+}

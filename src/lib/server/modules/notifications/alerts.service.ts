@@ -7,7 +7,7 @@ import type { DB } from '../../db/schema.js';
 import { fieldError } from '../../errors.js';
 import { listGrantsOfUsers } from '../eligibility/requests.repository.js';
 import { isGrantActive, parisDate } from '../eligibility/requests.rules.js';
-import { readSettings } from '../marketplace/reservations.repository.js';
+import { defaultAlertDailyCap, readSettings } from '../marketplace/reservations.repository.js';
 import { membershipKeys } from '../organisations/organisations.repository.js';
 import { enqueueNotification } from './inbox.repository.js';
 import * as repo from './alerts.repository.js';
@@ -60,12 +60,11 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date; use
 
   async function getAlertSettings(userId: string): Promise<AlertSettingsView> {
     const row = await repo.alertSettings(db, userId);
-    const defaultCap = Math.min(Math.max((await readSettings(db)).newOfferDailyCapDefault, 1), 20);
     return {
       notifyNewOffers: Number(row?.notify_new_offers ?? 0) === 1,
       quietStart: row?.quiet_start ?? null,
       quietEnd: row?.quiet_end ?? null,
-      dailyCap: row ? Math.min(Math.max(Number(row.daily_cap), 1), 20) : defaultCap,
+      dailyCap: row ? Math.min(Math.max(Number(row.daily_cap), 1), 20) : await defaultAlertDailyCap(db),
       hasArea: row?.lat != null && row?.lng != null,
       radiusKm: row ? Number(row.radius_km) : null
     };
