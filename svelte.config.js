@@ -16,6 +16,9 @@ const adapter = {
     builder.writeClient(`${out}/client${builder.config.kit.paths.base}`);
     builder.writePrerendered(`${out}/prerendered${builder.config.kit.paths.base}`);
     builder.writeServer(`${out}/server`);
+    // Brotli and gzip copies of every compressible asset, served by Hono as they are (no CPU per request).
+    await builder.compress(`${out}/client`);
+    await builder.compress(`${out}/prerendered`);
     writeFileSync(
       `${out}/server/manifest.js`,
       `export const manifest = ${builder.generateManifest({ relativePath: './' })};\n`

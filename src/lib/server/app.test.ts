@@ -146,4 +146,46 @@ describe('static assets', () => {
     expect(await (await app.request('/_app/immutable/chunks/missing.js')).text()).toBe('page');
     await t.destroy();
   });
+
+  it('serves the build’s brotli or gzip copy to clients that accept it, and gzips pages, not the API', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { brotliCompressSync, gunzipSync, gzipSync } = await import('node:zlib');
+    const dir = mkdtempSync(join(tmpdir(), 'glane-static-'));
+    mkdirSync(join(dir, '_app', 'immutable', 'chunks'), { recursive: true });
+    const source = `export const messages = ${JSON.stringify('Aller au contenu '.repeat(200))};`;
+    const chunk = join(dir, '_app', 'immutable', 'chunks', 'c3d4.js');
+    writeFileSync(chunk, source);
+    writeFileSync(`${chunk}.br`, brotliCompressSync(source));
+    writeFileSync(`${chunk}.gz`, gzipSync(source));
+    const html = `<!doctype html><html lang="fr"><body>${'<p>Lieu solidaire</p>'.repeat(200)}</body></html>`;
+    const t = await createTestServices('sqlite');
+    const app = buildApp(t.services, {
+      pages: { clientDir: dir, prerenderedDir: join(dir, 'none'), respond: async () => new Response(html, { headers: { 'content-type': 'text/html' } }) }
+    });
+
+    const br = await app.request('/_app/immutable/chunks/c3d4.js', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toContain('Accept-Encoding');
+    expect(br.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const gz = await app.request('/_app/immutable/chunks/c3d4.js', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(source);
+    const plain = await app.request('/_app/immutable/chunks/c3d4.js');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(source);
+
+    const page = await app.request('/annuaire', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(page.headers.get('content-encoding')).toBe('gzip');
+    const body = Buffer.from(await page.arrayBuffer());
+    expect(body.length).toBeLessThan(html.length / 10);
+    expect(gunzipSync(body).toString()).toBe(html);
+    expect((await app.request('/annuaire')).headers.get('content-encoding')).toBeNull();
+
+    const api = await app.request('/api/v1/openapi.json', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(api.status).toBe(200);
+    expect(api.headers.get('content-encoding')).toBeNull();
+    await t.destroy();
+  });
 });
