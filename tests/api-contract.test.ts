@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/lib/server/app.js';
 import { loadDemoIfEmpty } from '../src/lib/server/demo/demo.js';
 import { createSessionsService } from '../src/lib/server/modules/accounts/sessions.service.js';
+import { insertTestMembership, insertTestOrganisation } from '../src/lib/server/modules/organisations/organisations.testing.js';
 import { DIALECTS } from './helpers/db.js';
 import { createTestServices, type TestServices } from './helpers/services.js';
 import { createTestUser } from './helpers/session.js';
@@ -249,13 +250,13 @@ describe.each(DIALECTS)('the OpenAPI contract, as an outside checker calls it, o
   }
 
   /** The path with every parameter replaced by the id of a row of the demo town (else a random one). */
-  async function realPath(path: string): Promise<string> {
+  async function realPath(path: string, organisationId?: string): Promise<string> {
     let out = path;
     for (const [pattern, source] of ID_SOURCES) {
       const match = pattern.exec(out);
       if (!match) continue;
       const param = /\{[^}]+\}/.exec(match[0])![0];
-      let value = source.startsWith('=') ? source.slice(1) : undefined;
+      let value = source.startsWith('=') ? source.slice(1) : source === 'organisation.id' ? organisationId : undefined;
       if (value === undefined) {
         const [table, column] = source.split('.') as [string, string];
         const row = await sql<{ v: string }>`SELECT ${sql.ref(column)} AS v FROM ${sql.table(table)} ORDER BY ${sql.ref(column)} LIMIT 1`.execute(t.services.db);
@@ -306,6 +307,36 @@ describe.each(DIALECTS)('the OpenAPI contract, as an outside checker calls it, o
     }
     expect(readable.sort()).toEqual([...STRANGER_MAY_READ].sort());
   });
+
+  it.each(['association', 'donor', 'ccas'] as const)(
+    'lets a member of another %s read of the demo town’s organisations and people only what a stranger reads, and what its kind is for',
+    async (ownKind) => {
+      const outsider = await createTestUser(t.services);
+      const own = await insertTestOrganisation(t.services.db, ownKind, `Autre structure (${ownKind})`);
+      await insertTestMembership(t.services.db, own, outsider.userId, 'owner');
+      const { token } = await createSessionsService({ db: t.services.db, config: t.config, now: t.clock.now }).createSession(outsider.userId);
+      const targets = await sql<{ id: string; kind: string }>`SELECT min(id) AS id, kind FROM organisation WHERE id <> ${own} GROUP BY kind`.execute(t.services.db);
+      expect(targets.rows.map((r) => r.kind).sort()).toEqual(['association', 'ccas', 'donor']);
+      const readable = new Set<string>();
+      for (const [path, item] of Object.entries(doc.paths)) {
+        if (!item.get) continue;
+        for (const target of path.includes('/organisations/{') ? targets.rows : [targets.rows[0]!]) {
+          const res = await app.request(`/api${await realPath(path, target.id)}`, { headers: { Cookie: `glane_session=${token}` } });
+          if (res.status < 300) readable.add(path);
+        }
+      }
+      const partner = ownKind === 'association' || ownKind === 'ccas';
+      const expected = [
+        ...STRANGER_MAY_READ,
+        // Partners see the offers, every audience (offers.policy maySeeOffer), and whether a person is
+        // eligible, for what, until when and by whom, never their file (eligibility.policy).
+        ...(partner ? ['/v1/offers/{id}', '/v1/people/{userId}/eligibility'] : []),
+        // The CCAS runs the territory: update campaigns, schemes and their settings.
+        ...(ownKind === 'ccas' ? ['/v1/directory/campaigns', '/v1/eligibility/decider-candidates', '/v1/eligibility/settings'] : [])
+      ];
+      expect([...readable].sort()).toEqual(expected.sort());
+    }
+  );
 
   it('answers every call with a documented status, never a 500, and 4xx in the error model naming the field', async () => {
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
