@@ -148,7 +148,7 @@ describe('accounts in the browser', () => {
     const toEnglish = nav.getByRole('link', { name: 'English' });
     expect(await toEnglish.getAttribute('hreflang')).toBe('en');
     await toEnglish.click();
-    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.waitForFunction(() => document.documentElement?.lang === 'en');
     expect(new URL(page.url()).pathname).toBe('/connexion');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
     expect(await page.getByLabel('Email address').count()).toBe(1);
@@ -165,7 +165,7 @@ describe('accounts in the browser', () => {
     await expectAccessible(page, 'sign-up page in English');
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Français' }).click();
-    await page.waitForFunction(() => document.documentElement.lang === 'fr');
+    await page.waitForFunction(() => document.documentElement?.lang === 'fr');
     expect(new URL(page.url()).pathname).toBe('/inscription');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Créer un compte');
     await page.goto(`${suite.glane.url}/`);

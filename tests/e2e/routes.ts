@@ -18,7 +18,11 @@ export function pageRoutes(dir = ROUTES_DIR): string[] {
   return out.map((r) => r.replace(/\/\([^)]+\)/g, '')).sort();
 }
 
-/** Ids of the demo town for each route parameter (the first row of each kind). */
+/** The demo accounts whose rows the ids below belong to. */
+export const DEMO_BENEFICIARY = 'beneficiaire1@demo.glane.localhost';
+export const DEMO_BAKER = 'boulangerie@demo.glane.localhost';
+
+/** Ids of the demo town for each route parameter (the first row of each kind, or one the visitor owns). */
 export type RouteIds = Record<string, string>;
 
 async function first(db: Kysely<DB>, query: string): Promise<string> {
@@ -26,14 +30,24 @@ async function first(db: Kysely<DB>, query: string): Promise<string> {
 }
 
 export async function demoRouteIds(db: Kysely<DB>): Promise<RouteIds> {
+  // A place with stops (a mobile service), so that its stop and service pages open too.
+  const placeId = await first(db, 'SELECT place_id AS v FROM place_stop ORDER BY place_id LIMIT 1');
   return {
-    slug: await first(db, 'SELECT slug AS v FROM place ORDER BY slug LIMIT 1'),
+    slug: await first(db, `SELECT slug AS v FROM place WHERE id = '${placeId}'`),
     offerId: await first(db, "SELECT id AS v FROM offer WHERE status = 'published' ORDER BY id LIMIT 1"),
     userId: await first(db, 'SELECT user_id AS v FROM accompaniment ORDER BY user_id LIMIT 1'),
-    requestId: await first(db, 'SELECT id AS v FROM eligibility_request ORDER BY id LIMIT 1'),
-    seriesId: await first(db, 'SELECT id AS v FROM offer_series ORDER BY id LIMIT 1'),
-    serviceId: await first(db, 'SELECT id AS v FROM service ORDER BY id LIMIT 1'),
-    stopId: await first(db, 'SELECT id AS v FROM place_stop ORDER BY id LIMIT 1'),
+    // A request of the first demo beneficiary (their own page opens it; the CCAS's page too when it was sent there).
+    requestId: await first(
+      db,
+      `SELECT r.id AS v FROM eligibility_request r JOIN "user" u ON u.id = r.user_id WHERE u.email = '${DEMO_BENEFICIARY}' ORDER BY r.id LIMIT 1`
+    ),
+    // A recurring offer of the demo baker's shop.
+    seriesId: await first(
+      db,
+      `SELECT s.id AS v FROM offer_series s JOIN membership m ON m.organisation_id = s.organisation_id JOIN "user" u ON u.id = m.user_id WHERE u.email = '${DEMO_BAKER}' ORDER BY s.id LIMIT 1`
+    ),
+    serviceId: await first(db, `SELECT id AS v FROM service WHERE place_id = '${placeId}' ORDER BY id LIMIT 1`),
+    stopId: await first(db, `SELECT id AS v FROM place_stop WHERE place_id = '${placeId}' ORDER BY id LIMIT 1`),
     schemeId: await first(db, 'SELECT id AS v FROM scheme ORDER BY id LIMIT 1'),
     ccasId: await first(db, "SELECT id AS v FROM organisation WHERE kind = 'ccas' ORDER BY id LIMIT 1"),
     token: 'jeton-inconnu'
