@@ -338,6 +338,36 @@ describe.each(DIALECTS)('the OpenAPI contract, as an outside checker calls it, o
     }
   );
 
+  it('refuses every write of a signed-in browser without its CSRF token, or from another site, before doing anything', async () => {
+    const writer = await createTestUser(t.services);
+    const { token, session } = await createSessionsService({ db: t.services.db, config: t.config, now: t.clock.now }).createSession(writer.userId);
+    const cookie = `glane_session=${token}`;
+    const unguarded: string[] = [];
+    let writes = 0;
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(item).filter((m) => METHODS.has(m) && m !== 'get')) {
+        writes += 1;
+        const url = `/api${await realPath(path)}`;
+        // Each operation's own content type (the uploads take multipart), so only the CSRF rule can refuse.
+        const contentType = Object.keys(item[method]!.requestBody?.content ?? {})[0] ?? 'application/json';
+        const multipart = contentType.startsWith('multipart/');
+        const headers: Record<string, string> = multipart ? { Cookie: cookie } : { Cookie: cookie, 'Content-Type': contentType };
+        const attempts = [
+          { why: 'no token', headers },
+          { why: 'wrong token', headers: { ...headers, 'X-CSRF-Token': 'x'.repeat(session.csrfToken.length) } },
+          { why: 'another site', headers: { ...headers, 'X-CSRF-Token': session.csrfToken, Origin: 'https://evil.example' } }
+        ];
+        for (const a of attempts) {
+          const res = await app.request(url, { method: method.toUpperCase(), headers: a.headers, body: multipart ? new FormData() : '{}' });
+          const code = res.status === 403 ? ((await res.json()) as { error: { code: string } }).error.code : String(res.status);
+          if (code !== 'csrf_failed') unguarded.push(`${method.toUpperCase()} ${path} (${a.why}): ${code}`);
+        }
+      }
+    }
+    expect(writes).toBeGreaterThan(60);
+    expect(unguarded).toEqual([]);
+  });
+
   it('answers every call with a documented status, never a 500, and 4xx in the error model naming the field', async () => {
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
       Object.entries(item)
