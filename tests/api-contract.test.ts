@@ -171,11 +171,11 @@ const ID_SOURCES: [RegExp, string][] = [
 ];
 
 /**
- * The reads a signed-in stranger (no organisation, no access, no file) gets a 2xx from, with the ids of
- * the demo town's rows: the public directory and open data, the API's own documents, and the stranger's
- * own account. Anything else answering them is a leak; a new public read is added here knowingly.
+ * The reads anyone gets a 2xx from, signed in or not, with the ids of the demo town's rows: the public
+ * directory and open data, the territory's schemes, the API's own documents. Anything else answering an
+ * anonymous visitor or a stranger is a leak; a new public read is added here knowingly.
  */
-const STRANGER_MAY_READ = [
+const PUBLIC_READS = [
   // The process and the API's own documents.
   '/health',
   '/ready',
@@ -198,7 +198,11 @@ const STRANGER_MAY_READ = [
   '/v1/eligibility/schemes/{id}',
   // A live offer's photos (food, with their alt texts), as on its public page.
   '/v1/offers/{id}/photos',
-  // The stranger's own account.
+];
+
+/** What a signed-in stranger (no organisation, no access, no file) reads besides: their own account. */
+const STRANGER_MAY_READ = [
+  ...PUBLIC_READS,
   '/v1/account',
   '/v1/auth/session',
   '/v1/me/eligibility',
@@ -294,6 +298,15 @@ describe.each(DIALECTS)('the OpenAPI contract, as an outside checker calls it, o
     }
     return calls;
   }
+
+  it('lets an anonymous visitor read only what is public', async () => {
+    const readable: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (!item.get) continue;
+      if ((await app.request(`/api${await realPath(path)}`)).status < 300) readable.push(path);
+    }
+    expect(readable.sort()).toEqual([...PUBLIC_READS].sort());
+  });
 
   it('lets a signed-in stranger read only what is public or their own', async () => {
     // Someone with an account and nothing else: no organisation, no access granted, no file.
