@@ -85,7 +85,19 @@ describe('the HTTP app (API only, SQLite)', () => {
     expect(html).toContain('/api/docs/assets/swagger-ui-bundle.js');
     const js = await app.request('/api/docs/assets/swagger-ui-bundle.js');
     expect(js.status).toBe(200);
-    expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    const plain = Buffer.from(await js.arrayBuffer());
+    expect(plain.byteLength).toBeGreaterThan(100_000);
+    expect(js.headers.get('content-encoding')).toBeNull();
+    // Gzipped for clients that accept it (a few times smaller), the same bytes once inflated.
+    const { gunzipSync } = await import('node:zlib');
+    for (let i = 0; i < 2; i++) {
+      const gz = await app.request('/api/docs/assets/swagger-ui-bundle.js', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+      expect(gz.headers.get('content-encoding')).toBe('gzip');
+      expect(gz.headers.get('vary')).toBe('Accept-Encoding');
+      const body = Buffer.from(await gz.arrayBuffer());
+      expect(body.byteLength).toBeLessThan(plain.byteLength / 3);
+      expect(gunzipSync(body).equals(plain)).toBe(true);
+    }
     expect((await app.request('/api/docs/assets/..%2Fpackage.json')).status).toBe(404);
   });
 
