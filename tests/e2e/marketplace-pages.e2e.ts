@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDemoTerritory } from '../../src/lib/server/demo/territory.js';
 import { putSetting } from '../../src/lib/server/modules/eligibility/schemes.repository.js';
 import { insertTestMembership } from '../../src/lib/server/modules/organisations/organisations.testing.js';
-import { insertTestPerson } from '../../src/lib/server/modules/marketplace/marketplace.testing.js';
+import { insertTestPerson, testReservationRow } from '../../src/lib/server/modules/marketplace/marketplace.testing.js';
 import { phoneJpeg } from '../../src/lib/server/photos/photos.testing.js';
 import {
   addressStub,
@@ -160,28 +160,7 @@ describe('marketplace pages: photos, recurring offers, reserving for others, pri
     const at = new Date().toISOString();
     await suite.db
       .insertInto('reservation')
-      .values({
-        id: crypto.randomUUID(),
-        offer_id: yoghurts,
-        user_id: colleague,
-        partner_organisation_id: restosId,
-        acted_by_user_id: null,
-        quantity: 2,
-        collected_quantity: null,
-        status: 'pooled',
-        waiting_position: null,
-        code_hash: null,
-        code_ciphertext: null,
-        idempotency_key: null,
-        cancel_reason: null,
-        cancelled_by: null,
-        is_demo: 0,
-        created_at: at,
-        confirmed_at: null,
-        collected_at: null,
-        cancelled_at: null,
-        updated_at: at
-      })
+      .values(testReservationRow({ offer_id: yoghurts, user_id: colleague, partner_organisation_id: restosId, quantity: 2, status: 'pooled', created_at: at }))
       .execute();
     const page = await suite.signedIn('restos@demo.glane.localhost');
     await page.goto(`${suite.glane.url}/organisations/${restosId}`);

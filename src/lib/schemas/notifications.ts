@@ -54,10 +54,13 @@ export const QUIET_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /** A person's daily cap of new-offer alerts, whatever the way it is saved (alert settings or feed preferences). */
 export const alertDailyCapSchema = z.number().int().min(1).max(20);
 
+/** One end of the quiet hours, HH:MM. */
+export const quietTimeSchema = z.string().regex(QUIET_TIME, { message: 'must be HH:MM' });
+
 export const alertSettingsSchema = z.object({
   notifyNewOffers: z.boolean(),
-  quietStart: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
-  quietEnd: z.string().regex(QUIET_TIME, { message: 'must be HH:MM' }).nullable(),
+  quietStart: quietTimeSchema.nullable(),
+  quietEnd: quietTimeSchema.nullable(),
   dailyCap: alertDailyCapSchema
 });
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;

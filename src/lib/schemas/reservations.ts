@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALLERGENS, DIETS, OFFER_CATEGORIES, RESERVATION_STATUSES } from './marketplace-vocabulary.js';
-import { alertDailyCapSchema } from './notifications.js';
+import { alertDailyCapSchema, quietTimeSchema } from './notifications.js';
 import { offerPhotoThumbSchema } from './photos.js';
 
 /**
@@ -111,8 +111,6 @@ export const AGENT_RADII_KM = [5, 10, 20, 50] as const;
 export const FEED_SORTS = ['distance', 'ending'] as const;
 export type FeedSort = (typeof FEED_SORTS)[number];
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' });
-
 /** What a person saves for the feed (and, M4, for "new offers near me" notifications). */
 export const feedPreferencesInputSchema = z.object({
   lat: z.number().min(-90).max(90).nullable(),
@@ -122,16 +120,16 @@ export const feedPreferencesInputSchema = z.object({
   diets: z.array(z.enum(DIETS)).max(DIETS.length),
   excludeAllergens: z.array(z.enum(ALLERGENS)).max(ALLERGENS.length),
   notifyNewOffers: z.boolean().optional(),
-  quietStart: hhmm.nullable().optional(),
-  quietEnd: hhmm.nullable().optional(),
+  quietStart: quietTimeSchema.nullable().optional(),
+  quietEnd: quietTimeSchema.nullable().optional(),
   dailyCap: alertDailyCapSchema.optional()
 });
 export type FeedPreferencesInput = z.infer<typeof feedPreferencesInputSchema>;
 
 export const feedPreferencesSchema = feedPreferencesInputSchema.extend({
   notifyNewOffers: z.boolean(),
-  quietStart: hhmm.nullable(),
-  quietEnd: hhmm.nullable(),
+  quietStart: quietTimeSchema.nullable(),
+  quietEnd: quietTimeSchema.nullable(),
   dailyCap: z.number().int(),
   isSaved: z.boolean(),
   updatedAt: z.string().nullable()

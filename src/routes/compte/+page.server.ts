@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { LOCALE_COOKIE } from '$lib/i18n/locale';
+import { accountOverview } from '$lib/server/modules/accounts/account-overview';
 import { CODE_TTL_MS } from '$lib/server/modules/accounts/accounts.rules';
 import { accountUpdateInput, emailAddInput, emailVerificationInput } from '$lib/schemas/accounts';
 import { actorOf, clearSessionCookie, requestContext, requireUser, servicesOf } from '$lib/web/auth.server';
@@ -7,24 +8,14 @@ import { failWith, keptValues, parseInput, stringField } from '$lib/web/forms.se
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const user = requireUser(event);
-  const services = servicesOf(event);
-  const account = await services.accounts.getAccount(user.id);
-  /** Platform admins and CCAS owners or managers run the directory's update campaigns. */
-  const canRunCampaigns = await services.freshness.mayRunCampaigns(actorOf(event));
-  /** The same people manage the eligibility schemes and their thresholds. */
-  const { canManageSchemes } = await services.schemes.permissions(actorOf(event));
-  /** Private people may post offers when the territory allows it (marketplace settings). */
-  const mayPostOffers = await services.myOffers.individualsMayPost();
-  /** An account never confirmed is deleted after a delay unless used: the page says until when. */
-  const confirmBefore = await services.accounts.confirmationDeadline(user.id);
+  requireUser(event);
+  // The same overview as GET /api/v1/account; an account never confirmed says until when it is kept.
+  const { user: account, confirmBefore, permissions } = await accountOverview(servicesOf(event), actorOf(event));
   return {
     account,
     confirmBefore,
     codeMinutes: Math.round(CODE_TTL_MS / 60000),
-    canRunCampaigns,
-    canManageSchemes,
-    mayPostOffers,
+    ...permissions,
     welcome: event.url.searchParams.has('bienvenue'),
     verified: event.url.searchParams.has('verifie')
   };

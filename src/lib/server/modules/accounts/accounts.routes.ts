@@ -19,6 +19,7 @@ import { createRouter } from '../../http/router.js';
 import { clearSessionCookie, requireActor, requireAuth, setSessionCookie } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.js';
+import { accountOverview } from './account-overview.js';
 import type { RequestContext, SignedIn } from './accounts.service.js';
 
 /**
@@ -362,17 +363,7 @@ export function accountRoutes() {
   const router = createRouter();
 
   router.openapi(getAccountRoute, async (c) => {
-    const actor = requireActor(c);
-    const { accounts, freshness, schemes, myOffers } = c.get('services');
-    // The same calls as the page /compte.
-    const [user, confirmBefore, canRunCampaigns, { canManageSchemes }, mayPostOffers] = await Promise.all([
-      accounts.getAccount(actor.userId),
-      accounts.confirmationDeadline(actor.userId),
-      freshness.mayRunCampaigns(actor),
-      schemes.permissions(actor),
-      myOffers.individualsMayPost()
-    ]);
-    return c.json({ user, confirmBefore, permissions: { canRunCampaigns, canManageSchemes, mayPostOffers } }, 200);
+    return c.json(await accountOverview(c.get('services'), requireActor(c)), 200);
   });
 
   router.openapi(patchAccountRoute, async (c) => {

@@ -7,7 +7,8 @@ import {
   type FeedPreferencesInput
 } from '../../../schemas/reservations.js';
 import type { DB } from '../../db/schema.js';
-import { AppError, fieldError } from '../../errors.js';
+import { AppError } from '../../errors.js';
+import { checkQuietHours } from '../notifications/alerts.rules.js';
 import { dueLotteriesNear, findFeed, findFeedPreference, liveOffersCentre, saveFeedPreference } from './feed.repository.js';
 import { findOffer } from './offers.repository.js';
 import { firstOfferPhotos, type OfferPhotoRecord } from './offer-photos.repository.js';
@@ -16,7 +17,7 @@ import { toOfferView, type OfferView } from './offers.presenter.js';
 import { parseFeedQuery, type FeedQuery, type RawFeedQuery } from './feed.rules.js';
 import type { ReservationsService } from './reservations.service.js';
 import { defaultAlertDailyCap } from './reservations.repository.js';
-import { PARTNER_KINDS } from './reservations.rules.js';
+import { isPartnerKind } from './reservations.rules.js';
 import { canActFor } from '../eligibility/eligibility.policy.js';
 import { findAccompaniment } from '../eligibility/people.repository.js';
 import { loadAgent } from '../eligibility/requests.repository.js';
@@ -203,7 +204,7 @@ export function createFeedService(deps: FeedDeps) {
      */
     async partnerFeed(actor: FeedActor, organisationId: string, raw: RawFeedQuery): Promise<FeedPage> {
       const agent = await loadAgent(db, actor);
-      const member = agent.memberships.some((m) => m.organisationId === organisationId && (PARTNER_KINDS as readonly string[]).includes(m.kind));
+      const member = agent.memberships.some((m) => m.organisationId === organisationId && isPartnerKind(m.kind));
       if (!member) throw new AppError('forbidden', 'Only members of a partner association see the offers addressed to partners');
       const parsed = parseFeedQuery(raw, null);
       if (!parsed.query) {
@@ -243,9 +244,7 @@ export function createFeedService(deps: FeedDeps) {
       // the quiet hours or neither, once merged with what is kept; the territory's default cap at first.
       const quietStart = input.quietStart !== undefined ? input.quietStart : (current?.quietStart ?? null);
       const quietEnd = input.quietEnd !== undefined ? input.quietEnd : (current?.quietEnd ?? null);
-      if ((quietStart === null) !== (quietEnd === null)) {
-        throw fieldError(quietStart === null ? 'quietStart' : 'quietEnd', 'set both ends of the quiet hours, or neither', 'quiet_hours_incomplete');
-      }
+      checkQuietHours(quietStart, quietEnd);
       await saveFeedPreference(db, actor.userId, {
         lat: input.lat,
         lng: input.lng,

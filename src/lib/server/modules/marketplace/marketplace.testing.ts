@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { OfferTable, ReservationStatus } from '../../db/schema.marketplace.js';
+import type { OfferTable, ReservationStatus, ReservationTable } from '../../db/schema.marketplace.js';
 import type { CreateOfferInput } from '../../../schemas/offers.js';
 import { hashCardCode } from '../eligibility/people.rules.js';
 import { insertTestGrant } from '../eligibility/people.testing.js';
@@ -125,6 +125,34 @@ export async function insertTestOffer(
 }
 
 /**
+ * A reservation row with every column: the given ones, and for the rest none of the optional facts
+ * (no code, no cancellation, not collected, not demo); `collected_quantity` follows the status.
+ * For tests that write many rows at once, or a row without the unit bookkeeping of insertTestReservation.
+ */
+export function testReservationRow(
+  r: Pick<Insertable<ReservationTable>, 'offer_id' | 'user_id' | 'quantity' | 'status' | 'created_at'> & Partial<Insertable<ReservationTable>>
+): Insertable<ReservationTable> {
+  return {
+    id: randomUUID(),
+    partner_organisation_id: null,
+    acted_by_user_id: null,
+    collected_quantity: r.status === 'collected' ? r.quantity : null,
+    waiting_position: null,
+    code_hash: null,
+    code_ciphertext: null,
+    idempotency_key: null,
+    cancel_reason: null,
+    cancelled_by: null,
+    is_demo: 0,
+    confirmed_at: null,
+    collected_at: null,
+    cancelled_at: null,
+    updated_at: r.created_at,
+    ...r
+  };
+}
+
+/**
  * A reservation of `quantity` units (default 1), made `at`, with the pickup code `code` when given
  * (hashed as the data contract says). It takes its units from the offer's remainder as a real one
  * would, except while waiting or once cancelled. A collected one was collected whole at `changedAt`
@@ -152,28 +180,21 @@ export async function insertTestReservation(
   const collected = status === 'collected';
   await db
     .insertInto('reservation')
-    .values({
-      id,
-      offer_id: r.offerId,
-      user_id: r.userId,
-      partner_organisation_id: r.partnerOrganisationId ?? null,
-      acted_by_user_id: null,
-      quantity,
-      collected_quantity: collected ? quantity : null,
-      status,
-      waiting_position: null,
-      code_hash: r.code ? pickupCodeHash(r.offerId, r.code) : null,
-      code_ciphertext: null,
-      idempotency_key: null,
-      cancel_reason: null,
-      cancelled_by: null,
-      is_demo: 0,
-      created_at: at,
-      confirmed_at: status === 'confirmed' || collected || status === 'no_show' ? at : null,
-      collected_at: collected ? changedAt : null,
-      cancelled_at: null,
-      updated_at: changedAt
-    })
+    .values(
+      testReservationRow({
+        id,
+        offer_id: r.offerId,
+        user_id: r.userId,
+        partner_organisation_id: r.partnerOrganisationId ?? null,
+        quantity,
+        status,
+        code_hash: r.code ? pickupCodeHash(r.offerId, r.code) : null,
+        created_at: at,
+        confirmed_at: status === 'confirmed' || collected || status === 'no_show' ? at : null,
+        collected_at: collected ? changedAt : null,
+        updated_at: changedAt
+      })
+    )
     .execute();
   if (status !== 'waiting' && status !== 'cancelled') {
     await db

@@ -1,7 +1,7 @@
 import { parseInput } from '../../http/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ALLERGENS, DIETS, MARKETPLACE_SCHEME, maskOf } from '../../../schemas/marketplace-vocabulary.js';
+import { ALLERGENS, DIETS, maskOf } from '../../../schemas/marketplace-vocabulary.js';
 import {
   cancelOfferInput,
   createOfferInput,
@@ -35,11 +35,10 @@ import {
   type OfferValues
 } from './offers.repository.js';
 import { canManageOrganisationOffers, canManageOwnOffer, maySeeOffer } from './offers.policy.js';
-import { PARTNER_KINDS } from './reservations.rules.js';
-import { hasReservationOn } from './reservations.repository.js';
+import { holdsMarketplaceAccess, isPartnerKind } from './reservations.rules.js';
+import { hasReservationOn, readSettings } from './reservations.repository.js';
 import { listGrantsOfUser, loadAgent } from '../eligibility/requests.repository.js';
-import { isGrantActive, parisDate } from '../eligibility/requests.rules.js';
-import { readSettings } from './reservations.repository.js';
+import { parisDate } from '../eligibility/requests.rules.js';
 import { toOfferReservationView, toOfferView, type OfferReservationView, type OfferView } from './offers.presenter.js';
 
 /**
@@ -126,11 +125,10 @@ export function createOffersService(deps: OffersDeps) {
       listGrantsOfUser(db, actor.userId),
       hasReservationOn(db, offer.id, actor.userId)
     ]);
-    const today = parisDate(now());
     return maySeeOffer({
       audience: offer.audience,
-      holdsMarketplaceAccess: grants.some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today)),
-      isPartnerMember: agent.memberships.some((m) => (PARTNER_KINDS as readonly string[]).includes(m.kind)),
+      holdsMarketplaceAccess: holdsMarketplaceAccess(grants, parisDate(now())),
+      isPartnerMember: agent.memberships.some((m) => isPartnerKind(m.kind)),
       hasReserved: reserved,
       isPlatformAdmin: actor.isPlatformAdmin
     });

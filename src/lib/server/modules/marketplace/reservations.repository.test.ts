@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, postgresLabel, type TestDatabase } from '../../../../../tests/helpers/db.js';
 import type { ReservationStatus } from '../../db/schema.marketplace.js';
 import { localesOf } from '../notifications/inbox.repository.js';
-import { insertTestOffer } from './marketplace.testing.js';
+import { insertTestOffer, testReservationRow } from './marketplace.testing.js';
 import { cancelLiveReservations } from './offers.repository.js';
 import { recentUnits } from './reservations.repository.js';
 
@@ -31,29 +31,16 @@ describe.each(DIALECTS)('an offer with more reservations than a query may bind p
       const rows = Array.from({ length: Math.min(1_000, Math.ceil((COUNT - start) / step)) }, (_, k) => {
         const i = start + k * step;
         const userId = person(i);
-        return {
+        return testReservationRow({
           id: `${offerId}-${i}`,
           offer_id: offerId,
           user_id: userId,
-          partner_organisation_id: null,
-          acted_by_user_id: null,
           quantity: quantity(i),
-          collected_quantity: status === 'collected' ? quantity(i) : null,
           status,
           waiting_position: status === 'waiting' ? i + 1 : null,
-          code_hash: null,
-          code_ciphertext: null,
-          idempotency_key: null,
-          cancel_reason: null,
-          cancelled_by: null,
-          is_demo: 0,
           created_at: AT,
-          confirmed_at: null,
-          collected_at: status === 'collected' ? AT : null,
-          cancelled_at: null,
-          reminded_at: null,
-          updated_at: AT
-        };
+          collected_at: status === 'collected' ? AT : null
+        });
       });
       await db().insertInto('reservation').values(rows).execute();
     }

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { PICKUP_CODE_ALPHABET, PICKUP_CODE_LENGTH, type Audience, type ReservationStatus } from '../../../schemas/marketplace-vocabulary.js';
+import {
+  MARKETPLACE_SCHEME,
+  PICKUP_CODE_ALPHABET,
+  PICKUP_CODE_LENGTH,
+  type Audience,
+  type ReservationStatus
+} from '../../../schemas/marketplace-vocabulary.js';
+import { isGrantActive } from '../eligibility/requests.rules.js';
 import { parisWallToInstant } from '../directory/hours.rules.js';
 import type { MarketplaceSettings } from './marketplace.rules.js';
 
@@ -164,6 +171,19 @@ export function audienceAllows(offer: AudienceOffer, as: 'person' | 'partner', n
 
 /** Organisation kinds that count as partner associations of the territory. */
 export const PARTNER_KINDS = ['association', 'ccas'] as const;
+
+/** Whether an organisation of this kind is a partner association (PARTNER_KINDS). */
+export function isPartnerKind(kind: string): boolean {
+  return (PARTNER_KINDS as readonly string[]).includes(kind);
+}
+
+/** Whether a person's grants hold a running anti-gaspi access on `today` (YYYY-MM-DD, Europe/Paris). */
+export function holdsMarketplaceAccess(
+  grants: readonly { schemeCode: string; validFrom: string; validUntil: string; revokedAt: string | null }[],
+  today: string
+): boolean {
+  return grants.some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today));
+}
 
 // ───────────────────────────── cancellation ─────────────────────────────
 

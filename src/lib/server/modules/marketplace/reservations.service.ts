@@ -1,6 +1,5 @@
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
 import {
   organisationReservationsQuery,
   type OrganisationReservationFilter,
@@ -12,7 +11,6 @@ import { parseInput } from '../../http/errors.js';
 import { canActFor } from '../eligibility/eligibility.policy.js';
 import { findAccompaniment } from '../eligibility/people.repository.js';
 import { listGrantsOfUser } from '../eligibility/requests.repository.js';
-import { isGrantActive } from '../eligibility/requests.rules.js';
 import { actFor } from '../eligibility/people.service.js';
 import { parisDate } from '../eligibility/requests.rules.js';
 import { findOrganisationBrief, loadAgent } from '../eligibility/requests.repository.js';
@@ -25,12 +23,13 @@ import { NO_SHOW_GRACE_MINUTES } from './pickup.rules.js';
 import * as repo from './reservations.repository.js';
 import type { ReservationRecord } from './reservations.repository.js';
 import {
-  PARTNER_KINDS,
   allocate,
   audienceAllows,
   brokenLimit,
   generatePickupCode,
   hashPickupCode,
+  holdsMarketplaceAccess,
+  isPartnerKind,
   limitsFor,
   lotteryOrder,
   lotterySeed,
@@ -236,9 +235,7 @@ export function createReservationsService(deps: ReservationsDeps) {
 
   /** Whether a person may use the marketplace now: an active `anti-gaspi` grant (eligibility's query). */
   async function isEligible(userId: string, at = now()): Promise<boolean> {
-    const today = parisDate(at);
-    const grants = (await listGrantsOfUser(db, userId)).filter((g) => isGrantActive(g, today));
-    return grants.some((g) => g.schemeCode === MARKETPLACE_SCHEME);
+    return holdsMarketplaceAccess(await listGrantsOfUser(db, userId), parisDate(at));
   }
 
   async function limitsOf(userId: string, at: Date): Promise<PersonLimits> {
@@ -373,7 +370,7 @@ export function createReservationsService(deps: ReservationsDeps) {
       const agent = asPartner || forOther ? await loadAgent(db, actor) : null;
       if (asPartner) {
         const member = agent!.memberships.some(
-          (m) => m.organisationId === input.organisationId && (PARTNER_KINDS as readonly string[]).includes(m.kind)
+          (m) => m.organisationId === input.organisationId && isPartnerKind(m.kind)
         );
         if (!member) {
           throw new AppError('forbidden', 'Only members of a partner association may reserve for it', {
@@ -562,7 +559,7 @@ export function createReservationsService(deps: ReservationsDeps) {
       const q = parseInput(organisationReservationsQuery, query, 'query');
       if (!(await findOrganisationBrief(db, organisationId))) throw new AppError('not_found', 'Organisation not found');
       const agent = await loadAgent(db, actor);
-      const member = agent.memberships.some((m) => m.organisationId === organisationId && (PARTNER_KINDS as readonly string[]).includes(m.kind));
+      const member = agent.memberships.some((m) => m.organisationId === organisationId && isPartnerKind(m.kind));
       if (!member) throw new AppError('forbidden', 'Only members of a partner association see its reservations');
       const at = now();
       const page = await repo.listReservationsForOrganisation(db, organisationId, {

@@ -3,6 +3,7 @@
  * person's saved preferences.
  */
 import { haversineKm } from '../../db/geosearch.js';
+import { fieldError } from '../../errors.js';
 import { parisFields } from '../directory/hours.rules.js';
 
 /** Minutes since midnight in Europe/Paris. */
@@ -58,3 +59,10 @@ export function offerMatches(pref: AlertPreference, offer: AlertOffer): boolean 
   return true;
 }
 
+
+/** Quiet hours have both ends or neither: throws a 400 naming the missing end (`quiet_hours_incomplete`). */
+export function checkQuietHours(start: string | null, end: string | null): void {
+  if ((start === null) !== (end === null)) {
+    throw fieldError(start === null ? 'quietStart' : 'quietEnd', 'set both ends of the quiet hours, or neither', 'quiet_hours_incomplete');
+  }
+}

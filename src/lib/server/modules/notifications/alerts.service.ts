@@ -1,17 +1,16 @@
 import type { Kysely } from 'kysely';
 import { alertSettingsSchema, type AlertSettings, type AlertSettingsView } from '../../../schemas/notifications.js';
-import { MARKETPLACE_SCHEME } from '../../../schemas/marketplace-vocabulary.js';
 import { FEED_MAX_RADIUS_KM } from '../../../schemas/reservations.js';
 import { haversineKm, type BoundingBox } from '../../db/geosearch.js';
 import type { DB } from '../../db/schema.js';
-import { fieldError } from '../../errors.js';
 import { listGrantsOfUsers } from '../eligibility/requests.repository.js';
-import { isGrantActive, parisDate } from '../eligibility/requests.rules.js';
+import { parisDate } from '../eligibility/requests.rules.js';
+import { holdsMarketplaceAccess } from '../marketplace/reservations.rules.js';
 import { defaultAlertDailyCap, readSettings } from '../marketplace/reservations.repository.js';
 import { membershipKeys } from '../organisations/organisations.repository.js';
 import { enqueueNotification } from './inbox.repository.js';
 import * as repo from './alerts.repository.js';
-import { inQuietHours, offerMatches } from './alerts.rules.js';
+import { checkQuietHours, inQuietHours, offerMatches } from './alerts.rules.js';
 import { messageFor } from './messages.js';
 
 /**
@@ -130,7 +129,7 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date; use
           listGrantsOfUsers(db, batch),
           repo.alertsSince(db, batch, new Date(at.getTime() - DAY_MS).toISOString())
         ]);
-        const isEligible = (userId: string) => (grants.get(userId) ?? []).some((g) => g.schemeCode === MARKETPLACE_SCHEME && isGrantActive(g, today));
+        const isEligible = (userId: string) => holdsMarketplaceAccess(grants.get(userId) ?? [], today);
 
         for (const [i, offer] of offers.entries()) {
           const link = links[i]!;
@@ -168,9 +167,7 @@ export function createAlertsService(deps: { db: Kysely<DB>; now: () => Date; use
 
     async saveAlertSettings(userId, input) {
       const parsed = alertSettingsSchema.parse(input);
-      if ((parsed.quietStart === null) !== (parsed.quietEnd === null)) {
-        throw fieldError(parsed.quietStart === null ? 'quietStart' : 'quietEnd', 'set both ends of the quiet hours, or neither', 'quiet_hours_incomplete');
-      }
+      checkQuietHours(parsed.quietStart, parsed.quietEnd);
       await repo.saveAlertSettings(
         db,
         userId,
